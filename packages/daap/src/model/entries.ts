@@ -1,0 +1,154 @@
+// Container entries with explicit positions (daap.md §4.6). Appends and removals are ordinary
+// revisioned edits; inserts and moves change positions, which are recorded so that a delta
+// spanning them falls back to a full listing (mudl cannot express a move).
+
+import type { RevisionClock } from './clock.js';
+import { checkId, type Id } from './item.js';
+import { RevisionStore, type Diff } from './revisions.js';
+
+export interface Entry {
+  /** mcti, unique within the container */
+  readonly id: Id;
+  readonly itemId: Id;
+}
+
+interface PositionedEntry extends Entry {
+  readonly pos: number;
+}
+
+export interface EntryList {
+  append(itemId: Id): Id;
+  insert(index: number, itemId: Id): Id;
+  move(entryId: Id, index: number): void;
+  remove(entryId: Id): boolean;
+  readonly size: number;
+  sizeAt(rev: number): number;
+  values(rev?: number): IterableIterator<Entry>;
+  diff(from: number, to: number): Diff<Id>;
+  /** true when positions changed other than by appends and removals in (from, to] */
+  reordered(from: number, to: number): boolean;
+  /** entry ids currently holding the item */
+  entriesOf(itemId: Id): readonly Id[];
+  /** revision-store bookkeeping */
+  touchedIn(rev: number): boolean;
+  clean(upTo: number): void;
+}
+
+export class OrderedEntries implements EntryList {
+  private readonly store: RevisionStore<Id, PositionedEntry>;
+  private nextId = 1;
+  private nextPos = 1;
+  private reorders: number[] = [];
+  private readonly byItem = new Map<Id, Id[]>();
+
+  constructor(private readonly clock: RevisionClock) {
+    this.store = new RevisionStore(clock);
+  }
+
+  private allocId(): Id {
+    const id = this.nextId++;
+    checkId(id, 'entry id');
+    return id;
+  }
+
+  private index(itemId: Id, entryId: Id, add: boolean): void {
+    const list = this.byItem.get(itemId);
+    if (add) {
+      if (list) list.push(entryId);
+      else this.byItem.set(itemId, [entryId]);
+    } else if (list) {
+      const i = list.indexOf(entryId);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.byItem.delete(itemId);
+    }
+  }
+
+  append(itemId: Id): Id {
+    checkId(itemId, 'item id');
+    const id = this.allocId();
+    this.store.set(id, Object.freeze({ id, itemId, pos: this.nextPos++ }));
+    this.index(itemId, id, true);
+    return id;
+  }
+
+  insert(index: number, itemId: Id): Id {
+    checkId(itemId, 'item id');
+    const list = [...this.ordered(this.clock.head)];
+    if (index >= list.length) return this.append(itemId);
+    const id = this.allocId();
+    this.place(list, Math.max(0, index), { id, itemId });
+    this.index(itemId, id, true);
+    return id;
+  }
+
+  move(entryId: Id, index: number): void {
+    const list = [...this.ordered(this.clock.head)];
+    const i = list.findIndex((e) => e.id === entryId);
+    if (i < 0) throw new RangeError(`no entry ${entryId}`);
+    const [e] = list.splice(i, 1);
+    this.place(list, Math.max(0, Math.min(index, list.length)), e!);
+  }
+
+  /** Put e at index of list (which excludes e) by renumbering positions. */
+  private place(list: PositionedEntry[], index: number, e: Entry): void {
+    list.splice(index, 0, { id: e.id, itemId: e.itemId, pos: 0 });
+    let pos = 1;
+    for (const x of list) {
+      const p = pos++;
+      if (x.pos !== p || x.id === e.id) this.store.set(x.id, Object.freeze({ id: x.id, itemId: x.itemId, pos: p }));
+    }
+    this.nextPos = pos;
+    const h = this.clock.head;
+    if (this.reorders[this.reorders.length - 1] !== h) this.reorders.push(h);
+  }
+
+  remove(entryId: Id): boolean {
+    const e = this.store.get(entryId);
+    if (!e) return false;
+    this.index(e.itemId, entryId, false);
+    return this.store.delete(entryId);
+  }
+
+  get size(): number {
+    return this.store.size();
+  }
+  sizeAt(rev: number): number {
+    return this.store.size(rev);
+  }
+
+  private *ordered(rev: number): IterableIterator<PositionedEntry> {
+    if (this.reorders.length === 0 || this.reorders[0]! > rev) {
+      yield* this.store.values(rev);
+      return;
+    }
+    yield* [...this.store.values(rev)].sort((a, b) => a.pos - b.pos);
+  }
+
+  *values(rev: number = this.clock.head): IterableIterator<Entry> {
+    yield* this.ordered(rev);
+  }
+
+  diff(from: number, to: number): Diff<Id> {
+    return this.store.diff(from, to);
+  }
+
+  reordered(from: number, to: number): boolean {
+    return this.reorders.some((r) => r > from && r <= to);
+  }
+
+  entriesOf(itemId: Id): readonly Id[] {
+    return this.byItem.get(itemId) ?? [];
+  }
+
+  touchedIn(rev: number): boolean {
+    return this.store.touched(rev - 1, rev).size > 0;
+  }
+
+  clean(upTo: number): void {
+    this.store.clean(upTo);
+    // Keep reorders that a readable revision may still need to sort by.
+    const keep = this.reorders.filter((r) => r > upTo);
+    const floor = this.reorders.filter((r) => r <= upTo).pop();
+    this.reorders = floor !== undefined ? [floor, ...keep] : keep;
+  }
+}
