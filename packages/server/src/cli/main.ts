@@ -1,0 +1,75 @@
+/**
+ * The `loopcast` command (spec app.md §10). One table of commands drives dispatch and `--help`.
+ * Exit codes: 0 success, 1 the operation failed, 2 bad usage or a bad setting.
+ */
+import { SettingError } from '../config/load.js';
+import { VERSION } from '../server.js';
+import { UsageError } from './args.js';
+import { runInit } from './init.js';
+import { processIo, type CliIo } from './io.js';
+import { runServe } from './serve.js';
+
+interface Command {
+  summary: string;
+  run(argv: string[], io: CliIo): Promise<number> | number;
+}
+
+const COMMANDS: Record<string, Command> = {
+  serve: { summary: 'Run the server (DASH streams, web UI, API, DAAP share)', run: runServe },
+  init: { summary: 'Write a settings file with random secrets and the first admin', run: runInit },
+  mp4: {
+    summary: 'Inspect MP4 files: mp4 dump FILE, mp4 index FILE --json',
+    run: async (argv, io) => {
+      const { runMp4Command } = await import('./mp4.js');
+      return runMp4Command(argv, io);
+    },
+  },
+};
+
+export const mainHelp = (): string =>
+  [
+    `loopcast ${VERSION} — live MPEG-DASH test streams and DAAP music sharing`,
+    '',
+    'Usage: loopcast <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    '',
+    'Options:',
+    '  --help     Show help (also after any command)',
+    '  --version  Print the version',
+    '',
+    'Settings come from flags, the environment and the settings file ($LOOPCAST_SETTINGS, default .env).',
+  ].join('\n');
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(VERSION);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`loopcast: unknown command ${JSON.stringify(name)}; see loopcast --help`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (err) {
+    if (err instanceof SettingError) {
+      io.stderr(err.message);
+      return 2;
+    }
+    if (err instanceof UsageError) {
+      io.stderr(`loopcast ${name}: ${err.message}; see loopcast ${name} --help`);
+      return 2;
+    }
+    io.stderr(`loopcast ${name}: ${(err as Error).message}`);
+    return 1;
+  }
+}
+

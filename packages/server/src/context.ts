@@ -1,0 +1,17 @@
+/** What the application's plugins and routes share: settings, storage, blobs and run state. */
+import type { BlobStore } from './blobs/blob-store.js';
+import type { Settings } from './config/settings.js';
+import type { OpenDatabase } from './storage/database.js';
+
+export interface RunState {
+  started: boolean;
+  shuttingDown: boolean;
+}
+
+export interface AppContext {
+  settings: Settings;
+  database: OpenDatabase;
+  blobs: BlobStore;
+  state: RunState;
+  version: string;
+}

@@ -1,0 +1,100 @@
+/**
+ * The start sequence of `loopcast serve` (spec app.md §13.1) and graceful shutdown: settings are
+ * already validated; open and migrate the database, load secrets, create the first admin, install
+ * the demo content, listen, print the start-up lines.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { ensureFirstAdmin } from './auth/first-admin.js';
+import type { BlobStore } from './blobs/blob-store.js';
+import { LocalBlobStore } from './blobs/local-blob-store.js';
+import type { Settings } from './config/settings.js';
+import type { AppContext } from './context.js';
+import { installDemo, type DemoInstallResult } from './demo/install.js';
+import { createLogger } from './logging.js';
+import { loadSecrets, type Secrets } from './secrets.js';
+import { openDatabase } from './storage/database.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  context: AppContext;
+  secrets: Secrets;
+  /** The origin clients reach, e.g. http://127.0.0.1:5000. */
+  origin: string;
+  /** Stops accepting, lets in-flight requests finish within the grace period, closes storage. */
+  close(): Promise<void>;
+}
+
+export function createBlobStore(settings: Settings): BlobStore {
+  if (settings.blobStore === 's3') {
+    throw new Error('the s3 blob store is not available yet in this build; use LOOPCAST_BLOB_STORE=local');
+  }
+  return new LocalBlobStore(join(settings.data, 'blobs'));
+}
+
+export async function startServer(settings: Settings, print: (line: string) => void = console.log): Promise<RunningServer> {
+  const logger = createLogger(settings);
+  const database = openDatabase(settings.databaseUrl ?? `sqlite:${join(settings.data, 'loopcast.db')}`, settings.dbPool);
+  const applied = await database.migrate();
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  const secrets = await loadSecrets(database.db, settings);
+  const admin = await ensureFirstAdmin(database.db, {
+    username: settings.adminUser,
+    password: settings.adminPassword,
+    email: settings.adminEmail,
+    mustChange: settings.adminMustChange,
+  });
+  if (admin) logger.info({ username: admin.username }, 'first admin created');
+
+  const blobs = createBlobStore(settings);
+  await blobs.check();
+  const context: AppContext = { settings, database, blobs, state: { started: false, shuttingDown: false }, version: VERSION };
+
+  let demo: DemoInstallResult | null = null;
+  if (settings.demo) {
+    demo = await installDemo(context, logger);
+  }
+
+  const app = await buildApp(context, logger);
+  await app.listen({ host: settings.host, port: settings.port });
+  context.state.started = true;
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : settings.port;
+  const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
+  const origin = settings.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+
+  print(`loopcast ${VERSION} listening on http://${settings.host}:${port} (database ${database.kind}, blobs ${blobs.kind})`);
+  if (admin?.generatedPassword) {
+    print(`first admin created: user "${admin.username}", password "${admin.generatedPassword}" (shown once; change it at first login)`);
+  }
+  if (demo?.installed) {
+    print('demo content installed; try:');
+    for (const path of ['/', '/dash/live/demo/hand_made.mpd', '/dash/vod/demo/hand_made.mpd', '/play/live/demo/hand_made?player=dashjs']) {
+      print(`  ${origin}${path}`);
+    }
+  }
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      context.state.shuttingDown = true;
+      const grace = setTimeout(() => app.server.closeAllConnections(), settings.shutdownGrace);
+      grace.unref();
+      try {
+        await app.close();
+      } finally {
+        clearTimeout(grace);
+        await database.close();
+      }
+    })();
+    return closing;
+  };
+  return { app, context, secrets, origin, close };
+}

@@ -1,0 +1,13 @@
+/** Every migration, in order. Names sort lexically; never rename or edit a released one. */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { DialectKind } from '../dialect.js';
+import { initialSchema } from './0001-initial.js';
+
+export function migrationProvider(kind: DialectKind): MigrationProvider {
+  return {
+    getMigrations: (): Promise<Record<string, Migration>> =>
+      Promise.resolve({
+        '0001-initial': initialSchema(kind),
+      }),
+  };
+}
