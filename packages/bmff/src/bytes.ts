@@ -114,11 +114,13 @@ export class ByteWriter {
   }
 
   u8(v: number): this {
-    this.buf[this.room(1)] = v & 0xff;
+    const p = this.room(1);
+    this.buf[p] = v & 0xff;
     return this;
   }
   u16(v: number): this {
-    this.buf.writeUInt16BE(v & 0xffff, this.room(2));
+    const p = this.room(2);
+    this.buf.writeUInt16BE(v & 0xffff, p);
     return this;
   }
   u24(v: number): this {
@@ -129,15 +131,18 @@ export class ByteWriter {
     return this;
   }
   u32(v: number): this {
-    this.buf.writeUInt32BE(v >>> 0, this.room(4));
+    const p = this.room(4);
+    this.buf.writeUInt32BE(v >>> 0, p);
     return this;
   }
   i16(v: number): this {
-    this.buf.writeInt16BE(v, this.room(2));
+    const p = this.room(2);
+    this.buf.writeInt16BE(v, p);
     return this;
   }
   i32(v: number): this {
-    this.buf.writeInt32BE(v | 0, this.room(4));
+    const p = this.room(4);
+    this.buf.writeInt32BE(v | 0, p);
     return this;
   }
   u64(v: bigint | number): this {
@@ -150,11 +155,13 @@ export class ByteWriter {
     return this;
   }
   i64(v: bigint): this {
-    this.buf.writeBigInt64BE(BigInt.asIntN(64, v), this.room(8));
+    const p = this.room(8);
+    this.buf.writeBigInt64BE(BigInt.asIntN(64, v), p);
     return this;
   }
   fourcc(s: string): this {
-    this.buf.write(s.padEnd(4, ' ').slice(0, 4), this.room(4), 4, 'latin1');
+    const p = this.room(4);
+    this.buf.write(s.padEnd(4, ' ').slice(0, 4), p, 4, 'latin1');
     return this;
   }
   bytes(b: Uint8Array): this {
@@ -171,7 +178,8 @@ export class ByteWriter {
     return this;
   }
   zeros(n: number): this {
-    this.buf.fill(0, this.room(n), this.pos);
+    const p = this.room(n);
+    this.buf.fill(0, p, this.pos);
     return this;
   }
   /** Overwrites a 32-bit value already written (box sizes). */
