@@ -1,0 +1,135 @@
+/**
+ * Segment planning (dash.md §7.9, §9.2, §9.3): what a live or vod segment request needs from
+ * the stored file — which fragment, its new decode time and sequence number, the boxes to
+ * insert — or a typed refusal. The server maps refusals to statuses in one place.
+ */
+import type { MediaIndex } from '@loopcast/bmff';
+import type { Options } from '../options/registry.js';
+import { findRepresentation, timingReferenceOf, type StreamModel } from '../stream.js';
+import { resolveAvailabilityStart } from '../timing/availability-start.js';
+import {
+  decodeTime,
+  liveSegment,
+  loopOffset,
+  segmentForNumber,
+  segmentForTime,
+  trackTiming,
+} from '../timing/track.js';
+import { liveAvailability } from '../timing/window.js';
+
+export type SegmentAddress =
+  { kind: 'init' } | { kind: 'number'; number: number } | { kind: 'time'; time: bigint };
+
+/** A box another package inserts into the response (emsg, pssh, PIFF …); none yet. */
+export interface InsertedBox {
+  type: string;
+  where: 'before-moof' | 'moov' | 'traf';
+  payload: Uint8Array;
+}
+
+export interface InitSegmentPlan {
+  kind: 'init';
+  representationId: string;
+  blobKey: string;
+  contentType: MediaIndex['contentType'];
+  /** Always 0: `MediaIndex.segments[0]`. */
+  fragmentIndex: 0;
+  /** Live streams drop `moov/mvex/mehd` (§9.2). */
+  removeMehd: boolean;
+  insertBoxes: readonly InsertedBox[];
+  maxAgeSeconds: number;
+}
+
+export interface MediaSegmentPlan {
+  kind: 'media';
+  representationId: string;
+  blobKey: string;
+  contentType: MediaIndex['contentType'];
+  /** Index k in `MediaIndex.segments` (1…N). */
+  fragmentIndex: number;
+  loop: number;
+  /** New `mfhd.sequence_number`: the segment number n. */
+  sequenceNumber: number;
+  /** New first `tfdt`: t0 + o(l) + start[k] (the fragment's own time plus `loopOffset`). */
+  baseMediaDecodeTime: bigint;
+  loopOffset: bigint;
+  timescale: number;
+  insertBoxes: readonly InsertedBox[];
+  /** Cache-Control max-age (§3.8). */
+  maxAgeSeconds: number;
+}
+
+export type SegmentRefusal =
+  | { kind: 'TooEarly'; retryAfterSeconds: number }
+  | { kind: 'Gone' }
+  | { kind: 'NotFound'; reason: string }
+  | { kind: 'NoTimingReference' };
+
+export type SegmentPlan = InitSegmentPlan | MediaSegmentPlan;
+
+export function isRefusal(x: SegmentPlan | SegmentRefusal): x is SegmentRefusal {
+  return x.kind !== 'init' && x.kind !== 'media';
+}
+
+const notFound = (reason: string): SegmentRefusal => ({ kind: 'NotFound', reason });
+
+export function planSegment(
+  stream: StreamModel,
+  mode: 'live' | 'vod',
+  rep: string,
+  address: SegmentAddress,
+  options: Options,
+  nowMs: number,
+): SegmentPlan | SegmentRefusal {
+  const ref = timingReferenceOf(stream);
+  if (!ref) return { kind: 'NoTimingReference' };
+  const file = findRepresentation(stream, rep);
+  if (!file) return notFound(`no Representation ${rep}`);
+  const index = file.index;
+  if (index.encryption && options.drm.length === 0)
+    return notFound('encrypted Representation requested without drm');
+  const base = {
+    representationId: rep.toLowerCase(),
+    blobKey: file.blobKey,
+    contentType: index.contentType,
+    insertBoxes: [] as InsertedBox[],
+  };
+  if (address.kind === 'init') {
+    return { ...base, kind: 'init', fragmentIndex: 0, removeMehd: mode === 'live', maxAgeSeconds: 3600 };
+  }
+  const t = trackTiming(index, ref.index, options.snr);
+  const live = mode === 'live';
+  let lk: { loop: number; k: number } | null;
+  if (address.kind === 'number') {
+    lk = segmentForNumber(t, address.number);
+    if (!lk) return notFound('segment number below the start number');
+    if (!live && lk.loop > 0) return notFound('segment number beyond the end of the presentation');
+  } else {
+    lk = segmentForTime(t, address.time, live);
+    if (!lk) return notFound('no segment starts at this time');
+  }
+  let maxAgeSeconds = 3600;
+  if (live) {
+    const astMs = resolveAvailabilityStart(options.start, nowMs);
+    const a = liveAvailability(t, lk.loop, lk.k, address.kind === 'number', {
+      elapsedMs: nowMs - astMs,
+      depth: options.depth,
+      leeway: options.leeway,
+      atoMs: options.ato ?? 0,
+    });
+    if (a.kind !== 'available') return a;
+    maxAgeSeconds = a.maxAgeSeconds;
+  }
+  const seg = liveSegment(t, lk.loop, lk.k);
+  return {
+    ...base,
+    kind: 'media',
+    fragmentIndex: lk.k,
+    loop: lk.loop,
+    sequenceNumber: seg.number,
+    baseMediaDecodeTime: decodeTime(t, lk.loop, lk.k),
+    loopOffset: loopOffset(t, lk.loop),
+    timescale: index.timescale,
+    maxAgeSeconds,
+  };
+}
