@@ -1,0 +1,104 @@
+// DaapServer (daap.md §5.5): owns a port (DAAP paths are absolute, so it cannot be mounted under
+// a prefix), serves the handler, and advertises over Bonjour unless `mdns: false`.
+
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { createDaapHandler, VERSION, type DaapRequestHandler } from './http/handler.js';
+import type { DaapHandlerOptions } from './http/context.js';
+import type { SessionEvent } from './http/sessions.js';
+import type { SessionInfo } from './media/types.js';
+import { CiaoAdvertiser } from './mdns/advertise.js';
+import { daapTxt, type Advertiser } from './mdns/txt.js';
+
+export interface DaapServerOptions extends DaapHandlerOptions {
+  /** default 0.0.0.0 */
+  readonly host?: string;
+  /** default 3689; 0 picks a free port */
+  readonly port?: number;
+  readonly mdns?: false | { advertiser?: Advertiser; ipv6?: boolean; txt?: Record<string, string> };
+}
+
+export class DaapServer {
+  readonly handler: DaapRequestHandler;
+  private readonly http: Server;
+  private readonly sockets = new Set<Socket>();
+  private advertiser: Advertiser | undefined;
+  /** the advertised name (may differ from the share name after a conflict) */
+  advertisedName: string | undefined;
+
+  constructor(private readonly opts: DaapServerOptions) {
+    this.handler = createDaapHandler(opts);
+    this.http = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, this.handler);
+    // Held /update requests must not be cut by server timeouts (§6.1).
+    this.http.timeout = 0;
+    this.http.keepAliveTimeout = 120_000;
+    this.http.on('connection', (s: Socket) => {
+      s.setKeepAlive(true, 60_000);
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+  }
+
+  /** The port actually bound (after listen()). */
+  get port(): number {
+    const a = this.http.address();
+    return a && typeof a === 'object' ? a.port : (this.opts.port ?? 3689);
+  }
+
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.opts.port ?? 3689, this.opts.host ?? '0.0.0.0', () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    const m = this.opts.mdns;
+    if (m === false) return;
+    const share = this.opts.share;
+    const db1 = [...share.databases.values(share.revision)][0];
+    this.advertiser =
+      m?.advertiser ??
+      new CiaoAdvertiser({
+        ...(m?.ipv6 !== undefined ? { ipv6: m.ipv6 } : {}),
+        onRename: (n) => {
+          this.advertisedName = n;
+          this.opts.logger?.info({ name: n }, 'mDNS name conflict: renamed');
+        },
+      });
+    const txt = {
+      ...daapTxt({
+        name: share.name,
+        sharePersistentId: share.persistentId,
+        databasePersistentId: db1?.database.persistentId ?? share.persistentId,
+        password: this.opts.password !== undefined,
+        version: VERSION,
+      }),
+      ...(m?.txt ?? {}),
+    };
+    this.advertisedName = await this.advertiser.publish({ name: share.name, port: this.port, txt });
+  }
+
+  get sessions(): readonly SessionInfo[] {
+    return this.handler.sessions;
+  }
+
+  on(ev: 'session', fn: (e: SessionEvent) => void): () => void {
+    return this.handler.on(ev, fn);
+  }
+
+  /** Withdraw the advert, answer held requests, close sockets. */
+  async close(): Promise<void> {
+    const adv = this.advertiser;
+    this.advertiser = undefined;
+    if (adv) await Promise.race([adv.withdraw(), new Promise((r) => setTimeout(r, 1500).unref())]);
+    this.handler.close();
+    await new Promise<void>((resolve) => {
+      this.http.close(() => resolve());
+      this.http.closeIdleConnections();
+      setTimeout(() => {
+        for (const s of this.sockets) s.destroy();
+      }, 200).unref();
+    });
+  }
+}
