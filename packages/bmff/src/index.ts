@@ -14,3 +14,5 @@ export { BOX_ENTRIES, lookupEntry, registeredTypes } from './registry.js';
 export type { BoxEntry, ParseContext, FullBoxFields } from './box-entry.js';
 export { codecString } from './codec-string.js';
 export * from './boxes/all.js';
+export { runMp4Command, type CliIo } from './cli.js';
+export { dumpBox, dumpBoxes, formatDump, type DumpNode, type DumpOptions } from './dump.js';
