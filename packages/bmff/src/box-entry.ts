@@ -26,6 +26,9 @@ export interface BoxEntry<T = unknown> {
   write(w: ByteWriter, v: T): void;
   /** A JSON-friendly view for dumps and inspection pages; the fields themselves by default. */
   describe?(v: T): Record<string, unknown>;
+  /** Sample fields for documentation and for the registry round-trip test when no fixture
+   * file holds this box. */
+  readonly example?: T;
 }
 
 export function defineBox<T>(e: BoxEntry<T>): BoxEntry<T> {

@@ -178,17 +178,14 @@ export class Box {
 
   /** The first descendant along a slash-separated path, e.g. `trak/mdia/mdhd`. */
   find(path: string): Box | undefined {
-    let cur: Box | undefined = this;
-    for (const part of path.split('/')) {
-      cur = cur.child(part);
-      if (!cur) return undefined;
-    }
-    return cur;
+    const [head, ...rest] = path.split('/');
+    const next = this.child(head!);
+    return next && rest.length ? next.find(rest.join('/')) : next;
   }
 
   markDirty(): void {
-    for (let b: Box | undefined = this; b && !b.dirty; b = b.parent) b.dirty = true;
-    // a new box is born dirty, so make sure the whole chain up is marked as well
+    this.dirty = true;
+    // a new box is born dirty, so always walk the whole chain up
     for (let b = this.parent; b; b = b.parent) b.dirty = true;
   }
 

@@ -31,7 +31,7 @@ export function dumpBox(box: Box, opts: DumpOptions = {}): DumpNode {
   if (opts.opaque?.includes(box.type)) return node;
   if (entry) {
     const f = box.fields;
-    node.fields = plain(entry.describe ? entry.describe(f as never) : f, max) as Record<string, unknown>;
+    node.fields = plain(entry.describe ? entry.describe(f) : f, max) as Record<string, unknown>;
     if (entry.container) node.children = box.children.map((c) => dumpBox(c, opts));
   }
   const extra = box.extra;

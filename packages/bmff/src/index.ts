@@ -16,3 +16,10 @@ export { codecString } from './codec-string.js';
 export * from './boxes/all.js';
 export { runMp4Command, type CliIo } from './cli.js';
 export { dumpBox, dumpBoxes, formatDump, type DumpNode, type DumpOptions } from './dump.js';
+export {
+  readItunesMetadata,
+  readItunesMetadataFromMoov,
+  writeItunesMetadata,
+  type ItunesMetadata,
+  type CoverArt,
+} from './itunes.js';

@@ -96,7 +96,7 @@ export function buildRegistry(entries: readonly BoxEntry<never>[]): ReadonlyMap<
   const map = new Map<string, BoxEntry>();
   for (const e of entries) {
     if (map.has(e.type)) throw new Error(`box registry: duplicate entry for '${e.type}'`);
-    map.set(e.type, e as unknown as BoxEntry);
+    map.set(e.type, e);
   }
   return map;
 }

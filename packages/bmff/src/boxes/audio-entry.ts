@@ -24,6 +24,17 @@ function audio(type: string, name: string, ref: string): BoxEntry<AudioSampleEnt
     type,
     name,
     ref,
+    example: {
+      dataReferenceIndex: 1,
+      soundVersion: 0,
+      revision: 0,
+      vendor: 0,
+      channelCount: 2,
+      sampleSize: 16,
+      preDefined: 0,
+      reserved: 0,
+      sampleRate: 48000 * 65536,
+    },
     container: true,
     parse(r) {
       r.skip(6);

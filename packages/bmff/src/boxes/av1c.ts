@@ -23,6 +23,22 @@ export const av1C = defineBox<Av1cFields>({
   type: 'av1C',
   name: 'AV1 codec configuration',
   ref: 'AV1-ISOBMFF §2.3',
+  example: {
+    marker: 1,
+    version: 1,
+    seqProfile: 0,
+    seqLevelIdx0: 8,
+    seqTier0: 0,
+    highBitdepth: 0,
+    twelveBit: 0,
+    monochrome: 0,
+    chromaSubsamplingX: 1,
+    chromaSubsamplingY: 1,
+    chromaSamplePosition: 0,
+    reserved: 0,
+    initialPresentationDelayPresent: 0,
+    initialPresentationDelayMinusOne: 0,
+  },
   parse(r) {
     const a = r.u8();
     const b = r.u8();

@@ -29,6 +29,7 @@ export const co64 = defineBox<ChunkOffsetFields>({
   type: 'co64',
   name: 'Chunk offsets (64-bit)',
   ref: '14496-12 §8.7.5',
+  example: { version: 0, flags: 0, offsets: [48, 4294967400] },
   parse(r) {
     const vf = readVF(r);
     const n = r.u32();

@@ -7,7 +7,15 @@ import { defineBox, type BoxEntry } from '../box-entry.js';
 export type NoFields = Record<string, never>;
 
 function container(type: string, name: string, ref: string): BoxEntry<NoFields> {
-  return defineBox<NoFields>({ type, name, ref, container: true, parse: () => ({}), write: () => undefined });
+  return defineBox<NoFields>({
+    type,
+    name,
+    ref,
+    container: true,
+    parse: () => ({}),
+    write: () => undefined,
+    example: {},
+  });
 }
 
 export const containerEntries: BoxEntry<NoFields>[] = [

@@ -17,6 +17,14 @@ export const dOps = defineBox<DopsFields>({
   type: 'dOps',
   name: 'Opus specific',
   ref: 'Opus-ISOBMFF §4.3.2',
+  example: {
+    version: 0,
+    outputChannelCount: 2,
+    preSkip: 312,
+    inputSampleRate: 48000,
+    outputGain: 0,
+    channelMappingFamily: 0,
+  },
   parse(r) {
     const f: DopsFields = {
       version: r.u8(),

@@ -21,6 +21,7 @@ export const data = defineBox<DataFields>({
   type: 'data',
   name: 'iTunes metadata value',
   ref: 'iTunes metadata',
+  example: { typeIndicator: 1, locale: 0, value: Buffer.from('Big Buck Bunny') },
   parse: (r) => ({ typeIndicator: r.u32(), locale: r.u32(), value: r.rest() }),
   write: (w, v) => void w.u32(v.typeIndicator).u32(v.locale).bytes(v.value),
   describe: (v) => ({
@@ -38,6 +39,7 @@ function freeformString(type: string, name: string): BoxEntry<FreeformStringFiel
     type,
     name,
     ref: 'iTunes metadata',
+    example: { version: 0, flags: 0, value: type === 'mean' ? 'com.apple.iTunes' : 'iTunNORM' },
     parse: (r) => ({ ...readVF(r), value: r.rest().toString('utf8') }),
     write(w, v) {
       writeVF(w, v);
@@ -70,6 +72,7 @@ function item(type: string, name: string): BoxEntry<NoFields> {
     type,
     name,
     ref: 'iTunes metadata',
+    example: {},
     container: true,
     parse: () => ({}),
     write: () => undefined,

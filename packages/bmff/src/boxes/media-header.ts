@@ -84,6 +84,7 @@ export const elng = defineBox<ElngFields>({
   type: 'elng',
   name: 'Extended language tag',
   ref: '14496-12 §8.4.6',
+  example: { version: 0, flags: 0, extendedLanguage: 'en-GB' },
   parse: (r) => ({ ...readVF(r), extendedLanguage: r.cstring() }),
   write(w, v) {
     writeVF(w, v);

@@ -11,6 +11,13 @@ export const prft = defineBox<PrftFields>({
   type: 'prft',
   name: 'Producer reference time',
   ref: '14496-12 §8.16.5',
+  example: {
+    version: 1,
+    flags: 0,
+    referenceTrackId: 1,
+    ntpTimestamp: 0xe8f1e2d3c4b5a697n,
+    mediaTime: 4294967296n,
+  },
   parse(r) {
     const vf = readVF(r);
     const referenceTrackId = r.u32();

@@ -86,6 +86,15 @@ export const senc = defineBox<SencFields>({
   type: 'senc',
   name: 'Sample encryption',
   ref: '23001-7 §7.2',
+  example: {
+    version: 0,
+    flags: SENC_SUBSAMPLES,
+    ivSize: 8,
+    samples: [
+      { iv: '0011223344556677', subsamples: [{ clearBytes: 5, protectedBytes: 1024 }] },
+      { iv: '0011223344556678', subsamples: [] },
+    ],
+  },
   parse(r, ctx) {
     const vf = readVF(r);
     const count = r.u32();
@@ -108,6 +117,18 @@ export const piffSampleEncryption = defineBox<PiffSampleEncryptionFields>({
   type: `uuid:${PIFF_SAMPLE_ENCRYPTION_UUID}`,
   name: 'PIFF sample encryption',
   ref: 'PIFF 1.1 §5.3.2.1',
+  example: {
+    version: 0,
+    flags: SENC_SUBSAMPLES | 1,
+    algorithmId: 1,
+    overrideIvSize: 8,
+    kid: '1ab45440532c439994dc5c5ad9584bac',
+    ivSize: 8,
+    samples: [
+      { iv: '0011223344556677', subsamples: [{ clearBytes: 5, protectedBytes: 1024 }] },
+      { iv: '0011223344556678', subsamples: [] },
+    ],
+  },
   parse(r, ctx) {
     const vf = readVF(r);
     const f: Partial<PiffSampleEncryptionFields> = { ...vf };

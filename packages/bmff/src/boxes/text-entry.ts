@@ -62,6 +62,15 @@ export const tx3g = defineBox<Tx3gFields>({
   type: 'tx3g',
   name: '3GPP timed text sample entry',
   ref: '3GPP TS 26.245 §5.16',
+  example: {
+    dataReferenceIndex: 1,
+    displayFlags: 0,
+    horizontalJustification: 1,
+    verticalJustification: 255,
+    backgroundColor: '00000000',
+    defaultTextBox: '0000000000000000',
+    defaultStyle: '000000000001000012ffffff',
+  },
   container: true,
   parse(r) {
     r.skip(6);

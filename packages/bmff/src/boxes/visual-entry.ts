@@ -21,6 +21,17 @@ function visual(type: string, name: string, ref: string): BoxEntry<VisualSampleE
     type,
     name,
     ref,
+    example: {
+      dataReferenceIndex: 1,
+      width: 1280,
+      height: 720,
+      horizResolution: 0x480000,
+      vertResolution: 0x480000,
+      frameCount: 1,
+      compressorName: '086c6f6f7063617374'.padEnd(64, '0'),
+      depth: 24,
+      preDefined: -1,
+    },
     container: true,
     parse(r) {
       r.skip(6);

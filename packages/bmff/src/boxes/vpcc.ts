@@ -17,6 +17,19 @@ export const vpcC = defineBox<VpccFields>({
   type: 'vpcC',
   name: 'VP codec configuration',
   ref: 'VP-ISOBMFF §2.2',
+  example: {
+    version: 1,
+    flags: 0,
+    profile: 0,
+    level: 31,
+    bitDepth: 8,
+    chromaSubsampling: 1,
+    videoFullRangeFlag: 0,
+    colourPrimaries: 1,
+    transferCharacteristics: 1,
+    matrixCoefficients: 1,
+    codecInitializationData: Buffer.alloc(0),
+  },
   parse(r) {
     const vf = readVF(r);
     const profile = r.u8();
