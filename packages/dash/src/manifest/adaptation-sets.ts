@@ -1,0 +1,118 @@
+/**
+ * AdaptationSets and Representations of the manifest model (dash.md §5.3, §6.1): derived
+ * attributes (par, max sizes, bandwidth ranges, shared codecs) and addressing per set.
+ */
+import type { StreamFile } from '../stream.js';
+import { representationIdOf } from '../stream.js';
+import { staticSegments, timelineEntries } from '../timing/timeline.js';
+import { trackTiming } from '../timing/track.js';
+import { segmentListFor, segmentTemplateFor, type AddressingContext } from './addressing.js';
+import type { AdaptationSetModel, RepresentationModel } from './model.js';
+import type { SelectedSet } from './tracks.js';
+
+function gcdNum(a: number, b: number): number {
+  return b === 0 ? a : gcdNum(b, a % b);
+}
+
+function frameRateValue(text: string): number {
+  const [n, d] = text.split('/').map(Number);
+  return (n ?? 0) / (d ?? 1);
+}
+
+/** Reduced ratio of width × SAR to height (§6.1). */
+export function pictureAspectRatio(width: number, height: number, sar: string): string {
+  const [sn, sd] = sar.split(':').map(Number);
+  const w = width * (sn || 1);
+  const h = height * (sd || 1);
+  const g = gcdNum(w, h) || 1;
+  return `${w / g}:${h / g}`;
+}
+
+function representation(file: StreamFile, ctx: AddressingContext, odvod: boolean): RepresentationModel {
+  const ix = file.index;
+  const rep: RepresentationModel = {
+    id: representationIdOf(file.name),
+    mimeType: ix.mimeType,
+    codecs: ix.codecs,
+    bandwidth: ix.bitrate,
+  };
+  if (ix.video) {
+    rep.width = ix.video.width;
+    rep.height = ix.video.height;
+    rep.frameRate = ix.video.frameRate;
+    rep.sar = ix.video.sar;
+  }
+  if (ix.audio) {
+    rep.audioSamplingRate = ix.audio.sampleRate;
+    rep.channels = ix.audio.channels;
+  }
+  if (odvod) Object.assign(rep, segmentListFor(file, ctx));
+  else rep.segmentTemplate = segmentTemplateFor(file, ctx);
+  return rep;
+}
+
+function common<T>(values: T[]): T | undefined {
+  const first = values[0];
+  return values.every((v) => JSON.stringify(v) === JSON.stringify(first)) ? first : undefined;
+}
+
+export function adaptationSet(
+  set: SelectedSet,
+  group: number,
+  ctx: AddressingContext,
+  odvod: boolean,
+): AdaptationSetModel {
+  const reps = set.files.map((f) => representation(f, ctx, odvod)).sort((a, b) => a.bandwidth - b.bandwidth);
+  const first = set.files[0]!.index;
+  const bandwidths = reps.map((r) => r.bandwidth);
+  const model: AdaptationSetModel = {
+    id: set.trackId,
+    group,
+    contentType: set.contentType,
+    mimeType: first.mimeType,
+    minBandwidth: Math.min(...bandwidths),
+    maxBandwidth: Math.max(...bandwidths),
+    representations: reps,
+  };
+  if (first.language) model.lang = first.language;
+  const codecs = common(reps.map((r) => r.codecs));
+  if (codecs !== undefined) model.codecs = codecs;
+  if (set.role) model.role = set.role;
+  if (set.accessibility) model.accessibility = set.accessibility;
+  if (set.contentType === 'video') {
+    const largest = [...set.files].sort(
+      (a, b) =>
+        (b.index.video?.width ?? 0) * (b.index.video?.height ?? 0) -
+        (a.index.video?.width ?? 0) * (a.index.video?.height ?? 0),
+    )[0]!.index.video;
+    const widths = reps.map((r) => r.width ?? 0);
+    const heights = reps.map((r) => r.height ?? 0);
+    model.minWidth = Math.min(...widths);
+    model.maxWidth = Math.max(...widths);
+    model.minHeight = Math.min(...heights);
+    model.maxHeight = Math.max(...heights);
+    model.maxFrameRate = reps
+      .map((r) => r.frameRate ?? '0')
+      .reduce((m, f) => (frameRateValue(f) > frameRateValue(m) ? f : m));
+    if (largest) model.par = pictureAspectRatio(largest.width, largest.height, largest.sar);
+  }
+  if (set.contentType === 'audio') {
+    const ch = common(reps.map((r) => r.channels));
+    if (ch !== undefined) model.channels = ch;
+    const sr = common(reps.map((r) => r.audioSamplingRate));
+    if (sr !== undefined) model.audioSamplingRate = sr;
+  }
+  const shared = common(reps.map((r) => r.segmentTemplate));
+  if (shared) model.segmentTemplate = shared;
+  if (odvod) {
+    const t = trackTiming(first, ctx.ref, null);
+    model.segmentDurations = {
+      timescale: t.ts.toString(),
+      entries: timelineEntries(staticSegments(t), 0n).map((e) => ({
+        d: e.d.toString(),
+        ...(e.r ? { r: e.r } : {}),
+      })),
+    };
+  }
+  return model;
+}

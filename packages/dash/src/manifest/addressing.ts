@@ -1,0 +1,136 @@
+/**
+ * Addressing of one Representation (dash.md §6.1, §7.7, §7.8, §9.5): a SegmentTemplate with
+ * `@duration` or a SegmentTimeline for live and vod, a SegmentList of byte ranges for odvod.
+ */
+import type { MediaIndex } from '@loopcast/bmff';
+import type { Options } from '../options/registry.js';
+import { formatSecondsMs } from '../options/codec.js';
+import type { StreamFile } from '../stream.js';
+import { representationIdOf } from '../stream.js';
+import { durationAddressing } from '../timing/addressing.js';
+import type { ManifestTiming } from '../timing/presentation.js';
+import { liveSegments, staticSegments, timelineEntries, type TimelineEntry } from '../timing/timeline.js';
+import { liveSegment, trackTiming, type TrackTiming } from '../timing/track.js';
+import { numberWindow } from '../timing/window.js';
+import type { SegmentListModel, SegmentTemplateModel, TimelineS } from './model.js';
+
+export type MediaType = 'video' | 'audio' | 'text';
+
+export interface AddressingContext {
+  timing: ManifestTiming;
+  options: Options;
+  ref: MediaIndex;
+  /** '' with base=1; `/dash/<mode>/<stream>/` with base=0. */
+  urlPrefix: string;
+  /** Child query per content type (§4.4), '' or `?…`. */
+  queries: Record<MediaType, string>;
+}
+
+export const EXTENSION: Record<MediaType, string> = { video: 'm4v', audio: 'm4a', text: 'mp4' };
+
+function sEntries(entries: TimelineEntry[]): TimelineS[] {
+  return entries.map((e) => ({
+    ...(e.t !== undefined ? { t: e.t.toString() } : {}),
+    d: e.d.toString(),
+    ...(e.r ? { r: e.r } : {}),
+  }));
+}
+
+/** startNumber text, left out where `snr=-1` and the value is 1 (§7.16). */
+function startNumberText(options: Options, n: number): string | undefined {
+  return options.snr === -1 && n === 1 ? undefined : String(n);
+}
+
+export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): SegmentTemplateModel {
+  const type = file.index.contentType;
+  const ext = EXTENSION[type];
+  const query = ctx.queries[type];
+  const t = trackTiming(file.index, ctx.ref, ctx.options.snr);
+  const timeline = ctx.options.timeline;
+  const media =
+    timeline === 'time'
+      ? `${ctx.urlPrefix}$RepresentationID$/time/$Time$.${ext}${query}`
+      : `${ctx.urlPrefix}$RepresentationID$/$Number$.${ext}${query}`;
+  const base = { initialization: `${ctx.urlPrefix}$RepresentationID$/init.${ext}${query}`, media };
+  const ato = ctx.timing.kind === 'live' ? ctx.timing.atoMs : 0;
+  const atoAttr =
+    ato === 'inf'
+      ? { availabilityTimeOffset: 'INF' }
+      : ato > 0
+        ? { availabilityTimeOffset: formatSecondsMs(ato) }
+        : {};
+  if (timeline === 'duration') {
+    const a = durationAddressing(t);
+    const sn = startNumberText(ctx.options, t.s0);
+    return {
+      timescale: a.timescale.toString(),
+      duration: a.duration.toString(),
+      ...(sn !== undefined ? { startNumber: sn } : {}),
+      presentationTimeOffset: (t.t0 * a.scale).toString(),
+      ...base,
+      ...atoAttr,
+    };
+  }
+  let segments: { position: bigint; duration: bigint; number: number }[];
+  if (ctx.timing.kind === 'live') {
+    segments = liveSegments(t, ctx.timing.bufferStartMs, ctx.timing.edgeMs);
+  } else {
+    segments = staticSegments(t);
+  }
+  const firstNumber =
+    segments[0]?.number ??
+    (ctx.timing.kind === 'live' ? numberWindow(t, ctx.timing.bufferStartMs, ctx.timing.edgeMs).first : t.s0);
+  const sn = timeline === 'number' ? startNumberText(ctx.options, firstNumber) : undefined;
+  return {
+    timescale: t.ts.toString(),
+    ...(sn !== undefined ? { startNumber: sn } : {}),
+    presentationTimeOffset: t.t0.toString(),
+    ...base,
+    timeline: sEntries(timelineEntries(segments, t.t0)),
+    ...atoAttr,
+  };
+}
+
+/** odvod: BaseURL and SegmentList with the index's byte ranges (§9.5). */
+export function segmentListFor(
+  file: StreamFile,
+  ctx: AddressingContext,
+): { baseUrl: string; segmentList: SegmentListModel } {
+  const type = file.index.contentType;
+  const t = trackTiming(file.index, ctx.ref, null);
+  const range = (s: { pos: number; size: number }) => `${s.pos}-${s.pos + s.size - 1}`;
+  const init = file.index.segments[0] ?? { pos: 0, size: 0 };
+  const common = {
+    initializationRange: range(init),
+    mediaRanges: file.index.segments.slice(1).map(range),
+  };
+  const baseUrl = `${ctx.urlPrefix}${representationIdOf(file.name)}.${EXTENSION[type]}${ctx.queries[type]}`;
+  if (ctx.options.timeline === 'duration') {
+    const a = durationAddressing(t);
+    return {
+      baseUrl,
+      segmentList: { timescale: a.timescale.toString(), duration: a.duration.toString(), ...common },
+    };
+  }
+  return {
+    baseUrl,
+    segmentList: {
+      timescale: t.ts.toString(),
+      timeline: sEntries(timelineEntries(staticSegments(t), t.t0)),
+      ...common,
+    },
+  };
+}
+
+/** Longest segment of a track in ms, rounded up; live includes the loop correction (§6.1). */
+export function longestSegmentMs(index: MediaIndex, ref: MediaIndex, live: boolean): number {
+  const t: TrackTiming = trackTiming(index, ref, null);
+  let longest = t.dur.reduce((m, d) => (d > m ? d : m), 0n);
+  if (live) {
+    for (const loop of [0, 1]) {
+      const d = liveSegment(t, loop, t.count).duration;
+      if (d > longest) longest = d;
+    }
+  }
+  return Number((longest * 1000n + t.ts - 1n) / t.ts);
+}

@@ -1,0 +1,142 @@
+/**
+ * Manifest building in steps (dash.md §6, README §3.2): timing, track selection, adaptation
+ * sets with addressing, MPD attributes, Location and UTCTiming — each a pure function feeding
+ * the typed model that a template renders.
+ */
+import { childQuery } from '../options/child-url.js';
+import { formatDateTime } from '../options/codec.js';
+import type { ResolvedOptions } from '../options/parse.js';
+import { timingReferenceOf, type StreamModel } from '../stream.js';
+import type { Mode, TemplateEntry } from '../templates/registry.js';
+import { formatDuration } from '../timing/durations.js';
+import { manifestTiming, type ManifestTiming } from '../timing/presentation.js';
+import { utcTimingElements } from '../utc-timing.js';
+import { adaptationSet } from './adaptation-sets.js';
+import { longestSegmentMs, type AddressingContext } from './addressing.js';
+import type { ManifestModel } from './model.js';
+import { selectTracks } from './tracks.js';
+
+export interface ManifestRequest {
+  stream: StreamModel;
+  template: TemplateEntry;
+  mode: Mode;
+  resolved: Pick<ResolvedOptions, 'options' | 'baseline'>;
+  /** The request clock (the `now` option when given, else the system clock). */
+  nowMs: number;
+  /** Scheme and host for BaseURL, Location and `/time` URLs, e.g. `http://localhost:5000`. */
+  origin: string;
+  /** The request URL as received (manifest_e's second Location); defaults to the canonical one. */
+  requestUrl?: string;
+}
+
+export type ManifestRefusal =
+  | { kind: 'NotFound'; reason: string }
+  | { kind: 'NoTimingReference' }
+  | { kind: 'TooEarly'; retryAfterSeconds: number };
+
+export interface BuiltManifest {
+  kind: 'manifest';
+  model: ManifestModel;
+  timing: ManifestTiming;
+  /** `Cache-Control` value (§3.8). */
+  cacheControl: string;
+}
+
+/** Templates that write suggestedPresentationDelay in live (§7.17). */
+const WRITES_SPD = new Set(['hand_made', 'manifest_e']);
+
+export function buildManifestModel(req: ManifestRequest): BuiltManifest | ManifestRefusal {
+  const { stream, template, mode } = req;
+  const { options, baseline } = req.resolved;
+  if (!template.modes.includes(mode))
+    return { kind: 'NotFound', reason: `${template.name} does not allow mode ${mode}` };
+  const ref = timingReferenceOf(stream);
+  if (!ref) return { kind: 'NoTimingReference' };
+  const timing = manifestTiming(ref.index, options, req.nowMs);
+  if (timing.kind === 'TooEarly') return timing;
+  const live = timing.kind === 'live';
+  const pin = live ? { start: timing.astMs } : {};
+  const query = (usage: 'video' | 'audio' | 'text') => childQuery(options, baseline, usage, pin);
+  const streamPath = `/dash/${mode}/${stream.directory}/`;
+  const ctx: AddressingContext = {
+    timing,
+    options,
+    ref: ref.index,
+    urlPrefix: options.base ? '' : streamPath,
+    queries: { video: query('video'), audio: query('audio'), text: query('text') },
+  };
+  const selected = selectTracks(stream, options, template.allTrackTypes);
+  const sets = selected.map((s, i) => adaptationSet(s, i + 1, ctx, mode === 'odvod'));
+  const listed = selected.flatMap((s) => s.files);
+  const maxSegMs = Math.max(...listed.map((f) => longestSegmentMs(f.index, ref.index, live)));
+  const presentationMs = Math.round((ref.index.mediaDuration * 1000) / ref.index.timescale);
+
+  const locationQuery = childQuery(options, baseline, 'manifest', {
+    ...pin,
+    ...(options.update !== null ? { set: { update: String(options.update + 1) } } : {}),
+  });
+  const location = `${req.origin}/dash/${mode}/${stream.directory}/${template.name}.mpd${locationQuery}`;
+  const methods = template.name === 'manifest_i' ? (['direct'] as const) : options.time;
+  const utcTimings =
+    live || template.name === 'manifest_i'
+      ? utcTimingElements({
+          methods: methods ? [...methods] : null,
+          timeValue: options.time_value,
+          ntpServers: options.ntp_servers,
+          clockMs: timing.clockMs,
+          origin: req.origin,
+          timeQuery: childQuery(options, baseline, 'time'),
+        })
+      : [];
+
+  const model: ManifestModel = {
+    template: template.name,
+    mode,
+    type: live ? 'dynamic' : 'static',
+    id: stream.directory,
+    title: stream.title,
+    publishTime: formatDateTime(timing.publishMs),
+    maxSegmentDuration: formatDuration(maxSegMs),
+    location,
+    requestUrl: req.requestUrl ?? location,
+    periods: [
+      {
+        id: 'p0',
+        start: 'PT0S',
+        ...(live ? {} : { duration: formatDuration(presentationMs) }),
+        adaptationSets: sets,
+      },
+    ],
+    utcTimings,
+  };
+  if (options.base) model.baseUrl = `${req.origin}${streamPath}`;
+  if (timing.kind === 'live') {
+    model.availabilityStartTime = formatDateTime(timing.astMs);
+    model.timeShiftBufferDepth = formatDuration(timing.tsbdSeconds * 1000);
+    if (timing.mupSeconds !== null) model.minimumUpdatePeriod = formatDuration(timing.mupSeconds * 1000);
+    if (WRITES_SPD.has(template.name) && options.spd !== -1) {
+      model.suggestedPresentationDelay = formatDuration(options.spd ?? 30000);
+    }
+  } else {
+    model.mediaPresentationDuration = formatDuration(presentationMs);
+  }
+  return {
+    kind: 'manifest',
+    model,
+    timing,
+    cacheControl: cacheControl(
+      timing,
+      utcTimings.some((u) => u.schemeIdUri.includes(':direct:')),
+    ),
+  };
+}
+
+/** Cache-Control of an MPD (§3.8). */
+export function cacheControl(timing: ManifestTiming, hasDirect: boolean): string {
+  if (hasDirect) return 'no-cache';
+  if (timing.kind === 'static') return 'public, max-age=60';
+  if (timing.mupSeconds === null) return 'no-cache';
+  const next = timing.publishMs + timing.mupSeconds * 1000;
+  const n = Math.ceil((next - timing.clockMs) / 1000);
+  return `public, max-age=${Math.min(timing.mupSeconds, Math.max(1, n))}`;
+}

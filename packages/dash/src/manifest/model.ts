@@ -1,0 +1,113 @@
+/**
+ * The typed manifest model every template renders (dash.md §6). Values are final text (numbers
+ * already formatted) so templates hold no logic beyond loops and conditionals.
+ */
+import type { Mode, TemplateName } from '../templates/registry.js';
+
+export interface TimelineS {
+  t?: string;
+  d: string;
+  r?: number;
+}
+
+export interface SegmentTemplateModel {
+  timescale: string;
+  duration?: string;
+  startNumber?: string;
+  presentationTimeOffset: string;
+  initialization: string;
+  media: string;
+  timeline?: TimelineS[];
+  availabilityTimeOffset?: string;
+}
+
+export interface SegmentListModel {
+  timescale: string;
+  duration?: string;
+  timeline?: TimelineS[];
+  initializationRange: string;
+  mediaRanges: string[];
+}
+
+export interface RepresentationModel {
+  id: string;
+  mimeType: string;
+  codecs: string;
+  bandwidth: number;
+  width?: number;
+  height?: number;
+  frameRate?: string;
+  sar?: string;
+  audioSamplingRate?: number;
+  channels?: number;
+  /** Live and vod: this Representation's own SegmentTemplate. */
+  segmentTemplate?: SegmentTemplateModel;
+  /** odvod: `<rep>.<ext>[?query]`. */
+  baseUrl?: string;
+  segmentList?: SegmentListModel;
+}
+
+export interface AdaptationSetModel {
+  id: number;
+  /** 1, 2, … in document order. */
+  group: number;
+  contentType: 'video' | 'audio' | 'text';
+  mimeType: string;
+  lang?: string;
+  /** The codecs string when every Representation shares it. */
+  codecs?: string;
+  role?: 'main' | 'alternate';
+  /** AudioPurposeCS value (1 audio description, 2 hard-of-hearing subtitles). */
+  accessibility?: string;
+  /** Channel count when every Representation shares it. */
+  channels?: number;
+  audioSamplingRate?: number;
+  minWidth?: number;
+  maxWidth?: number;
+  minHeight?: number;
+  maxHeight?: number;
+  maxFrameRate?: string;
+  par?: string;
+  minBandwidth: number;
+  maxBandwidth: number;
+  /** The shared SegmentTemplate, when all Representations agree (§6.1). */
+  segmentTemplate?: SegmentTemplateModel;
+  /** manifest_vod_aiv: run-length coded real durations. */
+  segmentDurations?: { timescale: string; entries: TimelineS[] };
+  representations: RepresentationModel[];
+}
+
+export interface PeriodModel {
+  id: string;
+  start: string;
+  duration?: string;
+  adaptationSets: AdaptationSetModel[];
+}
+
+export interface UtcTimingModel {
+  schemeIdUri: string;
+  value: string;
+}
+
+export interface ManifestModel {
+  template: TemplateName;
+  mode: Mode;
+  type: 'static' | 'dynamic';
+  id: string;
+  title: string;
+  availabilityStartTime?: string;
+  publishTime: string;
+  minimumUpdatePeriod?: string;
+  timeShiftBufferDepth?: string;
+  suggestedPresentationDelay?: string;
+  mediaPresentationDuration?: string;
+  maxSegmentDuration: string;
+  /** `http(s)://host/dash/<mode>/<stream>/` with `base=1`, else absent. */
+  baseUrl?: string;
+  /** Canonical manifest URL (pinned start, update+1). */
+  location: string;
+  /** The request URL as received (manifest_e's second Location). */
+  requestUrl: string;
+  periods: PeriodModel[];
+  utcTimings: UtcTimingModel[];
+}
