@@ -7,10 +7,10 @@ shift || true
 cd "$(dirname "$0")/.."
 mkdir -p test-output
 case "$tier" in
-  unit)        files=$(find packages -path '*/node_modules' -prune -o -path '*/test/unit/*' -name '*.test.ts' -print | sort); conc=2 ;;
-  integration) files=$(find test/integration -name '*.test.ts' 2>/dev/null | sort); conc=2 ;;
-  browser)     files=$(find test/browser -name '*.test.ts' 2>/dev/null | sort); conc=1 ;;
-  bench)       files=$(find bench -name '*.bench.test.ts' 2>/dev/null | sort); conc=1 ;;
+  unit)        files=$(find packages -path '*/node_modules' -prune -o -path '*/test/unit/*' -name '*.test.ts' -print | sort); conc=2; guard=10m ;;
+  integration) files=$(find test/integration -name '*.test.ts' 2>/dev/null | sort); conc=2; guard=15m ;;
+  browser)     files=$(find test/browser -name '*.test.ts' 2>/dev/null | sort); conc=1; guard=15m ;;
+  bench)       files=$(find bench -name '*.bench.test.ts' 2>/dev/null | sort); conc=1; guard=10m ;;
   *) echo "unknown tier: $tier" >&2; exit 2 ;;
 esac
 log="test-output/$tier.log"
@@ -19,9 +19,10 @@ if [ -z "$files" ]; then
   echo "0 0 0" > "test-output/$tier.counts"
   exit 0
 fi
-runner=(node --import tsx --test --test-concurrency="$conc" --test-timeout=300000 --test-reporter=spec)
+# A wall-clock guard per tier, so a hang cannot eat the CI run (testing.md §11).
+runner=(timeout --kill-after=30s "$guard" node --import tsx --test --test-concurrency="$conc" --test-timeout=300000 --test-reporter=spec)
 if [ "$tier" = integration ] || [ "$tier" = browser ]; then
-  runner=(node --import tsx test/support/with-services.ts -- "${runner[@]}")
+  runner=(timeout --kill-after=30s "$guard" node --import tsx test/support/with-services.ts -- "${runner[@]:3}")
 fi
 # shellcheck disable=SC2086
 "${runner[@]}" "$@" $files 2>&1 | tee "$log"

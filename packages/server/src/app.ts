@@ -16,7 +16,11 @@ function trustProxyOption(value: false | number | string[]): boolean | string[] 
   return value;
 }
 
-export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Promise<FastifyInstance> {
+export async function buildApp(
+  ctx: AppContext,
+  logger: FastifyBaseLogger,
+  configure?: (app: FastifyInstance) => void,
+): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger,
     // Fastify's two lines per request are replaced by one line of our own (access-log.ts).
@@ -32,6 +36,9 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // A response finishing during shutdown closes its keep-alive connection, so the server's
+    // close does not wait for the client's idle timeout.
+    if (ctx.state.shuttingDown) reply.header('connection', 'close');
   });
   app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -51,6 +58,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger): Prom
   registerAccessLog(app, ctx.settings.accessLog);
   registerHealthRoutes(app, ctx);
   registerHomeRoute(app, ctx);
+  configure?.(app);
   await app.ready();
   return app;
 }

@@ -38,7 +38,15 @@ export function createBlobStore(settings: Settings): BlobStore {
   return new LocalBlobStore(join(settings.data, 'blobs'));
 }
 
-export async function startServer(settings: Settings, print: (line: string) => void = console.log): Promise<RunningServer> {
+export interface StartOptions {
+  /** Where the start-up lines go (app.md §10.2). */
+  print?: (line: string) => void;
+  /** Extra routes registered before listening; tests use it for slow or failing handlers. */
+  configure?: (app: FastifyInstance) => void;
+}
+
+export async function startServer(settings: Settings, options: StartOptions = {}): Promise<RunningServer> {
+  const print = options.print ?? console.log;
   const logger = createLogger(settings);
   const database = openDatabase(settings.databaseUrl ?? `sqlite:${join(settings.data, 'loopcast.db')}`, settings.dbPool);
   const applied = await database.migrate();
@@ -61,7 +69,7 @@ export async function startServer(settings: Settings, print: (line: string) => v
     demo = await installDemo(context, logger);
   }
 
-  const app = await buildApp(context, logger);
+  const app = await buildApp(context, logger, options.configure);
   await app.listen({ host: settings.host, port: settings.port });
   context.state.started = true;
 

@@ -7,8 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import {
   assertValidKey,
   BlobNotFoundError,
@@ -41,20 +40,14 @@ export class LocalBlobStore implements BlobStore {
     const handle = await open(tempPath, 'wx');
     const hash = createHash('sha256');
     let size = 0;
-    const maxBytes = opts.maxBytes;
-    const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        size += chunk.length;
-        if (maxBytes !== undefined && size > maxBytes) {
-          done(new BlobTooLargeError(maxBytes));
-          return;
-        }
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
     try {
-      await pipeline(source, meter, handle.createWriteStream({ autoClose: false }));
+      for await (const piece of source as AsyncIterable<Buffer | string>) {
+        const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+        size += chunk.length;
+        if (opts.maxBytes !== undefined && size > opts.maxBytes) throw new BlobTooLargeError(opts.maxBytes);
+        hash.update(chunk);
+        await handle.write(chunk);
+      }
       await handle.sync();
     } catch (err) {
       await handle.close().catch(() => {});

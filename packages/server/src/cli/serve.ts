@@ -45,7 +45,7 @@ export async function runServe(argv: string[], io: CliIo): Promise<number> {
   }
   const loaded = loadSettings({ flags });
   for (const warning of loaded.warnings) io.stderr(warning);
-  const server = await startServer(loaded.settings, io.stdout);
+  const server = await startServer(loaded.settings, { print: io.stdout });
 
   let signals = 0;
   await new Promise<void>((resolve) => {

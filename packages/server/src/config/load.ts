@@ -117,14 +117,14 @@ export function loadSettings(options: LoadOptions = {}): LoadedSettings {
     }
   }
   const settings = values as Settings;
-  applyDerivedDefaults(settings, options.isTerminal ?? Boolean(process.stdout.isTTY));
+  applyDerivedDefaults(settings, cwd, options.isTerminal ?? Boolean(process.stdout.isTTY));
   crossCheck(settings, warnings);
   return { settings, sources, settingsFile: existsSync(filePath) ? filePath : null, warnings };
 }
 
 /** Defaults that depend on other settings (app.md §12.2). */
-function applyDerivedDefaults(s: Settings, isTerminal: boolean): void {
-  s.data = resolve(s.data);
+function applyDerivedDefaults(s: Settings, cwd: string, isTerminal: boolean): void {
+  s.data = resolve(cwd, s.data);
   s.databaseUrl ??= `sqlite:${resolve(s.data, 'loopcast.db')}`;
   s.s3ForcePathStyle ??= s.s3Endpoint !== undefined;
   s.blobCacheMb ??= s.blobStore === 's3' ? 256 : 0;
