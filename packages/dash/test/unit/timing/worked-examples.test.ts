@@ -339,3 +339,27 @@ describe('vod segments', () => {
     assert.equal(init.removeMehd, false);
   });
 });
+
+describe('§7.7 exact @duration form', () => {
+  it('uses the smallest exact timescale when Dn is not whole ticks', async () => {
+    const { durationAddressing } = await import('../../../src/timing/addressing.js');
+    const a1 = file('bbb_a1');
+    const eleven = {
+      ...a1,
+      segments: [
+        a1.segments[0]!,
+        ...Array.from({ length: 11 }, (_, i) => ({
+          pos: i,
+          size: 1,
+          duration: 160000,
+          decodeTime: i * 160000,
+        })),
+      ],
+    };
+    const t = trackTiming(eleven, ref, null);
+    const a = durationAddressing(t);
+    // Dn = 9600 × 44100 / (240 × 11) = 160363.63…: timescale 485100, duration 1764000
+    assert.deepEqual([a.timescale, a.duration, a.scale], [485100n, 1764000n, 11n]);
+    assert.equal(Number(a.duration) / Number(a.timescale), 40 / 11);
+  });
+});
