@@ -100,6 +100,14 @@ interface MoofState {
 interface OffsetPatch {
   at: number;
   old: number;
+  wide?: boolean;
+}
+
+/** Source bytes copied unchanged to the output: [src, src + len) went to `out`. */
+interface Copy {
+  src: number;
+  len: number;
+  out: number;
 }
 
 function writeMoof(
@@ -118,6 +126,7 @@ function writeMoof(
   const relPatches: OffsetPatch[] = []; // data offsets relative to the moof
   const saioPatches: OffsetPatch[] = [];
   const basePatches: { at: number; trunPatches: OffsetPatch[]; oldBase: number }[] = [];
+  const copies: Copy[] = [];
   let firstTraf = true;
   for (let p = moofPos + mh.headerSize; p < end;) {
     const h = readBoxHeader(src, p, end, end);
@@ -125,7 +134,7 @@ function writeMoof(
       if (h.size < 16) throw parseError('mfhd too small', p);
       w.bytes(src.subarray(p, p + 12)).u32(plan.sequenceNumber);
     } else if (h.type === 'traf') {
-      writeTraf(w, src, p, h, plan, st, firstTraf, relPatches, saioPatches, basePatches);
+      writeTraf(w, src, p, h, plan, st, firstTraf, relPatches, saioPatches, basePatches, copies);
       firstTraf = false;
     } else {
       w.bytes(src.subarray(p, p + h.size));
@@ -136,20 +145,25 @@ function writeMoof(
   w.patchU32(start, size);
   const delta = size - mh.size;
   for (const x of relPatches) w.buf.writeInt32BE((x.old + delta) | 0, x.at);
-  if (plan.fixSaio !== false) for (const x of saioPatches) writeSaio(w.buf, x, delta);
+  if (plan.fixSaio !== false) {
+    for (const x of saioPatches) {
+      const old = x.wide ? Number(w.buf.readBigUInt64BE(x.at)) : x.old;
+      // a target inside the moof (senc) moves with the box holding it, one in the mdat by delta
+      const c =
+        old < mh.size
+          ? copies.find((k) => moofPos + old >= k.src && moofPos + old < k.src + k.len)
+          : undefined;
+      const moved = c ? c.out - start + (moofPos + old - c.src) : old + delta;
+      if (x.wide) w.buf.writeBigUInt64BE(BigInt(Math.max(0, moved)), x.at);
+      else w.buf.writeUInt32BE(Math.max(0, moved) >>> 0, x.at);
+    }
+  }
   for (const b of basePatches) {
     // the base becomes this moof's position in the response; data offsets follow (see header)
     const rebase = b.oldBase - (plan.sourceOffset === undefined ? b.oldBase : plan.sourceOffset + moofPos);
     w.buf.writeBigUInt64BE(BigInt(responsePos), b.at);
     for (const x of b.trunPatches) w.buf.writeInt32BE((x.old + rebase + delta) | 0, x.at);
   }
-}
-
-function writeSaio(buf: Buffer, x: OffsetPatch & { wide?: boolean }, delta: number): void {
-  if (x.wide) {
-    const v = buf.readBigUInt64BE(x.at) + BigInt(delta);
-    buf.writeBigUInt64BE(v < 0n ? 0n : v, x.at);
-  } else buf.writeUInt32BE(Math.max(0, x.old + delta) >>> 0, x.at);
 }
 
 function writeTraf(
@@ -161,8 +175,9 @@ function writeTraf(
   st: MoofState,
   firstTraf: boolean,
   relPatches: OffsetPatch[],
-  saioPatches: (OffsetPatch & { wide?: boolean })[],
+  saioPatches: OffsetPatch[],
   basePatches: { at: number; trunPatches: OffsetPatch[]; oldBase: number }[],
+  copies: Copy[],
 ): void {
   const start = w.pos;
   w.u32(0).fourcc('traf');
@@ -172,7 +187,7 @@ function writeTraf(
   let defaultSize = 0;
   let nextImplicit = 0; // implicit data offset of the next trun (relative to the base)
   const offsets: OffsetPatch[] = [];
-  const saios: (OffsetPatch & { wide?: boolean })[] = [];
+  const saios: OffsetPatch[] = [];
   let baseAt = -1;
   let oldBase = 0;
   for (let p = trafPos + th.headerSize; p < end;) {
@@ -248,6 +263,7 @@ function writeTraf(
         saios.push({ at: at + rel, old: width === 4 ? src.readUInt32BE(q) : 0, wide: width === 8 });
       }
     } else {
+      copies.push({ src: p, len: h.size, out: w.pos });
       w.bytes(src.subarray(p, p + h.size));
     }
     p += h.size;
