@@ -195,6 +195,14 @@ async function handle(state: HandlerState, req: IncomingMessage, res: ServerResp
     match: match ? [...match] : [],
     reqId: ++state.reqSeq,
   };
+  // Access log: one line per request with its shape and status (§13.4 reads it).
+  const t0 = state.timers.now();
+  res.once('finish', () => {
+    state.log.info(
+      { req: ctx.reqId, method: req.method, url: req.url, status: res.statusCode, ms: state.timers.now() - t0 },
+      'daap request',
+    );
+  });
   if (!route) return sendEmpty(ctx, 404);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendEmpty(ctx, 405, { Allow: 'GET, HEAD' });
   if (state.throttle.blocked(address)) return sendEmpty(ctx, 503, { 'Retry-After': '60' });

@@ -166,7 +166,7 @@ export async function makeRouteFuzzer(password?: string): Promise<RouteFuzzer> {
 
 /** Log in again (a fuzzed /logout may have ended the session). */
 export async function relogin(f: RouteFuzzer): Promise<void> {
-  const auth = f.password ? { authorization: `Basic ${Buffer.from(`x:${f.password}`).toString('base64')}` } : {};
+  const auth: Record<string, string> = f.password ? { authorization: `Basic ${Buffer.from(`x:${f.password}`).toString('base64')}` } : {};
   const r = await start(f.handler, '/login', { headers: auth, address: '127.0.0.1' }).done;
   const mlid = Array.isArray(r.root?.value) ? r.root.value.find((n) => n.code === 'mlid')?.value : undefined;
   f.sid = typeof mlid === 'number' ? mlid : 0;

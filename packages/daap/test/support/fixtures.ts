@@ -28,14 +28,14 @@ export const QUERY_ITEMS: Item[] = [
   { id: 106, name: 'Remix', artist: 'The Cfbnk', album: 'Mixes', genre: 'Electronic', year: 2021, albumId: 12n, extendedMediaKind: 1 },
 ];
 
-export function demoShare(name = 'Loopcast Music'): { share: Share; media: MemoryMedia } {
+export function demoShare(name = 'Loopcast Music', size = 1000): { share: Share; media: MemoryMedia } {
   const share = new Share({ name, persistentId: 0x0123456789abcdefn });
   const db = share.addDatabase({ id: 1, name });
   const items: Item[] = [
-    { id: 11, name: 'Alpha', artist: 'Ann', album: 'One', trackNumber: 1, year: 2020, format: 'mp3', size: 1000, durationMs: 1000, genre: 'Pop', codec: 'mpeg', hasArtwork: true },
-    { id: 12, name: 'Beta', artist: 'Ann', album: 'One', trackNumber: 2, year: 2020, format: 'mp3', size: 1000, durationMs: 2000, genre: 'Pop', codec: 'mpeg' },
-    { id: 13, name: 'Gamma', artist: 'Bob', album: 'Two', trackNumber: 7, year: 1999, format: 'm4a', size: 1000, durationMs: 3000, genre: 'Jazz', codec: 'mp4a' },
-    { id: 14, name: 'Écho', artist: 'Cée', album: 'Three', trackNumber: 3, year: 2001, format: 'mp3', size: 1000, durationMs: 4000, genre: 'Rock' },
+    { id: 11, name: 'Alpha', artist: 'Ann', album: 'One', trackNumber: 1, year: 2020, format: 'mp3', size, durationMs: 1000, genre: 'Pop', codec: 'mpeg', hasArtwork: true },
+    { id: 12, name: 'Beta', artist: 'Ann', album: 'One', trackNumber: 2, year: 2020, format: 'mp3', size, durationMs: 2000, genre: 'Pop', codec: 'mpeg' },
+    { id: 13, name: 'Gamma', artist: 'Bob', album: 'Two', trackNumber: 7, year: 1999, format: 'm4a', size, durationMs: 3000, genre: 'Jazz', codec: 'mp4a' },
+    { id: 14, name: 'Écho', artist: 'Cée', album: 'Three', trackNumber: 3, year: 2001, format: 'mp3', size, durationMs: 4000, genre: 'Rock' },
   ];
   for (const it of items) db.items.put(it);
   const fav = db.addContainer({ id: 2, name: 'Favourites' });
@@ -45,7 +45,7 @@ export function demoShare(name = 'Loopcast Music'): { share: Share; media: Memor
   db.addContainer({ id: 3, name: 'Empty', parentId: 2 });
   share.update();
   const media = new MemoryMedia(
-    (ctx) => audioBytes(ctx.item.id),
+    (ctx) => audioBytes(ctx.item.id, size),
     (ctx) => (ctx.item.hasArtwork ? PNG_1x1 : undefined),
   );
   return { share, media };
