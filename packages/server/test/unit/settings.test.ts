@@ -106,3 +106,12 @@ describe('settings', () => {
     assert.equal(parseSize('1000'), 1000);
   });
 });
+
+describe('README configuration reference', () => {
+  it('is the one generated from the settings table (npm run docs:settings)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { withSettingsDoc } = await import('../../src/config/settings-doc.js');
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+    assert.equal(readme, withSettingsDoc(readme), 'README settings table is stale: run npm run docs:settings');
+  });
+});
