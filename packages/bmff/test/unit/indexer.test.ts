@@ -4,10 +4,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createFile } from 'mp4box';
-import { BmffError, indexBuffer, indexFile, mdhd, parseBoxes, serializeBoxes, type MediaIndex } from '../../src/index.js';
+import {
+  BmffError,
+  indexBuffer,
+  indexFile,
+  mdhd,
+  parseBoxes,
+  serializeBoxes,
+  type MediaIndex,
+} from '../../src/index.js';
 import { bbb, bbbDir, boxesDir, noMedia, run, toolMissing } from './helpers.js';
 
-const NAMES = ['bbb_v6', 'bbb_v7', 'bbb_a1', 'bbb_a2', 'bbb_t1', 'bbb_v6_enc', 'bbb_v7_enc', 'bbb_a1_enc', 'bbb_a2_enc'];
+const NAMES = [
+  'bbb_v6',
+  'bbb_v7',
+  'bbb_a1',
+  'bbb_a2',
+  'bbb_t1',
+  'bbb_v6_enc',
+  'bbb_v7_enc',
+  'bbb_a1_enc',
+  'bbb_a2_enc',
+];
 const KID = '1ab45440532c439994dc5c5ad9584bac';
 
 function codeOf(fn: () => unknown): string {
@@ -24,7 +42,11 @@ test('bbb facts (spec dash.md §5.4, §12.1)', { skip: noMedia }, async () => {
   for (const name of NAMES) {
     const buf = bbb(name);
     const idx = indexBuffer(buf);
-    assert.deepEqual(await indexFile(path.join(bbbDir, `${name}.mp4`)), idx, `${name}: file handle and buffer agree`);
+    assert.deepEqual(
+      await indexFile(path.join(bbbDir, `${name}.mp4`)),
+      idx,
+      `${name}: file handle and buffer agree`,
+    );
     const media = idx.segments.slice(1);
     assert.equal(idx.segments[0]!.pos, 0);
     assert.equal(idx.segments[0]!.duration, undefined);
@@ -42,7 +64,10 @@ test('bbb facts (spec dash.md §5.4, §12.1)', { skip: noMedia }, async () => {
       assert.equal(idx.segmentDuration, 960);
       assert.equal(idx.contentType, 'video');
       assert.equal(idx.codecs, 'avc3.640028');
-      assert.deepEqual({ ...idx.video }, { width: 1920, height: 1080, frameRate: '24', sar: '1:1', nalLengthSize: 4 });
+      assert.deepEqual(
+        { ...idx.video },
+        { width: 1920, height: 1080, frameRate: '24', sar: '1:1', nalLengthSize: 4 },
+      );
     }
     if (name.startsWith('bbb_a1')) {
       assert.equal(idx.timescale, 44100);
@@ -95,32 +120,63 @@ test('bbb facts (spec dash.md §5.4, §12.1)', { skip: noMedia }, async () => {
   );
   const last = v6.segments.at(-1)!;
   assert.equal(v6.bitrate, Math.round((8 * 240 * (last.pos + last.size)) / 9600));
-  assert.equal(v6.maxBitrate, Math.round((8 * 240 * Math.max(...v6.segments.slice(1).map((s) => s.size))) / 960));
+  assert.equal(
+    v6.maxBitrate,
+    Math.round((8 * 240 * Math.max(...v6.segments.slice(1).map((s) => s.size))) / 960),
+  );
   assert.equal(v6.sampleDuration, 10);
 });
 
-test('typed errors: not fragmented, few fragments, several tracks, bad language, unreadable, parse', { skip: noMedia }, async () => {
-  const v6 = bbb('bbb_v6');
-  const idx = indexBuffer(v6);
-  const s1 = idx.segments[1]!;
-  assert.equal(codeOf(() => indexBuffer(v6.subarray(0, s1.pos))), 'not-fragmented');
-  assert.equal(codeOf(() => indexBuffer(v6.subarray(0, s1.pos + s1.size))), 'few-fragments');
-  assert.equal(codeOf(() => indexBuffer(v6.subarray(0, 400))), 'parse');
-  assert.equal(codeOf(() => indexBuffer(Buffer.from('hello world, not an mp4'))), 'parse');
+test(
+  'typed errors: not fragmented, few fragments, several tracks, bad language, unreadable, parse',
+  { skip: noMedia },
+  async () => {
+    const v6 = bbb('bbb_v6');
+    const idx = indexBuffer(v6);
+    const s1 = idx.segments[1]!;
+    assert.equal(
+      codeOf(() => indexBuffer(v6.subarray(0, s1.pos))),
+      'not-fragmented',
+    );
+    assert.equal(
+      codeOf(() => indexBuffer(v6.subarray(0, s1.pos + s1.size))),
+      'few-fragments',
+    );
+    assert.equal(
+      codeOf(() => indexBuffer(v6.subarray(0, 400))),
+      'parse',
+    );
+    assert.equal(
+      codeOf(() => indexBuffer(Buffer.from('hello world, not an mp4'))),
+      'parse',
+    );
 
-  const boxes = parseBoxes(v6);
-  const moov = boxes.find((b) => b.type === 'moov')!;
-  moov.find('trak/mdia/mdhd')!.update(mdhd, (f) => void (f.language = 0x7fff));
-  assert.equal(codeOf(() => indexBuffer(serializeBoxes(boxes))), 'bad-language');
+    const boxes = parseBoxes(v6);
+    const moov = boxes.find((b) => b.type === 'moov')!;
+    moov.find('trak/mdia/mdhd')!.update(mdhd, (f) => void (f.language = 0x7fff));
+    assert.equal(
+      codeOf(() => indexBuffer(serializeBoxes(boxes))),
+      'bad-language',
+    );
 
-  const two = parseBoxes(v6);
-  const moov2 = two.find((b) => b.type === 'moov')!;
-  moov2.insert(parseBoxes(moov2.child('trak')!.raw!)[0]!);
-  assert.equal(codeOf(() => indexBuffer(serializeBoxes(two))), 'several-tracks');
+    const two = parseBoxes(v6);
+    const moov2 = two.find((b) => b.type === 'moov')!;
+    moov2.insert(parseBoxes(moov2.child('trak')!.raw!)[0]!);
+    assert.equal(
+      codeOf(() => indexBuffer(serializeBoxes(two))),
+      'several-tracks',
+    );
 
-  await assert.rejects(indexFile('/nonexistent/loopcast/file.mp4'), (e: unknown) => e instanceof BmffError && e.code === 'unreadable');
-  await assert.rejects(indexFile(path.join(boxesDir, 'moov.mp4')), (e: unknown) => e instanceof BmffError && e.code === 'not-fragmented');
-});
+    await assert.rejects(
+      indexFile('/nonexistent/loopcast/file.mp4'),
+      (e: unknown) => e instanceof BmffError && e.code === 'unreadable',
+    );
+    await assert.rejects(
+      indexFile(path.join(boxesDir, 'moov.mp4')),
+      (e: unknown) => e instanceof BmffError && e.code === 'not-fragmented',
+    );
+  },
+);
 
 interface Mp4boxTrack {
   id: number;
@@ -146,7 +202,9 @@ test('the index agrees with mp4box.js', { skip: noMedia }, () => {
     const mp = createFile() as unknown as Mp4boxFile;
     let track: Mp4boxTrack | undefined;
     mp.onReady = (info) => void (track = info.tracks[0]);
-    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer & { fileStart?: number };
+    const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length) as ArrayBuffer & {
+      fileStart?: number;
+    };
     ab.fileStart = 0;
     mp.appendBuffer(ab);
     mp.flush();
@@ -155,7 +213,8 @@ test('the index agrees with mp4box.js', { skip: noMedia }, () => {
     assert.equal(track.timescale, idx.timescale, name);
     assert.equal(track.language === 'und' ? null : track.language, idx.language, name);
     if (!name.endsWith('_enc')) assert.equal(track.codec, idx.codecs, name);
-    if (track.video) assert.deepEqual([track.video.width, track.video.height], [idx.video!.width, idx.video!.height]);
+    if (track.video)
+      assert.deepEqual([track.video.width, track.video.height], [idx.video!.width, idx.video!.height]);
     if (track.audio) assert.equal(track.audio.sample_rate, idx.audio!.sampleRate, name);
     if (idx.codecs.startsWith('mp4a')) assert.equal(track.audio!.channel_count, idx.audio!.channels);
     const samples = mp.getTrackSamplesInfo(track.id);
@@ -194,7 +253,10 @@ test('the index agrees with ffprobe', { skip: noMedia || toolMissing('ffprobe') 
     if (idx.video) {
       // ffprobe reports the SPS size (512×288 for bbb); the index takes the sample entry's, as
       // the spec requires (dash.md §5.2), which mp4box.js confirms above
-      assert.equal(st.r_frame_rate, idx.video.frameRate.includes('/') ? idx.video.frameRate : `${idx.video.frameRate}/1`);
+      assert.equal(
+        st.r_frame_rate,
+        idx.video.frameRate.includes('/') ? idx.video.frameRate : `${idx.video.frameRate}/1`,
+      );
       // profile and level likewise come from the in-band SPS for ffprobe, from avcC for the
       // codec string (RFC 6381 §3.3); they differ in bbb, so they are not compared
     }
@@ -204,11 +266,25 @@ test('the index agrees with ffprobe', { skip: noMedia || toolMissing('ffprobe') 
       assert.equal(st.channels, idx.audio.channels, name);
     }
     const tags = (st.tags ?? {}) as Record<string, string>;
-    assert.equal(tags.language === 'und' || tags.language === undefined ? null : tags.language, idx.language, name);
+    assert.equal(
+      tags.language === 'und' || tags.language === undefined ? null : tags.language,
+      idx.language,
+      name,
+    );
     // this ffmpeg stops reading the encrypted twins after their first fragment ("Incorrect
     // number of samples in encryption info"), so packet timing is compared on clear files only
     if (name.endsWith('_enc')) continue;
-    const dts = run('ffprobe', ['-v', 'error', '-select_streams', '0', '-show_entries', 'packet=dts', '-of', 'csv=p=0', file])
+    const dts = run('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      '0',
+      '-show_entries',
+      'packet=dts',
+      '-of',
+      'csv=p=0',
+      file,
+    ])
       .split('\n')
       .map((l) => l.split(',')[0]!)
       .filter((x) => /^-?\d+$/.test(x))
@@ -217,21 +293,30 @@ test('the index agrees with ffprobe', { skip: noMedia || toolMissing('ffprobe') 
     // (the last packet's duration taken as the step before it: ffprobe does not report it)
     // (ffprobe applies the edit list, moving every dts by the same amount)
     const shift = dts[0]! - idx.startTime;
-    for (const s of idx.segments.slice(1)) assert.ok(dts.includes(s.decodeTime! + shift), `${name}: dts ${s.decodeTime}`);
+    for (const s of idx.segments.slice(1))
+      assert.ok(dts.includes(s.decodeTime! + shift), `${name}: dts ${s.decodeTime}`);
     const n = dts.length;
-    assert.equal(dts[n - 1]! + (dts[n - 1]! - dts[n - 2]!) - dts[0]!, idx.mediaDuration, `${name}: packet span`);
+    assert.equal(
+      dts[n - 1]! + (dts[n - 1]! - dts[n - 2]!) - dts[0]!,
+      idx.mediaDuration,
+      `${name}: packet span`,
+    );
     assert.equal(n, idx.sampleDuration ? idx.mediaDuration / idx.sampleDuration : n, name);
   }
 });
 
-test('indexes a file written to disk by the stpp writer and the bench generator shape', { skip: noMedia }, async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'bmff-index-'));
-  try {
-    const f = path.join(dir, 'a1.mp4');
-    writeFileSync(f, bbb('bbb_a1'));
-    const idx = await indexFile(f);
-    assert.equal(idx.mediaDuration, 1763328);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test(
+  'indexes a file written to disk by the stpp writer and the bench generator shape',
+  { skip: noMedia },
+  async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bmff-index-'));
+    try {
+      const f = path.join(dir, 'a1.mp4');
+      writeFileSync(f, bbb('bbb_a1'));
+      const idx = await indexFile(f);
+      assert.equal(idx.mediaDuration, 1763328);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);

@@ -1,0 +1,238 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  Box,
+  PIFF_SAMPLE_ENCRYPTION_UUID,
+  emsg,
+  indexBuffer,
+  mfhd,
+  parseBoxes,
+  piffSampleEncryption,
+  pssh,
+  rewriteInit,
+  rewriteSegment,
+  saio,
+  senc,
+  serializeBox,
+  serializeBoxes,
+  tfdt,
+  tkhd,
+  trex,
+  trun,
+} from '../../src/index.js';
+import { bbb, noMedia, run, toolMissing } from './helpers.js';
+
+function segments(name: string): { buf: Buffer; init: Buffer; media: Buffer[] } {
+  const buf = bbb(name);
+  const idx = indexBuffer(buf);
+  const [init, ...rest] = idx.segments.map((s) => buf.subarray(s.pos, s.pos + s.size));
+  return { buf, init: init!, media: rest };
+}
+
+function check(out: Buffer[], input: Buffer): Box[] {
+  const last = out.at(-1)!;
+  assert.equal(last.buffer, input.buffer, 'the mdat is a view of the input');
+  assert.equal(last.toString('latin1', 4, 8), 'mdat');
+  const boxes = parseBoxes(Buffer.concat(out));
+  const moof = boxes.find((b) => b.type === 'moof')!;
+  const mdat = boxes.find((b) => b.type === 'mdat')!;
+  for (const traf of moof.all('traf')) {
+    for (const r of traf.all('trun'))
+      assert.equal(r.get(trun).dataOffset, mdat.offset - moof.offset + 8, 'trun points at the mdat payload');
+  }
+  return boxes;
+}
+
+test(
+  'rewrite: mfhd, tfdt (upgraded to version 1), sidx dropped, emsg before moof, mdat untouched',
+  { skip: noMedia },
+  () => {
+    const { media } = segments('bbb_v6');
+    const seg = media[3]!;
+    const ev = {
+      version: 0,
+      flags: 0,
+      schemeIdUri: 'urn:loopcast:ping',
+      value: '1',
+      timescale: 240,
+      presentationTimeDelta: 0,
+      eventDuration: 240,
+      id: 7,
+      messageData: Buffer.from('ping'),
+    };
+    const serialized = serializeBox(Box.create(emsg, { ...ev, id: 8 }));
+    const out = rewriteSegment(seg, {
+      sequenceNumber: 1234,
+      baseMediaDecodeTime: 2n ** 32n + 960n,
+      emsg: [ev, serialized],
+    });
+    assert.equal(out.length, 2);
+    const boxes = check(out, seg);
+    assert.deepEqual(
+      boxes.map((b) => b.type),
+      ['styp', 'emsg', 'emsg', 'moof', 'mdat'],
+    );
+    assert.deepEqual(
+      boxes.filter((b) => b.type === 'emsg').map((b) => b.get(emsg).id),
+      [7, 8],
+    );
+    const moof = boxes[3]!;
+    assert.equal(moof.child('mfhd')!.get(mfhd).sequenceNumber, 1234);
+    const t = moof.find('traf/tfdt')!.get(tfdt);
+    assert.equal(t.version, 1);
+    assert.equal(t.baseMediaDecodeTime, 2n ** 32n + 960n);
+    const orig = parseBoxes(seg).find((b) => b.type === 'moof')!;
+    assert.equal(moof.raw!.length, orig.raw!.length + 4);
+    assert.ok(out.at(-1)!.equals(seg.subarray(orig.offset + orig.raw!.length)));
+  },
+);
+
+test(
+  'rewrite: small times keep tfdt version 0 and the moof size; dropSidx false keeps sidx',
+  { skip: noMedia },
+  () => {
+    const { media } = segments('bbb_a1');
+    const seg = media[1]!;
+    const out = rewriteSegment(seg, { sequenceNumber: 5, baseMediaDecodeTime: 1000, dropSidx: false });
+    const boxes = check(out, seg);
+    assert.deepEqual(
+      boxes.map((b) => b.type),
+      ['styp', 'sidx', 'moof', 'mdat'],
+    );
+    assert.equal(Buffer.concat(out).length, seg.length);
+    const t = boxes[2]!.find('traf/tfdt')!.get(tfdt);
+    assert.equal(t.version, 0);
+    assert.equal(t.baseMediaDecodeTime, 1000n);
+  },
+);
+
+test('rewrite: a traf without tfdt gets one after tfhd; the track id can change', { skip: noMedia }, () => {
+  const { media } = segments('bbb_t1');
+  const boxes = parseBoxes(media[1]!);
+  const traf = boxes.find((b) => b.type === 'moof')!.child('traf')!;
+  traf.remove(traf.child('tfdt')!);
+  const seg = serializeBoxes(boxes);
+  const out = rewriteSegment(seg, { sequenceNumber: 9, baseMediaDecodeTime: 123456, trackId: 11 });
+  const rb = check(out, seg);
+  const t2 = rb.find((b) => b.type === 'moof')!.child('traf')!;
+  assert.deepEqual(
+    t2.children.map((c) => c.type),
+    ['tfhd', 'tfdt', 'trun'],
+  );
+  assert.equal(t2.child('tfdt')!.get(tfdt).baseMediaDecodeTime, 123456n);
+  assert.equal(t2.child('tfhd')!.raw!.readUInt32BE(12), 11);
+});
+
+test(
+  'rewrite: saio follows senc; PIFF box appended to traf; fixSaio false reproduces bugs=saio',
+  { skip: noMedia },
+  () => {
+    const { media } = segments('bbb_v6_enc');
+    const seg = media[0]!;
+    const origMoof = parseBoxes(seg).find((b) => b.type === 'moof')!;
+    const s = origMoof.find('traf/senc')!.get(senc);
+    const piff = serializeBox(
+      Box.create(piffSampleEncryption, { version: 0, flags: s.flags, ivSize: s.ivSize, samples: s.samples }),
+    );
+    for (const fixSaio of [true, false]) {
+      const out = rewriteSegment(seg, {
+        sequenceNumber: 2,
+        baseMediaDecodeTime: 2n ** 33n,
+        trafBoxes: [piff],
+        fixSaio,
+      });
+      const moof = check(out, seg).find((b) => b.type === 'moof')!;
+      const sencBox = moof.find('traf/senc')!;
+      const target = sencBox.offset - moof.offset + sencBox.headerSize + 8;
+      const offset = moof.find('traf/saio')!.get(saio).offsets[0]!;
+      if (fixSaio) assert.equal(offset, target);
+      else assert.equal(offset, origMoof.find('traf/saio')!.get(saio).offsets[0]);
+      assert.deepEqual(
+        moof.find(`traf/uuid:${PIFF_SAMPLE_ENCRYPTION_UUID}`)!.get(piffSampleEncryption).samples,
+        s.samples,
+      );
+    }
+  },
+);
+
+test('rewrite: every malformed input is the typed error', () => {
+  for (const bad of [
+    Buffer.alloc(0),
+    Buffer.from('00000008moov'),
+    Buffer.from('0000000c6d6f6f6600000004', 'hex'),
+    Buffer.from('000000106d6f6f66000000087472616600', 'hex'),
+  ]) {
+    try {
+      rewriteSegment(bad, { sequenceNumber: 1, baseMediaDecodeTime: 0 });
+    } catch (e) {
+      assert.equal((e as Error).name, 'BmffError', String(e));
+    }
+  }
+});
+
+test('init rewrite: mehd dropped, pssh appended, track id changed', { skip: noMedia }, () => {
+  const { init } = segments('bbb_a1_enc');
+  const before = parseBoxes(init).find((b) => b.type === 'moov')!;
+  const nPssh = before.all('pssh').length;
+  const out = rewriteInit(init, {
+    pssh: [
+      {
+        version: 0,
+        flags: 0,
+        systemId: 'e2719d58a985b3c9781ab030af78d30e',
+        kids: [],
+        data: Buffer.from('{}'),
+      },
+    ],
+    trackId: 9,
+  });
+  const moov = parseBoxes(out).find((b) => b.type === 'moov')!;
+  assert.equal(moov.find('mvex/mehd'), undefined);
+  assert.equal(moov.all('pssh').length, nPssh + 1);
+  assert.equal(moov.all('pssh').at(-1)!.get(pssh).systemId, 'e2719d58a985b3c9781ab030af78d30e');
+  assert.equal(moov.find('trak/tkhd')!.get(tkhd).trackId, 9);
+  assert.equal(moov.find('mvex/trex')!.get(trex).trackId, 9);
+  // untouched: no plan means only mehd goes
+  const plain = rewriteInit(init, { dropMehd: false });
+  assert.ok(plain.equals(init));
+});
+
+test(
+  'rewriting tfdt and mfhd of every bbb fragment keeps ffmpeg decoding frame for frame',
+  { skip: noMedia || toolMissing('ffmpeg') },
+  () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bmff-rewrite-'));
+    try {
+      for (const name of ['bbb_v6', 'bbb_v7', 'bbb_a1', 'bbb_a2']) {
+        const { buf, init, media } = segments(name);
+        const parts: Buffer[] = [rewriteInit(init)];
+        // far in the future, so every tfdt becomes version 1 and every moof grows
+        let t = 3n * 2n ** 32n;
+        const idx = indexBuffer(buf);
+        media.forEach((seg, k) => {
+          parts.push(...rewriteSegment(seg, { sequenceNumber: 100 + k, baseMediaDecodeTime: t }));
+          t += BigInt(idx.segments[k + 1]!.duration!);
+        });
+        const original = path.join(dir, `${name}.mp4`);
+        const rewritten = path.join(dir, `${name}-live.mp4`);
+        writeFileSync(original, buf);
+        writeFileSync(rewritten, Buffer.concat(parts));
+        // columns: stream, dts, pts, duration, size, hash — times differ by design
+        const frames = (f: string): string[] =>
+          run('ffmpeg', ['-v', 'error', '-i', f, '-map', '0:0', '-f', 'framemd5', '-'])
+            .split('\n')
+            .filter((l) => l && !l.startsWith('#'))
+            .map((l) => l.split(',').slice(4).join(',').trim());
+        const a = frames(original);
+        const b = frames(rewritten);
+        assert.ok(a.length >= 96, `${name}: ${a.length} frames decoded`);
+        assert.deepEqual(b, a, `${name}: decoded frames differ`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
