@@ -148,6 +148,10 @@ export async function buildVideoRung(outDir: string, rung: Rung): Promise<string
     // cores busy and the output byte-identical from run to run.
     '-x264-params',
     'sliced-threads=1',
+    // No B-frames: composition time equals decode time, so frame 0 (clock 00:00.000) is shown at
+    // media time 0, in step with the audio, whether or not a player honours edit lists.
+    '-bf',
+    '0',
     ...rateControlArgs(rung.kbps),
     '-g',
     String(FRAMES_PER_FRAGMENT),

@@ -122,6 +122,8 @@ interface Fragment {
   decodeTime: number;
   duration: number;
   firstSampleIsSync: boolean;
+  /** Composition offset of the first sample (0 when the trun carries none). */
+  firstCompositionOffset: number;
   payload: Buffer;
 }
 
@@ -129,6 +131,7 @@ interface TrackFacts {
   trackId: number;
   timescale: number;
   handler: string;
+  hasEditList: boolean;
   fragments: Fragment[];
 }
 
@@ -153,7 +156,8 @@ function readTrack(buf: Buffer): TrackFacts {
     assert.equal(mdat?.type, 'mdat', `moof at byte ${moof.start} is not followed by an mdat`);
     return [readFragment(buf, moof, mdat, trexDuration, trexFlags)];
   });
-  return { trackId, timescale, handler, fragments };
+  const hasEditList = boxesIn(buf, trak.body, trak.end).some((b) => b.type === 'edts');
+  return { trackId, timescale, handler, hasEditList, fragments };
 }
 
 function readFragment(buf: Buffer, moof: Box, mdat: Box, trexDuration: number, trexFlags: number): Fragment {
@@ -174,6 +178,7 @@ function readFragment(buf: Buffer, moof: Box, mdat: Box, trexDuration: number, t
 
   let duration = 0;
   let firstFlags: number | null = null;
+  let firstOffset: number | null = null;
   for (const trun of boxesIn(buf, traf.body, traf.end).filter((b) => b.type === 'trun')) {
     const flags = flagsOf(buf, trun);
     const count = buf.readUInt32BE(trun.body + 4);
@@ -191,7 +196,11 @@ function readFragment(buf: Buffer, moof: Box, mdat: Box, trexDuration: number, t
         firstFlags ??= buf.readUInt32BE(p);
         p += 4;
       }
-      if (flags & 0x800) p += 4;
+      if (flags & 0x800) {
+        // Signed in version 1, unsigned in version 0; both read the same below 2^31.
+        firstOffset ??= buf.readInt32BE(p);
+        p += 4;
+      }
     }
   }
   const sampleFlags = firstFlags ?? defaultFlags;
@@ -199,6 +208,7 @@ function readFragment(buf: Buffer, moof: Box, mdat: Box, trexDuration: number, t
     decodeTime,
     duration,
     firstSampleIsSync: (sampleFlags & NON_SYNC) === 0,
+    firstCompositionOffset: firstOffset ?? 0,
     payload: buf.subarray(mdat.body, mdat.end),
   };
 }
@@ -299,6 +309,8 @@ describe('demo content', () => {
         assert.equal(track.trackId, expected.trackId, 'track id');
         assert.equal(track.timescale, expected.timescale, 'timescale');
         assert.equal(track.handler, { video: 'vide', audio: 'soun', text: 'subt' }[expected.kind]);
+        // Media time is presentation time in every player: no edit list to honour or ignore.
+        assert.equal(track.hasEditList, false, 'edit list');
         const { fragments } = track;
         assert.ok(fragments.length >= 2, `${fragments.length} fragments`);
 
@@ -325,9 +337,12 @@ describe('demo content', () => {
           for (const [k, f] of fragments.entries()) assert.equal(f.duration, target, `fragment ${k + 1}`);
           assert.equal(next, total);
         }
-        if (expected.kind === 'video')
+        if (expected.kind === 'video') {
           for (const [k, f] of fragments.entries())
             assert.ok(f.firstSampleIsSync, `fragment ${k + 1} starts with a sync sample`);
+          // Frame 0 is presented at media time 0, like the audio (no edit list needed).
+          assert.equal(fragments[0]!.firstCompositionOffset, 0, 'composition offset of the first frame');
+        }
       });
     }
 
