@@ -7,6 +7,7 @@ import { registerAccessLog } from './access-log.js';
 import type { AppContext } from './context.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHomeRoute } from './routes/home.js';
+import { registerStreamingRoutes } from './streaming/routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -58,6 +59,7 @@ export async function buildApp(
   registerAccessLog(app, ctx.settings.accessLog);
   registerHealthRoutes(app, ctx);
   registerHomeRoute(app, ctx);
+  registerStreamingRoutes(app, ctx);
   configure?.(app);
   await app.ready();
   return app;

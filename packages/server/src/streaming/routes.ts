@@ -1,0 +1,284 @@
+/**
+ * The streaming routes (spec dash.md §3): manifests, init and media segments, on-demand files,
+ * legacy manifest URLs, `/time/*` and the registry documents. This route group carries no session,
+ * CSRF or security-header hooks (README §3.1): only CORS. Every decision about timing, options and
+ * availability is the pure core's (`@loopcast/dash`); this file reads the clock once, fetches bytes
+ * and maps refusals to statuses.
+ */
+import { rewriteInit, rewriteSegment } from '@loopcast/bmff';
+import {
+  buildManifest,
+  cgiOptionsDocument,
+  findRepresentation,
+  findTemplate,
+  isRefusal,
+  issueMessage,
+  legacyManifestTarget,
+  manifestClock,
+  manifestsDocument,
+  parseStreamingPath,
+  planSegment,
+  resolveOptions,
+  segmentContentType,
+  timeResponse,
+  type Mode,
+  type ResolvedOptions,
+  type StreamModel,
+  type StreamingPath,
+  type TemplateEntry,
+} from '@loopcast/dash';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { parseRange, sliceBuffers } from './byte-range.js';
+import { corsHeaders } from './cors.js';
+import { refusalError } from './refusals.js';
+import { sendBuffers, sendError, type HeaderMap, type StreamingError } from './send.js';
+import { SegmentSource } from './segment-source.js';
+import { StreamModelCache } from './stream-models.js';
+
+/** Host must be a host name or an IP literal with an optional port (app.md §12.2). */
+const VALID_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+interface Handled {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  cors: HeaderMap;
+  query: URLSearchParams;
+}
+
+export interface StreamingDeps {
+  models: StreamModelCache;
+  segments: SegmentSource;
+}
+
+export function createStreamingDeps(ctx: AppContext): StreamingDeps {
+  return { models: new StreamModelCache(ctx.database.db), segments: new SegmentSource(ctx.blobs, ctx.settings.segmentCacheMb) };
+}
+
+export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, deps: StreamingDeps = createStreamingDeps(ctx)): void {
+  const { models, segments } = deps;
+  const allowed = ctx.settings.allowedDomains;
+
+  const originOf = (request: FastifyRequest): string => ctx.settings.publicUrl ?? `${request.protocol}://${request.host}`;
+
+  const notFound = (message: string): StreamingError => ({ status: 404, code: 'not_found', message });
+
+  const optionError = (resolved: ResolvedOptions): StreamingError | null => {
+    if (resolved.issues.length === 0) return null;
+    const fields: Record<string, string> = {};
+    for (const issue of resolved.issues) fields[issue.param] = issueMessage(issue);
+    return {
+      status: 400,
+      code: 'invalid_field',
+      message: resolved.issues.map(issueMessage).join('; '),
+      field: resolved.issues[0]?.param,
+      fields,
+    };
+  };
+
+  const loadStream = async (h: Handled, directory: string): Promise<StreamModel | null> => {
+    const stream = await models.get(directory);
+    if (!stream) sendError(h.request, h.reply, h.cors, notFound(`no stream ${directory}`));
+    return stream;
+  };
+
+  async function manifest(h: Handled, mode: Mode, stream: StreamModel, template: TemplateEntry): Promise<void> {
+    const resolved = resolveOptions({ query: h.query, mode, kind: 'manifest', stream, template });
+    const bad = optionError(resolved);
+    if (bad) return void sendError(h.request, h.reply, h.cors, bad);
+    for (const warning of resolved.warnings) h.request.log.warn({ stream: stream.directory }, warning);
+    const nowMs = resolved.options.now ?? Date.now();
+    const answer = buildManifest({
+      stream,
+      template,
+      mode,
+      resolved,
+      nowMs,
+      origin: originOf(h.request),
+      requestUrl: `${originOf(h.request)}${h.request.url}`,
+    });
+    if (answer.kind !== 'manifest') return void sendError(h.request, h.reply, h.cors, refusalError(answer, 'the manifest'));
+    sendBuffers(h.request, h.reply, 200, {
+      ...h.cors,
+      'content-type': answer.contentType,
+      'accept-ranges': 'none',
+      'cache-control': answer.cacheControl,
+    }, [Buffer.from(answer.xml)]);
+  }
+
+  async function segment(h: Handled, path: Extract<StreamingPath, { kind: 'segment' }>, stream: StreamModel): Promise<void> {
+    const resolved = resolveOptions({ query: h.query, mode: path.mode, kind: 'segment', stream });
+    const bad = optionError(resolved);
+    if (bad) return void sendError(h.request, h.reply, h.cors, bad);
+    const nowMs = resolved.options.now ?? Date.now();
+    const plan = planSegment(stream, path.mode, path.rep, path.address, resolved.options, nowMs);
+    if (isRefusal(plan)) return void sendError(h.request, h.reply, h.cors, refusalError(plan, `segment ${path.rep}`));
+    const file = findRepresentation(stream, path.rep);
+    const indexed = file?.index.segments[plan.fragmentIndex];
+    if (!file || !indexed) return void sendError(h.request, h.reply, h.cors, notFound(`no fragment ${plan.fragmentIndex} in ${path.rep}`));
+    const bytes = await segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
+    const body =
+      plan.kind === 'init'
+        ? [rewriteInit(bytes, { dropMehd: plan.removeMehd })]
+        : rewriteSegment(bytes, {
+            sequenceNumber: plan.sequenceNumber,
+            baseMediaDecodeTime: plan.baseMediaDecodeTime,
+            sourceOffset: indexed.pos,
+          });
+    sendRanged(h, body, {
+      'content-type': segmentContentType(plan.contentType),
+      'cache-control': `public, max-age=${plan.maxAgeSeconds}`,
+    });
+  }
+
+  function sendRanged(h: Handled, body: Buffer[], headers: HeaderMap): void {
+    const length = body.reduce((sum, b) => sum + b.length, 0);
+    const range = parseRange(h.request.headers.range, length, headerText(h.request.headers['if-range']));
+    const base = { ...h.cors, ...headers, 'accept-ranges': 'bytes' };
+    if (range.kind === 'unsatisfiable') {
+      return void sendError(h.request, h.reply, h.cors, {
+        status: 416,
+        code: 'range_not_satisfiable',
+        message: `the range ${h.request.headers.range} lies outside the ${length} bytes of this resource`,
+        headers: { 'content-range': `bytes */${length}` },
+      });
+    }
+    if (range.kind === 'partial') {
+      return sendBuffers(h.request, h.reply, 206, { ...base, 'content-range': `bytes ${range.start}-${range.end}/${length}` }, sliceBuffers(body, range.start, range.end));
+    }
+    sendBuffers(h.request, h.reply, 200, base, body);
+  }
+
+  async function onDemandFile(h: Handled, path: Extract<StreamingPath, { kind: 'odvod-file' }>, stream: StreamModel): Promise<void> {
+    const resolved = resolveOptions({ query: h.query, mode: 'odvod', kind: 'segment', stream });
+    const bad = optionError(resolved);
+    if (bad) return void sendError(h.request, h.reply, h.cors, bad);
+    const file = findRepresentation(stream, path.rep);
+    if (!file) return void sendError(h.request, h.reply, h.cors, notFound(`no Representation ${path.rep}`));
+    if (file.index.encryption && resolved.options.drm.length === 0) {
+      return void sendError(h.request, h.reply, h.cors, notFound(`${path.rep}: encrypted Representation requested without drm`));
+    }
+    const last = file.index.segments[file.index.segments.length - 1];
+    const length = last ? last.pos + last.size : 0;
+    const range = parseRange(h.request.headers.range, length, headerText(h.request.headers['if-range']));
+    const type = path.ext === 'm4v' ? 'video/mp4' : path.ext === 'm4a' ? 'audio/mp4' : 'application/mp4';
+    const base = { ...h.cors, 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'public, max-age=3600' };
+    if (range.kind === 'unsatisfiable') {
+      return void sendError(h.request, h.reply, h.cors, {
+        status: 416,
+        code: 'range_not_satisfiable',
+        message: `the range ${h.request.headers.range} lies outside the ${length} bytes of this file`,
+        headers: { 'content-range': `bytes */${length}` },
+      });
+    }
+    const start = range.kind === 'partial' ? range.start : 0;
+    const end = range.kind === 'partial' ? range.end : length - 1;
+    const headers: HeaderMap = { ...base, 'content-length': end - start + 1 };
+    if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${length}`;
+    h.reply.code(range.kind === 'partial' ? 206 : 200).headers(headers);
+    if (h.request.method === 'HEAD') return void h.reply.send();
+    const body = await ctx.blobs.read(file.blobKey, { start, length: end - start + 1 });
+    return void h.reply.send(body);
+  }
+
+  async function legacy(h: Handled, path: Extract<StreamingPath, { kind: 'legacy-manifest' }>): Promise<void> {
+    let directory = path.stream;
+    if (directory === null) {
+      const all = await models.directories();
+      directory = all.includes('bbb') ? 'bbb' : (all[0] ?? null);
+    }
+    if (directory === null || !(await models.get(directory))) {
+      return void sendError(h.request, h.reply, h.cors, notFound('no stream for this legacy manifest URL'));
+    }
+    const target = legacyManifestTarget(path.name, directory, h.query);
+    if (!target) return void sendError(h.request, h.reply, h.cors, notFound(`no manifest ${path.name}`));
+    h.reply.code(302).headers({ ...h.cors, location: target, 'cache-control': 'no-store' }).send();
+  }
+
+  function time(h: Handled, source: Extract<StreamingPath, { kind: 'time' }>['source']): void {
+    const resolved = resolveOptions({ query: h.query, mode: 'live', kind: 'time' });
+    const bad = optionError(resolved);
+    if (bad) return void sendError(h.request, h.reply, h.cors, bad);
+    const answer = timeResponse(source, manifestClock(resolved.options.now ?? Date.now(), resolved.options.drift));
+    sendBuffers(h.request, h.reply, 200, {
+      ...h.cors,
+      date: answer.date,
+      'content-type': answer.contentType,
+      'cache-control': 'no-store',
+    }, [Buffer.from(answer.body)]);
+  }
+
+  async function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const cors = corsHeaders(allowed, request.headers.origin);
+    const [pathname = '', search = ''] = request.url.split('?', 2) as [string, string?];
+    const h: Handled = { request, reply, cors, query: new URLSearchParams(search) };
+    if (!ctx.settings.publicUrl && !VALID_HOST.test(request.host)) {
+      return void sendError(request, reply, cors, { status: 400, code: 'bad_request', message: 'the Host header must be a host name or IP address with an optional port' });
+    }
+    const path = parseStreamingPath(decodePath(pathname));
+    if (!path || path.kind === 'stream-prefix') return void sendError(request, reply, cors, notFound(`no such streaming resource ${pathname}`));
+    switch (path.kind) {
+      case 'time':
+        return time(h, path.source);
+      case 'legacy-manifest':
+        return legacy(h, path);
+      case 'manifest': {
+        const template = findTemplate(path.template);
+        if (!template) return void sendError(request, reply, cors, notFound(`no template ${path.template}`));
+        const stream = await loadStream(h, path.stream);
+        return stream ? manifest(h, path.mode, stream, template) : undefined;
+      }
+      case 'segment': {
+        const stream = await loadStream(h, path.stream);
+        return stream ? segment(h, path, stream) : undefined;
+      }
+      case 'odvod-file': {
+        const stream = await loadStream(h, path.stream);
+        return stream ? onDemandFile(h, path, stream) : undefined;
+      }
+    }
+  }
+
+  const preflight = (request: FastifyRequest, reply: FastifyReply) => {
+    const cors = corsHeaders(allowed, request.headers.origin);
+    const requested = request.headers['access-control-request-headers'];
+    reply
+      .code(204)
+      .headers({ ...cors, ...(requested ? { 'access-control-allow-headers': requested } : {}), 'access-control-max-age': 86400 })
+      .send();
+  };
+  const notAllowed = (request: FastifyRequest, reply: FastifyReply) =>
+    sendError(request, reply, { ...corsHeaders(allowed, request.headers.origin), allow: 'GET, HEAD, OPTIONS' }, {
+      status: 405,
+      code: 'method_not_allowed',
+      message: `${request.method} is not allowed here; use GET or HEAD`,
+      headers: { allow: 'GET, HEAD, OPTIONS' },
+    });
+
+  for (const url of ['/dash/*', '/time/*']) {
+    app.get(url, handle);
+    app.options(url, preflight);
+    app.route({ method: ['POST', 'PUT', 'DELETE', 'PATCH'], url, handler: notAllowed });
+  }
+
+  // Registry documents (dash.md §3.6): generated from the option and template registries.
+  const cgiOptions = JSON.stringify(cgiOptionsDocument());
+  const manifests = JSON.stringify(manifestsDocument());
+  app.get('/api/cgiOptions', (request, reply) =>
+    reply.headers(corsHeaders(allowed, request.headers.origin)).type('application/json; charset=utf-8').send(cgiOptions),
+  );
+  app.get('/api/manifests', (request, reply) =>
+    reply.headers(corsHeaders(allowed, request.headers.origin)).type('application/json; charset=utf-8').send(manifests),
+  );
+}
+
+const headerText = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
+
+/** Percent-decoding of the path; a malformed escape leaves the path as it is (and it will not match). */
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Writing streaming answers straight to the socket: a list of buffers (new headers plus the
+ * untouched `mdat` view) is written without concatenation, and error answers use the JSON
+ * envelope of app.md §1 with `Cache-Control: no-store` and CORS so a player can read the status.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export type HeaderMap = Record<string, string | number>;
+
+export function sendBuffers(request: FastifyRequest, reply: FastifyReply, status: number, headers: HeaderMap, buffers: readonly Buffer[]): void {
+  const length = buffers.reduce((sum, b) => sum + b.length, 0);
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(status, { ...headers, 'content-length': length, 'x-request-id': request.id });
+  if (request.method === 'HEAD' || length === 0) {
+    res.end();
+    return;
+  }
+  // One writev for headers, boxes and mdat view.
+  res.cork();
+  for (const buffer of buffers) res.write(buffer);
+  res.uncork();
+  res.end();
+}
+
+export type StreamingErrorCode =
+  | 'invalid_field'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'gone'
+  | 'range_not_satisfiable'
+  | 'too_early'
+  | 'bad_request';
+
+export interface StreamingError {
+  status: number;
+  code: StreamingErrorCode;
+  message: string;
+  field?: string;
+  fields?: Record<string, string>;
+  headers?: HeaderMap;
+}
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, cors: HeaderMap, error: StreamingError): FastifyReply {
+  const body = {
+    error: {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      ...(error.field ? { field: error.field } : {}),
+      ...(error.fields ? { fields: error.fields } : {}),
+      requestId: request.id,
+    },
+  };
+  return reply
+    .code(error.status)
+    .headers({ ...cors, ...error.headers, 'cache-control': 'no-store' })
+    .type('application/json; charset=utf-8')
+    .send(body);
+}
