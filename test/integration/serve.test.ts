@@ -51,7 +51,16 @@ async function waitFor(url: string, timeoutMs = 20_000): Promise<Response> {
 describe('loopcast serve', { timeout: 60_000 }, () => {
   it('starts with defaults in an empty folder, answers health, prints the URLs, stops on SIGTERM', async () => {
     const port = await freePort();
-    const run = runLoopcast(['serve', '--host', '127.0.0.1', '--port', String(port), '--no-daap', '--mdns', 'off']);
+    const run = runLoopcast([
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--no-daap',
+      '--mdns',
+      'off',
+    ]);
     const health = await waitFor(`http://127.0.0.1:${port}/healthz`);
     assert.equal(health.status, 200);
     assert.deepEqual(await health.json(), { status: 'ok' });
@@ -68,9 +77,24 @@ describe('loopcast serve', { timeout: 60_000 }, () => {
   });
 
   for (const [name, args, env, expected] of [
-    ['a bad port flag', ['--port', '70000'], {}, /^loopcast: invalid setting LOOPCAST_PORT="70000" \(from flag --port\): expected an integer from 1 to 65535$/],
-    ['a bad environment value', [], { LOOPCAST_ACCESS_LOG: 'some' }, /^loopcast: invalid setting LOOPCAST_ACCESS_LOG="some" \(from environment\): expected one of all, api, off$/],
-    ['equal HTTP and DAAP ports', ['--port', '4000', '--daap-port', '4000'], {}, /^loopcast: invalid setting LOOPCAST_DAAP_PORT="4000": must differ from the HTTP port$/],
+    [
+      'a bad port flag',
+      ['--port', '70000'],
+      {},
+      /^loopcast: invalid setting LOOPCAST_PORT="70000" \(from flag --port\): expected an integer from 1 to 65535$/,
+    ],
+    [
+      'a bad environment value',
+      [],
+      { LOOPCAST_ACCESS_LOG: 'some' },
+      /^loopcast: invalid setting LOOPCAST_ACCESS_LOG="some" \(from environment\): expected one of all, api, off$/,
+    ],
+    [
+      'equal HTTP and DAAP ports',
+      ['--port', '4000', '--daap-port', '4000'],
+      {},
+      /^loopcast: invalid setting LOOPCAST_DAAP_PORT="4000": must differ from the HTTP port$/,
+    ],
   ] as const) {
     it(`stops with one clear line and exit 2 on ${name}`, { timeout: 20_000 }, async () => {
       const run = runLoopcast(['serve', '--mdns', 'off', ...args], env);
@@ -85,7 +109,15 @@ describe('loopcast serve', { timeout: 60_000 }, () => {
     const data = mkdtempSync(join(tmpdir(), 'loopcast-graceful-'));
     const port = await freePort();
     const { settings } = loadSettings({
-      env: { LOOPCAST_DATA: data, LOOPCAST_PORT: String(port), LOOPCAST_HOST: '127.0.0.1', LOOPCAST_MDNS: 'off', LOOPCAST_DAAP: 'off', LOOPCAST_LOG_LEVEL: 'silent', LOOPCAST_DEMO: 'off' },
+      env: {
+        LOOPCAST_DATA: data,
+        LOOPCAST_PORT: String(port),
+        LOOPCAST_HOST: '127.0.0.1',
+        LOOPCAST_MDNS: 'off',
+        LOOPCAST_DAAP: 'off',
+        LOOPCAST_LOG_LEVEL: 'silent',
+        LOOPCAST_DEMO: 'off',
+      },
       cwd: data,
     });
     let release: () => void = () => {};

@@ -7,7 +7,13 @@ import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { dbBool, fromJson, nowIso, toBool } from '../../packages/server/src/storage/dialect.js';
 import { openDatabase, type OpenDatabase } from '../../packages/server/src/storage/database.js';
-import { bumpChangeCounter, getState, readChangeCounter, setState, setStateOnce } from '../../packages/server/src/storage/server-state.js';
+import {
+  bumpChangeCounter,
+  getState,
+  readChangeCounter,
+  setState,
+  setStateOnce,
+} from '../../packages/server/src/storage/server-state.js';
 import { ensureFirstAdmin } from '../../packages/server/src/auth/first-admin.js';
 import { postgresDatabase, sqliteDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -24,7 +30,8 @@ for (const backend of backends) {
       if (open) return open;
       testDb = await backend.make();
       if (!testDb) {
-        const message = 'TEST_PG_URL is not set: run through npm run test:integration (needs apt-get install -y postgresql)';
+        const message =
+          'TEST_PG_URL is not set: run through npm run test:integration (needs apt-get install -y postgresql)';
         if (process.env.CI === 'true') throw new Error(message);
         t.skip(message);
         return null;
@@ -51,7 +58,14 @@ for (const backend of backends) {
       const now = nowIso();
       const blob = await o.db
         .insertInto('blobs')
-        .values({ store_key: 'streams/demo/1-demo_v1.mp4', size: 5_000_000_000, sha256: 'ab'.repeat(32), content_type: 'video/mp4', state: 'committed', created_at: now })
+        .values({
+          store_key: 'streams/demo/1-demo_v1.mp4',
+          size: 5_000_000_000,
+          sha256: 'ab'.repeat(32),
+          content_type: 'video/mp4',
+          state: 'committed',
+          created_at: now,
+        })
         .returning(['id', 'size', 'created_at'])
         .executeTakeFirstOrThrow();
       assert.equal(typeof blob.id, 'number');
@@ -59,17 +73,49 @@ for (const backend of backends) {
       assert.equal(blob.created_at, now, 'timestamps come back as ISO-8601 UTC text');
       const stream = await o.db
         .insertInto('streams')
-        .values({ directory: 'demo', title: 'Demo', marlin_la_url: null, playready_la_url: null, defaults: JSON.stringify({ playready: { version: '2.0' } }), otf_kid: '0'.repeat(32), created_at: now, updated_at: now })
+        .values({
+          directory: 'demo',
+          title: 'Demo',
+          marlin_la_url: null,
+          playready_la_url: null,
+          defaults: JSON.stringify({ playready: { version: '2.0' } }),
+          otf_kid: '0'.repeat(32),
+          created_at: now,
+          updated_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await o.db
         .insertInto('media_files')
-        .values({ stream_id: stream.id, name: 'demo_v1', file_name: 'demo_v1.mp4', blob_id: blob.id, content_type: 'video', encrypted: dbBool(true), index: JSON.stringify({ timescale: 300 }), created_at: now, updated_at: now, codec_fourcc: null, codecs: null, track_id: 1, language: null, bitrate: 600000, index_version: 1, indexed_at: now })
+        .values({
+          stream_id: stream.id,
+          name: 'demo_v1',
+          file_name: 'demo_v1.mp4',
+          blob_id: blob.id,
+          content_type: 'video',
+          encrypted: dbBool(true),
+          index: JSON.stringify({ timescale: 300 }),
+          created_at: now,
+          updated_at: now,
+          codec_fourcc: null,
+          codecs: null,
+          track_id: 1,
+          language: null,
+          bitrate: 600000,
+          index_version: 1,
+          indexed_at: now,
+        })
         .execute();
       const row = await o.db
         .selectFrom('media_files')
         .innerJoin('streams', 'streams.id', 'media_files.stream_id')
-        .select(['media_files.name', 'media_files.encrypted', 'media_files.index', 'streams.defaults', 'streams.directory'])
+        .select([
+          'media_files.name',
+          'media_files.encrypted',
+          'media_files.index',
+          'streams.defaults',
+          'streams.directory',
+        ])
         .executeTakeFirstOrThrow();
       assert.equal(row.directory, 'demo');
       assert.equal(toBool(row.encrypted), true);
@@ -82,7 +128,27 @@ for (const backend of backends) {
       if (!o) return;
       const now = nowIso();
       await assert.rejects(
-        o.db.insertInto('media_files').values({ stream_id: 9999, name: 'x', file_name: 'x.mp4', blob_id: 9999, content_type: null, encrypted: 0, index: null, created_at: now, updated_at: now, codec_fourcc: null, codecs: null, track_id: null, language: null, bitrate: null, index_version: null, indexed_at: null }).execute(),
+        o.db
+          .insertInto('media_files')
+          .values({
+            stream_id: 9999,
+            name: 'x',
+            file_name: 'x.mp4',
+            blob_id: 9999,
+            content_type: null,
+            encrypted: 0,
+            index: null,
+            created_at: now,
+            updated_at: now,
+            codec_fourcc: null,
+            codecs: null,
+            track_id: null,
+            language: null,
+            bitrate: null,
+            index_version: null,
+            indexed_at: null,
+          })
+          .execute(),
       );
       await o.db.deleteFrom('streams').where('directory', '=', 'demo').execute();
       const left = await o.db.selectFrom('media_files').selectAll().execute();
@@ -94,7 +160,10 @@ for (const backend of backends) {
       if (!o) return;
       await assert.rejects(
         o.db.transaction().execute(async (trx) => {
-          await trx.insertInto('server_state').values({ key: 'tx.test', value: '1', updated_at: nowIso() }).execute();
+          await trx
+            .insertInto('server_state')
+            .values({ key: 'tx.test', value: '1', updated_at: nowIso() })
+            .execute();
           await sql`select * from no_such_table`.execute(trx);
         }),
       );
@@ -108,7 +177,11 @@ for (const backend of backends) {
       await setState(o.db, 'demo.installed', 'again');
       assert.equal(await getState(o.db, 'demo.installed'), 'again');
       assert.equal(await setStateOnce(o.db, 'secret.session', 'first'), 'first');
-      assert.equal(await setStateOnce(o.db, 'secret.session', 'second'), 'first', 'a second node keeps the first secret');
+      assert.equal(
+        await setStateOnce(o.db, 'secret.session', 'second'),
+        'first',
+        'a second node keeps the first secret',
+      );
       const before = await readChangeCounter(o.db, 'streams');
       await bumpChangeCounter(o.db, 'streams');
       assert.equal(await readChangeCounter(o.db, 'streams'), before + 1);

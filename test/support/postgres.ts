@@ -29,7 +29,10 @@ function runner(dir: string) {
   const root = userInfo().uid === 0;
   return (tool: string, args: string[]) =>
     root
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], { stdio: 'pipe', cwd: dir })
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], {
+          stdio: 'pipe',
+          cwd: dir,
+        })
       : execFileSync(join(bin, tool), args, { stdio: 'pipe', cwd: dir });
 }
 
@@ -63,7 +66,12 @@ export async function startPostgres(): Promise<PostgresCluster> {
   const data = join(dir, 'data');
   const start = () =>
     run('pg_ctl', [
-      '-D', data, '-l', join(dir, 'server.log'), '-w', '-o',
+      '-D',
+      data,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-o',
       `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
       'start',
     ]);

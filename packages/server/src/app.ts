@@ -12,7 +12,9 @@ import { registerStreamingRoutes } from './streaming/routes.js';
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** A hop count trusts that many proxies in front of us; addresses/CIDRs are passed through. */
-function trustProxyOption(value: false | number | string[]): boolean | string[] | ((addr: string, hop: number) => boolean) {
+function trustProxyOption(
+  value: false | number | string[],
+): boolean | string[] | ((addr: string, hop: number) => boolean) {
   if (typeof value === 'number') return (_addr, hop) => hop < value;
   return value;
 }
@@ -42,19 +44,32 @@ export async function buildApp(
     if (ctx.state.shuttingDown) reply.header('connection', 'close');
   });
   app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'unexpected error');
     return reply.code(status).send({
       error: {
         status,
         code: status === 500 ? 'internal' : 'bad_request',
-        message: status === 500 ? 'An unexpected error occurred; the request id identifies it in the log.' : error.message,
+        message:
+          status === 500
+            ? 'An unexpected error occurred; the request id identifies it in the log.'
+            : error.message,
         requestId: request.id,
       },
     });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ error: { status: 404, code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0]}`, requestId: request.id } }),
+    reply
+      .code(404)
+      .send({
+        error: {
+          status: 404,
+          code: 'not_found',
+          message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+          requestId: request.id,
+        },
+      }),
   );
   registerAccessLog(app, ctx.settings.accessLog);
   registerHealthRoutes(app, ctx);

@@ -17,7 +17,14 @@ const REDACT_PATHS = [
   '*.secret',
 ];
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 
 /** A tiny pretty printer: `12:00:01 INFO  message key=value …`. pino-pretty is not worth a dependency. */
 export function prettyStream(out: NodeJS.WritableStream = process.stdout): Writable {
@@ -26,12 +33,21 @@ export function prettyStream(out: NodeJS.WritableStream = process.stdout): Writa
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;
         try {
-          const { level, time, msg, pid: _pid, hostname: _host, ...rest } = JSON.parse(line) as Record<string, unknown>;
+          const {
+            level,
+            time,
+            msg,
+            pid: _pid,
+            hostname: _host,
+            ...rest
+          } = JSON.parse(line) as Record<string, unknown>;
           const clock = new Date(Number(time)).toISOString().slice(11, 19);
           const extras = Object.entries(rest)
             .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
             .join(' ');
-          out.write(`${clock} ${(LEVEL_NAMES[Number(level)] ?? String(level)).padEnd(5)} ${typeof msg === 'string' ? msg : ''}${extras ? ' ' + extras : ''}\n`);
+          out.write(
+            `${clock} ${(LEVEL_NAMES[Number(level)] ?? String(level)).padEnd(5)} ${typeof msg === 'string' ? msg : ''}${extras ? ' ' + extras : ''}\n`,
+          );
         } catch {
           out.write(line + '\n');
         }

@@ -48,7 +48,10 @@ export interface StartOptions {
 export async function startServer(settings: Settings, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? console.log;
   const logger = createLogger(settings);
-  const database = openDatabase(settings.databaseUrl ?? `sqlite:${join(settings.data, 'loopcast.db')}`, settings.dbPool);
+  const database = openDatabase(
+    settings.databaseUrl ?? `sqlite:${join(settings.data, 'loopcast.db')}`,
+    settings.dbPool,
+  );
   const applied = await database.migrate();
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   const secrets = await loadSecrets(database.db, settings);
@@ -62,7 +65,13 @@ export async function startServer(settings: Settings, options: StartOptions = {}
 
   const blobs = createBlobStore(settings);
   await blobs.check();
-  const context: AppContext = { settings, database, blobs, state: { started: false, shuttingDown: false }, version: VERSION };
+  const context: AppContext = {
+    settings,
+    database,
+    blobs,
+    state: { started: false, shuttingDown: false },
+    version: VERSION,
+  };
 
   let demo: DemoInstallResult | null = null;
   if (settings.demo) {
@@ -76,15 +85,25 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
-  const origin = settings.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
+  const origin =
+    settings.publicUrl ?? `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`;
 
-  print(`loopcast ${VERSION} listening on http://${settings.host}:${port} (database ${database.kind}, blobs ${blobs.kind})`);
+  print(
+    `loopcast ${VERSION} listening on http://${settings.host}:${port} (database ${database.kind}, blobs ${blobs.kind})`,
+  );
   if (admin?.generatedPassword) {
-    print(`first admin created: user "${admin.username}", password "${admin.generatedPassword}" (shown once; change it at first login)`);
+    print(
+      `first admin created: user "${admin.username}", password "${admin.generatedPassword}" (shown once; change it at first login)`,
+    );
   }
   if (demo?.installed) {
     print('demo content installed; try:');
-    for (const path of ['/', '/dash/live/demo/hand_made.mpd', '/dash/vod/demo/hand_made.mpd', '/play/live/demo/hand_made?player=dashjs']) {
+    for (const path of [
+      '/',
+      '/dash/live/demo/hand_made.mpd',
+      '/dash/vod/demo/hand_made.mpd',
+      '/play/live/demo/hand_made?player=dashjs',
+    ]) {
       print(`  ${origin}${path}`);
     }
   }

@@ -37,7 +37,9 @@ export function buildClient(): { bin: string; dir: string } {
   const flags = spawnSync('pkg-config', ['--cflags', '--libs', 'libdmapsharing-3.0'], { encoding: 'utf8' });
   if (flags.status !== 0) throw new Error(`pkg-config failed: ${flags.stderr}`);
   const src = new URL('./daap-client.c', import.meta.url).pathname;
-  const r = spawnSync('gcc', ['-O1', '-Wall', '-o', bin, src, ...flags.stdout.trim().split(/\s+/)], { encoding: 'utf8' });
+  const r = spawnSync('gcc', ['-O1', '-Wall', '-o', bin, src, ...flags.stdout.trim().split(/\s+/)], {
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`gcc failed:\n${r.stderr}`);
   return { bin, dir };
 }
@@ -57,12 +59,19 @@ export function killGroup(p: ChildProcess | undefined, signal: NodeJS.Signals = 
 }
 
 /** Resolve with stdout lines as they come, until `until` returns true for a line. */
-export function readLines(p: ChildProcess, until: (line: string) => boolean, timeoutMs: number): Promise<string[]> {
+export function readLines(
+  p: ChildProcess,
+  until: (line: string) => boolean,
+  timeoutMs: number,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const lines: string[] = [];
     let buf = '';
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`timeout; got:\n${lines.join('\n')}\nstderr:\n${err}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timeout; got:\n${lines.join('\n')}\nstderr:\n${err}`)),
+      timeoutMs,
+    );
     p.stderr?.on('data', (c: Buffer) => {
       err += c.toString();
     });

@@ -22,7 +22,14 @@ export async function reserveBlob(
   const placeholder = `pending/${randomBytes(12).toString('hex')}`;
   const row = await db
     .insertInto('blobs')
-    .values({ store_key: placeholder, size: 0, sha256: '', content_type: contentType, state: 'pending', created_at: nowIso() })
+    .values({
+      store_key: placeholder,
+      size: 0,
+      sha256: '',
+      content_type: contentType,
+      state: 'pending',
+      created_at: nowIso(),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   const key = keyFor(row.id);
@@ -30,6 +37,14 @@ export async function reserveBlob(
   return { id: row.id, key };
 }
 
-export async function commitBlob(db: Kysely<Database>, id: number, stored: { size: number; sha256: string }): Promise<void> {
-  await db.updateTable('blobs').set({ state: 'committed', size: stored.size, sha256: stored.sha256 }).where('id', '=', id).execute();
+export async function commitBlob(
+  db: Kysely<Database>,
+  id: number,
+  stored: { size: number; sha256: string },
+): Promise<void> {
+  await db
+    .updateTable('blobs')
+    .set({ state: 'committed', size: stored.size, sha256: stored.sha256 })
+    .where('id', '=', id)
+    .execute();
 }

@@ -41,7 +41,11 @@ const KEY_SEGMENT = /^[A-Za-z0-9._-]+$/;
 /** Keys use `/` separators and only `[A-Za-z0-9._-]` per segment: no `..`, no leading `/`. */
 export function assertValidKey(key: string): void {
   const segments = key.split('/');
-  if (key.length === 0 || key.length > 1024 || segments.some((s) => !KEY_SEGMENT.test(s) || s === '.' || s === '..')) {
+  if (
+    key.length === 0 ||
+    key.length > 1024 ||
+    segments.some((s) => !KEY_SEGMENT.test(s) || s === '.' || s === '..')
+  ) {
     throw new BlobKeyError(`invalid blob key ${JSON.stringify(key)}`);
   }
 }

@@ -12,7 +12,11 @@ export interface ParsedArgs {
  * @param valueFlags flags that take a value (e.g. `--port`)
  * @param booleanFlags flags that stand alone (e.g. `--force`)
  */
-export function parseArgs(argv: string[], valueFlags: readonly string[], booleanFlags: readonly string[]): ParsedArgs {
+export function parseArgs(
+  argv: string[],
+  valueFlags: readonly string[],
+  booleanFlags: readonly string[],
+): ParsedArgs {
   const values = new Map<string, string>();
   const booleans = new Set<string>();
   const positionals: string[] = [];

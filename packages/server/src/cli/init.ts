@@ -30,16 +30,23 @@ export const initHelp = (): string =>
   ].join('\n');
 
 /** Quotes a value for a dotenv file when it needs it. */
-const dotenvValue = (value: string) => (/^[A-Za-z0-9_.\-/:@+=]*$/.test(value) ? value : JSON.stringify(value));
+const dotenvValue = (value: string) =>
+  /^[A-Za-z0-9_.\-/:@+=]*$/.test(value) ? value : JSON.stringify(value);
 
 export function runInit(argv: string[], io: CliIo, cwd = process.cwd(), env = process.env): number {
-  const args = parseArgs(argv, ['--file', '--admin-user', '--admin-password', '--trust-proxy'], ['--force', '--help']);
+  const args = parseArgs(
+    argv,
+    ['--file', '--admin-user', '--admin-password', '--trust-proxy'],
+    ['--force', '--help'],
+  );
   if (args.booleans.has('--help')) {
     io.stdout(initHelp());
     return 0;
   }
   if (args.positionals.length) throw new UsageError(`unexpected argument ${args.positionals[0]}`);
-  const file = args.values.has('--file') ? resolve(cwd, args.values.get('--file') ?? '') : settingsFilePath(env, cwd);
+  const file = args.values.has('--file')
+    ? resolve(cwd, args.values.get('--file') ?? '')
+    : settingsFilePath(env, cwd);
   const exists = existsSync(file);
   if (exists && !args.booleans.has('--force')) {
     io.stderr(`loopcast: ${file} exists; use --force to replace the keys init writes`);
@@ -49,7 +56,8 @@ export function runInit(argv: string[], io: CliIo, cwd = process.cwd(), env = pr
     try {
       SETTINGS[name].parse(raw);
     } catch (err) {
-      if (err instanceof SettingValueError) throw new UsageError(`${flag} ${JSON.stringify(raw)}: ${err.message}`);
+      if (err instanceof SettingValueError)
+        throw new UsageError(`${flag} ${JSON.stringify(raw)}: ${err.message}`);
       throw err;
     }
     return raw;
@@ -60,11 +68,17 @@ export function runInit(argv: string[], io: CliIo, cwd = process.cwd(), env = pr
   const written: [string, string][] = [
     [SETTINGS.sessionSecret.env, newSecret()],
     [SETTINGS.csrfSecret.env, newSecret()],
-    [SETTINGS.adminUser.env, validate('adminUser', '--admin-user', args.values.get('--admin-user') ?? 'admin')],
+    [
+      SETTINGS.adminUser.env,
+      validate('adminUser', '--admin-user', args.values.get('--admin-user') ?? 'admin'),
+    ],
     [SETTINGS.adminPassword.env, password],
   ];
   if (args.values.has('--trust-proxy')) {
-    written.push([SETTINGS.trustProxy.env, validate('trustProxy', '--trust-proxy', args.values.get('--trust-proxy') ?? '')]);
+    written.push([
+      SETTINGS.trustProxy.env,
+      validate('trustProxy', '--trust-proxy', args.values.get('--trust-proxy') ?? ''),
+    ]);
   }
   const keys = new Set(written.map(([k]) => k));
   const kept = exists

@@ -113,7 +113,9 @@ export function loadSettings(options: LoadOptions = {}): LoadedSettings {
     } catch (err) {
       if (!(err instanceof SettingValueError)) throw err;
       const shown = 'secret' in def && def.secret ? '(hidden)' : JSON.stringify(raw);
-      throw new SettingError(`loopcast: invalid setting ${def.env}=${shown} (from ${origin}): ${err.message}`);
+      throw new SettingError(
+        `loopcast: invalid setting ${def.env}=${shown} (from ${origin}): ${err.message}`,
+      );
     }
   }
   const settings = values as Settings;
@@ -134,19 +136,29 @@ function applyDerivedDefaults(s: Settings, cwd: string, isTerminal: boolean): vo
 /** Cross-checks at start (app.md §12.4). */
 function crossCheck(s: Settings, warnings: string[]): void {
   if (s.blobStore === 's3' && !s.s3Bucket) {
-    throw new SettingError('loopcast: invalid setting LOOPCAST_BLOB_STORE="s3": LOOPCAST_S3_BUCKET is required with the s3 blob store');
+    throw new SettingError(
+      'loopcast: invalid setting LOOPCAST_BLOB_STORE="s3": LOOPCAST_S3_BUCKET is required with the s3 blob store',
+    );
   }
   if (s.daap && s.daapPort === s.port) {
-    throw new SettingError(`loopcast: invalid setting LOOPCAST_DAAP_PORT="${s.daapPort}": must differ from the HTTP port`);
+    throw new SettingError(
+      `loopcast: invalid setting LOOPCAST_DAAP_PORT="${s.daapPort}": must differ from the HTTP port`,
+    );
   }
   if (s.sessionSecret && s.csrfSecret && s.sessionSecret === s.csrfSecret) {
-    throw new SettingError('loopcast: invalid setting LOOPCAST_CSRF_SECRET=(hidden): must differ from LOOPCAST_SESSION_SECRET');
+    throw new SettingError(
+      'loopcast: invalid setting LOOPCAST_CSRF_SECRET=(hidden): must differ from LOOPCAST_SESSION_SECRET',
+    );
   }
   if (s.sessionMaxAge < s.sessionTtl) {
-    throw new SettingError('loopcast: invalid setting LOOPCAST_SESSION_MAX_AGE: must be at least LOOPCAST_SESSION_TTL');
+    throw new SettingError(
+      'loopcast: invalid setting LOOPCAST_SESSION_MAX_AGE: must be at least LOOPCAST_SESSION_TTL',
+    );
   }
   if (s.uploadTokenTtl > s.uploadTokenMaxTtl) {
-    throw new SettingError('loopcast: invalid setting LOOPCAST_UPLOAD_TOKEN_TTL: must be at most LOOPCAST_UPLOAD_TOKEN_MAX_TTL');
+    throw new SettingError(
+      'loopcast: invalid setting LOOPCAST_UPLOAD_TOKEN_TTL: must be at most LOOPCAST_UPLOAD_TOKEN_MAX_TTL',
+    );
   }
   if (/^postgres/.test(s.databaseUrl ?? '') && s.blobStore === 'local') {
     warnings.push('loopcast: PostgreSQL with the local blob store is only safe with a single node');

@@ -31,7 +31,11 @@ export interface DemoInstallResult {
 
 const NOTHING: DemoInstallResult = { installed: false, streams: 0, mediaFiles: 0, musicTracks: 0 };
 
-export async function installDemo(ctx: AppContext, logger: FastifyBaseLogger, demoDir = DEMO_DIR): Promise<DemoInstallResult> {
+export async function installDemo(
+  ctx: AppContext,
+  logger: FastifyBaseLogger,
+  demoDir = DEMO_DIR,
+): Promise<DemoInstallResult> {
   const db = ctx.database.db;
   if ((await getState(db, 'demo.installed')) !== null) return NOTHING;
   const anyStream = await db.selectFrom('streams').select('id').limit(1).executeTakeFirst();
@@ -61,12 +65,17 @@ export async function installDemo(ctx: AppContext, logger: FastifyBaseLogger, de
     let timingRef: number | null = null;
     for (const file of entry.files) {
       const added = await addMediaFileFromPath(deps, stream, join(demoDir, file));
-      for (const error of added.errors) logger.warn({ file, ...error }, 'demo media file has an error record');
+      for (const error of added.errors)
+        logger.warn({ file, ...error }, 'demo media file has an error record');
       if (file === entry.timing_ref) timingRef = added.id;
       result.mediaFiles++;
     }
     if (timingRef !== null) {
-      await db.updateTable('streams').set({ timing_ref_file_id: timingRef }).where('id', '=', stream.id).execute();
+      await db
+        .updateTable('streams')
+        .set({ timing_ref_file_id: timingRef })
+        .where('id', '=', stream.id)
+        .execute();
     }
   }
   const musicDir = join(demoDir, 'music');

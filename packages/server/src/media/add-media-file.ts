@@ -6,7 +6,13 @@
  */
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { BmffError, MEDIA_INDEX_VERSION, indexFile, type BmffErrorCode, type MediaIndex } from '@loopcast/bmff';
+import {
+  BmffError,
+  MEDIA_INDEX_VERSION,
+  indexFile,
+  type BmffErrorCode,
+  type MediaIndex,
+} from '@loopcast/bmff';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { dbBool, nowIso } from '../storage/dialect.js';
@@ -54,7 +60,11 @@ export async function addMediaFileFromPath(
 ): Promise<AddedMediaFile> {
   const fileName = basename(path);
   const name = basename(fileName, extname(fileName));
-  const blob = await reserveBlob(deps.db, (id) => `streams/${stream.directory}/${id}-${fileName}`, 'video/mp4');
+  const blob = await reserveBlob(
+    deps.db,
+    (id) => `streams/${stream.directory}/${id}-${fileName}`,
+    'video/mp4',
+  );
   const stored = await deps.blobs.put(blob.key, createReadStream(path), { contentType: 'video/mp4' });
 
   let index: MediaIndex | null = null;
@@ -93,7 +103,13 @@ export async function addMediaFileFromPath(
     for (const error of errors) {
       await trx
         .insertInto('media_file_errors')
-        .values({ media_file_id: row.id, reason: error.reason, severity: error.severity, details: error.details, created_at: now })
+        .values({
+          media_file_id: row.id,
+          reason: error.reason,
+          severity: error.severity,
+          details: error.details,
+          created_at: now,
+        })
         .execute();
     }
     for (const kid of index?.encryption?.kids ?? []) {
@@ -112,9 +128,21 @@ async function linkKid(trx: Kysely<Database>, mediaFileId: number, kid: string, 
   if (!key) {
     key = await trx
       .insertInto('keys')
-      .values({ kid: normalised, key: '', computed: dbBool(false), alg: 'AESCTR', origin: 'indexed', created_at: now, updated_at: now })
+      .values({
+        kid: normalised,
+        key: '',
+        computed: dbBool(false),
+        alg: 'AESCTR',
+        origin: 'indexed',
+        created_at: now,
+        updated_at: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
   }
-  await trx.insertInto('media_file_keys').values({ media_file_id: mediaFileId, key_id: key.id }).onConflict((oc) => oc.doNothing()).execute();
+  await trx
+    .insertInto('media_file_keys')
+    .values({ media_file_id: mediaFileId, key_id: key.id })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }

@@ -39,12 +39,25 @@ async function storeArtwork(deps: { db: Kysely<Database>; blobs: BlobStore }, ta
   if (!ext) return null;
   const sha256 = createHash('sha256').update(tags.artwork.data).digest('hex');
   const key = `artwork/${sha256}.${ext}`;
-  const existing = await deps.db.selectFrom('blobs').select('id').where('store_key', '=', key).executeTakeFirst();
+  const existing = await deps.db
+    .selectFrom('blobs')
+    .select('id')
+    .where('store_key', '=', key)
+    .executeTakeFirst();
   if (!existing) {
-    const stored = await deps.blobs.put(key, Readable.from([tags.artwork.data]), { contentType: tags.artwork.mime });
+    const stored = await deps.blobs.put(key, Readable.from([tags.artwork.data]), {
+      contentType: tags.artwork.mime,
+    });
     await deps.db
       .insertInto('blobs')
-      .values({ store_key: key, size: stored.size, sha256, content_type: tags.artwork.mime, state: 'committed', created_at: nowIso() })
+      .values({
+        store_key: key,
+        size: stored.size,
+        sha256,
+        content_type: tags.artwork.mime,
+        state: 'committed',
+        created_at: nowIso(),
+      })
       .onConflict((oc) => oc.column('store_key').doNothing())
       .execute();
   }

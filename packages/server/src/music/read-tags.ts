@@ -84,18 +84,26 @@ export async function readTrackTags(path: string, fileName = basename(path)): Pr
   const common = meta?.common;
   const codec = meta?.format.codec?.toLowerCase() ?? '';
   const codecFourcc =
-    kind.format === 'm4a' && codec.includes('alac') ? 'alac' : kind.format === 'ogg' && codec.includes('opus') ? 'opus' : kind.codecFourcc;
+    kind.format === 'm4a' && codec.includes('alac')
+      ? 'alac'
+      : kind.format === 'ogg' && codec.includes('opus')
+        ? 'opus'
+        : kind.codecFourcc;
   const picture = common?.picture?.find((p) => /front/i.test(p.type ?? '')) ?? common?.picture?.[0];
   const artwork = ilst.coverArt
     ? { mime: ilst.coverArt.mimeType, data: ilst.coverArt.data }
     : picture
-      ? { mime: picture.format.includes('/') ? picture.format : `image/${picture.format}`, data: Buffer.from(picture.data) }
+      ? {
+          mime: picture.format.includes('/') ? picture.format : `image/${picture.format}`,
+          data: Buffer.from(picture.data),
+        }
       : null;
   const year = ilst.year ? Number(ilst.year.slice(0, 4)) : common?.year;
   return {
     ...kind,
     codecFourcc,
-    title: clean(ilst.title) ?? clean(common?.title) ?? basename(fileName, extname(fileName)).normalize('NFC'),
+    title:
+      clean(ilst.title) ?? clean(common?.title) ?? basename(fileName, extname(fileName)).normalize('NFC'),
     artist: clean(ilst.artist) ?? clean(common?.artist),
     albumArtist: clean(ilst.albumArtist) ?? clean(common?.albumartist),
     album: clean(ilst.album) ?? clean(common?.album),

@@ -18,7 +18,9 @@ export function registerHealthRoutes(app: FastifyInstance, ctx: AppContext): voi
     try {
       await Promise.race([
         ctx.database.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), DB_CHECK_TIMEOUT_MS).unref()),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('timeout')), DB_CHECK_TIMEOUT_MS).unref(),
+        ),
       ]);
       checks.db = 'ok';
     } catch (err) {

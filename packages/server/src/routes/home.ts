@@ -3,11 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 
 const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 export function registerHomeRoute(app: FastifyInstance, ctx: AppContext): void {
   app.get('/', async (_request, reply) => {
-    const streams = await ctx.database.db.selectFrom('streams').select(['directory', 'title']).orderBy('directory').execute();
+    const streams = await ctx.database.db
+      .selectFrom('streams')
+      .select(['directory', 'title'])
+      .orderBy('directory')
+      .execute();
     const music = await ctx.database.db
       .selectFrom('music_tracks')
       .select((eb) => eb.fn.countAll<number>().as('count'))

@@ -64,7 +64,8 @@ export function openDatabase(url: string, poolSize = 10): OpenDatabase {
       const { error, results } = await migrator.migrateToLatest();
       const failed = results?.find((r: MigrationResult) => r.status === 'Error');
       if (error || failed) {
-        const reason = error instanceof Error ? error.message : `migration ${failed?.migrationName ?? 'unknown'} failed`;
+        const reason =
+          error instanceof Error ? error.message : `migration ${failed?.migrationName ?? 'unknown'} failed`;
         throw new DatabaseError(`database migration failed: ${reason}`);
       }
       return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

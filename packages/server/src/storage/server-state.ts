@@ -35,6 +35,10 @@ export async function bumpChangeCounter(db: Kysely<Database>, name: 'streams' | 
 }
 
 export async function readChangeCounter(db: Kysely<Database>, name: 'streams' | 'music'): Promise<number> {
-  const row = await db.selectFrom('change_counters').select('value').where('name', '=', name).executeTakeFirst();
+  const row = await db
+    .selectFrom('change_counters')
+    .select('value')
+    .where('name', '=', name)
+    .executeTakeFirst();
   return Number(row?.value ?? 0);
 }

@@ -14,13 +14,22 @@ export function refusalError(refusal: CoreRefusal, what: string): StreamingError
   switch (refusal.kind) {
     case 'TooEarly': {
       const seconds = Math.max(1, Math.ceil(refusal.retryAfterSeconds));
-      return { status: 425, code: 'too_early', message: `${what} is not available yet; retry in ${seconds} s`, headers: { 'retry-after': seconds } };
+      return {
+        status: 425,
+        code: 'too_early',
+        message: `${what} is not available yet; retry in ${seconds} s`,
+        headers: { 'retry-after': seconds },
+      };
     }
     case 'Gone':
       return { status: 410, code: 'gone', message: `${what} has left the time-shift window` };
     case 'NotFound':
       return { status: 404, code: 'not_found', message: `${what}: ${refusal.reason}` };
     case 'NoTimingReference':
-      return { status: 409, code: 'conflict', message: 'the stream has no timing reference; set one on the stream page' };
+      return {
+        status: 409,
+        code: 'conflict',
+        message: 'the stream has no timing reference; set one on the stream page',
+      };
   }
 }

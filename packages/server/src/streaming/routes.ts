@@ -37,7 +37,8 @@ import { SegmentSource } from './segment-source.js';
 import { StreamModelCache } from './stream-models.js';
 
 /** Host must be a host name or an IP literal with an optional port (app.md §12.2). */
-const VALID_HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+const VALID_HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
 interface Handled {
   request: FastifyRequest;
@@ -52,14 +53,22 @@ export interface StreamingDeps {
 }
 
 export function createStreamingDeps(ctx: AppContext): StreamingDeps {
-  return { models: new StreamModelCache(ctx.database.db), segments: new SegmentSource(ctx.blobs, ctx.settings.segmentCacheMb) };
+  return {
+    models: new StreamModelCache(ctx.database.db),
+    segments: new SegmentSource(ctx.blobs, ctx.settings.segmentCacheMb),
+  };
 }
 
-export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, deps: StreamingDeps = createStreamingDeps(ctx)): void {
+export function registerStreamingRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  deps: StreamingDeps = createStreamingDeps(ctx),
+): void {
   const { models, segments } = deps;
   const allowed = ctx.settings.allowedDomains;
 
-  const originOf = (request: FastifyRequest): string => ctx.settings.publicUrl ?? `${request.protocol}://${request.host}`;
+  const originOf = (request: FastifyRequest): string =>
+    ctx.settings.publicUrl ?? `${request.protocol}://${request.host}`;
 
   const notFound = (message: string): StreamingError => ({ status: 404, code: 'not_found', message });
 
@@ -82,7 +91,7 @@ export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, d
     return stream;
   };
 
-  async function manifest(h: Handled, mode: Mode, stream: StreamModel, template: TemplateEntry): Promise<void> {
+  function manifest(h: Handled, mode: Mode, stream: StreamModel, template: TemplateEntry): void {
     const resolved = resolveOptions({ query: h.query, mode, kind: 'manifest', stream, template });
     const bad = optionError(resolved);
     if (bad) return void sendError(h.request, h.reply, h.cors, bad);
@@ -97,25 +106,43 @@ export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, d
       origin: originOf(h.request),
       requestUrl: `${originOf(h.request)}${h.request.url}`,
     });
-    if (answer.kind !== 'manifest') return void sendError(h.request, h.reply, h.cors, refusalError(answer, 'the manifest'));
-    sendBuffers(h.request, h.reply, 200, {
-      ...h.cors,
-      'content-type': answer.contentType,
-      'accept-ranges': 'none',
-      'cache-control': answer.cacheControl,
-    }, [Buffer.from(answer.xml)]);
+    if (answer.kind !== 'manifest')
+      return void sendError(h.request, h.reply, h.cors, refusalError(answer, 'the manifest'));
+    sendBuffers(
+      h.request,
+      h.reply,
+      200,
+      {
+        ...h.cors,
+        'content-type': answer.contentType,
+        'accept-ranges': 'none',
+        'cache-control': answer.cacheControl,
+      },
+      [Buffer.from(answer.xml)],
+    );
   }
 
-  async function segment(h: Handled, path: Extract<StreamingPath, { kind: 'segment' }>, stream: StreamModel): Promise<void> {
+  async function segment(
+    h: Handled,
+    path: Extract<StreamingPath, { kind: 'segment' }>,
+    stream: StreamModel,
+  ): Promise<void> {
     const resolved = resolveOptions({ query: h.query, mode: path.mode, kind: 'segment', stream });
     const bad = optionError(resolved);
     if (bad) return void sendError(h.request, h.reply, h.cors, bad);
     const nowMs = resolved.options.now ?? Date.now();
     const plan = planSegment(stream, path.mode, path.rep, path.address, resolved.options, nowMs);
-    if (isRefusal(plan)) return void sendError(h.request, h.reply, h.cors, refusalError(plan, `segment ${path.rep}`));
+    if (isRefusal(plan))
+      return void sendError(h.request, h.reply, h.cors, refusalError(plan, `segment ${path.rep}`));
     const file = findRepresentation(stream, path.rep);
     const indexed = file?.index.segments[plan.fragmentIndex];
-    if (!file || !indexed) return void sendError(h.request, h.reply, h.cors, notFound(`no fragment ${plan.fragmentIndex} in ${path.rep}`));
+    if (!file || !indexed)
+      return void sendError(
+        h.request,
+        h.reply,
+        h.cors,
+        notFound(`no fragment ${plan.fragmentIndex} in ${path.rep}`),
+      );
     const bytes = await segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
     const body =
       plan.kind === 'init'
@@ -144,25 +171,45 @@ export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, d
       });
     }
     if (range.kind === 'partial') {
-      return sendBuffers(h.request, h.reply, 206, { ...base, 'content-range': `bytes ${range.start}-${range.end}/${length}` }, sliceBuffers(body, range.start, range.end));
+      return sendBuffers(
+        h.request,
+        h.reply,
+        206,
+        { ...base, 'content-range': `bytes ${range.start}-${range.end}/${length}` },
+        sliceBuffers(body, range.start, range.end),
+      );
     }
     sendBuffers(h.request, h.reply, 200, base, body);
   }
 
-  async function onDemandFile(h: Handled, path: Extract<StreamingPath, { kind: 'odvod-file' }>, stream: StreamModel): Promise<void> {
+  async function onDemandFile(
+    h: Handled,
+    path: Extract<StreamingPath, { kind: 'odvod-file' }>,
+    stream: StreamModel,
+  ): Promise<void> {
     const resolved = resolveOptions({ query: h.query, mode: 'odvod', kind: 'segment', stream });
     const bad = optionError(resolved);
     if (bad) return void sendError(h.request, h.reply, h.cors, bad);
     const file = findRepresentation(stream, path.rep);
     if (!file) return void sendError(h.request, h.reply, h.cors, notFound(`no Representation ${path.rep}`));
     if (file.index.encryption && resolved.options.drm.length === 0) {
-      return void sendError(h.request, h.reply, h.cors, notFound(`${path.rep}: encrypted Representation requested without drm`));
+      return void sendError(
+        h.request,
+        h.reply,
+        h.cors,
+        notFound(`${path.rep}: encrypted Representation requested without drm`),
+      );
     }
     const last = file.index.segments[file.index.segments.length - 1];
     const length = last ? last.pos + last.size : 0;
     const range = parseRange(h.request.headers.range, length, headerText(h.request.headers['if-range']));
     const type = path.ext === 'm4v' ? 'video/mp4' : path.ext === 'm4a' ? 'audio/mp4' : 'application/mp4';
-    const base = { ...h.cors, 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'public, max-age=3600' };
+    const base = {
+      ...h.cors,
+      'content-type': type,
+      'accept-ranges': 'bytes',
+      'cache-control': 'public, max-age=3600',
+    };
     if (range.kind === 'unsatisfiable') {
       return void sendError(h.request, h.reply, h.cors, {
         status: 416,
@@ -181,7 +228,10 @@ export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, d
     return void h.reply.send(body);
   }
 
-  async function legacy(h: Handled, path: Extract<StreamingPath, { kind: 'legacy-manifest' }>): Promise<void> {
+  async function legacy(
+    h: Handled,
+    path: Extract<StreamingPath, { kind: 'legacy-manifest' }>,
+  ): Promise<void> {
     let directory = path.stream;
     if (directory === null) {
       const all = await models.directories();
@@ -192,20 +242,32 @@ export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, d
     }
     const target = legacyManifestTarget(path.name, directory, h.query);
     if (!target) return void sendError(h.request, h.reply, h.cors, notFound(`no manifest ${path.name}`));
-    h.reply.code(302).headers({ ...h.cors, location: target, 'cache-control': 'no-store' }).send();
+    h.reply
+      .code(302)
+      .headers({ ...h.cors, location: target, 'cache-control': 'no-store' })
+      .send();
   }
 
   function time(h: Handled, source: Extract<StreamingPath, { kind: 'time' }>['source']): void {
     const resolved = resolveOptions({ query: h.query, mode: 'live', kind: 'time' });
     const bad = optionError(resolved);
     if (bad) return void sendError(h.request, h.reply, h.cors, bad);
-    const answer = timeResponse(source, manifestClock(resolved.options.now ?? Date.now(), resolved.options.drift));
-    sendBuffers(h.request, h.reply, 200, {
-      ...h.cors,
-      date: answer.date,
-      'content-type': answer.contentType,
-      'cache-control': 'no-store',
-    }, [Buffer.from(answer.body)]);
+    const answer = timeResponse(
+      source,
+      manifestClock(resolved.options.now ?? Date.now(), resolved.options.drift),
+    );
+    sendBuffers(
+      h.request,
+      h.reply,
+      200,
+      {
+        ...h.cors,
+        date: answer.date,
+        'content-type': answer.contentType,
+        'cache-control': 'no-store',
+      },
+      [Buffer.from(answer.body)],
+    );
   }
 
   async function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -213,10 +275,15 @@ export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, d
     const [pathname = '', search = ''] = request.url.split('?', 2) as [string, string?];
     const h: Handled = { request, reply, cors, query: new URLSearchParams(search) };
     if (!ctx.settings.publicUrl && !VALID_HOST.test(request.host)) {
-      return void sendError(request, reply, cors, { status: 400, code: 'bad_request', message: 'the Host header must be a host name or IP address with an optional port' });
+      return void sendError(request, reply, cors, {
+        status: 400,
+        code: 'bad_request',
+        message: 'the Host header must be a host name or IP address with an optional port',
+      });
     }
     const path = parseStreamingPath(decodePath(pathname));
-    if (!path || path.kind === 'stream-prefix') return void sendError(request, reply, cors, notFound(`no such streaming resource ${pathname}`));
+    if (!path || path.kind === 'stream-prefix')
+      return void sendError(request, reply, cors, notFound(`no such streaming resource ${pathname}`));
     switch (path.kind) {
       case 'time':
         return time(h, path.source);
@@ -244,16 +311,25 @@ export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, d
     const requested = request.headers['access-control-request-headers'];
     reply
       .code(204)
-      .headers({ ...cors, ...(requested ? { 'access-control-allow-headers': requested } : {}), 'access-control-max-age': 86400 })
+      .headers({
+        ...cors,
+        ...(requested ? { 'access-control-allow-headers': requested } : {}),
+        'access-control-max-age': 86400,
+      })
       .send();
   };
   const notAllowed = (request: FastifyRequest, reply: FastifyReply) =>
-    sendError(request, reply, { ...corsHeaders(allowed, request.headers.origin), allow: 'GET, HEAD, OPTIONS' }, {
-      status: 405,
-      code: 'method_not_allowed',
-      message: `${request.method} is not allowed here; use GET or HEAD`,
-      headers: { allow: 'GET, HEAD, OPTIONS' },
-    });
+    sendError(
+      request,
+      reply,
+      { ...corsHeaders(allowed, request.headers.origin), allow: 'GET, HEAD, OPTIONS' },
+      {
+        status: 405,
+        code: 'method_not_allowed',
+        message: `${request.method} is not allowed here; use GET or HEAD`,
+        headers: { allow: 'GET, HEAD, OPTIONS' },
+      },
+    );
 
   for (const url of ['/dash/*', '/time/*']) {
     app.get(url, handle);
@@ -265,14 +341,21 @@ export function registerStreamingRoutes(app: FastifyInstance, ctx: AppContext, d
   const cgiOptions = JSON.stringify(cgiOptionsDocument());
   const manifests = JSON.stringify(manifestsDocument());
   app.get('/api/cgiOptions', (request, reply) =>
-    reply.headers(corsHeaders(allowed, request.headers.origin)).type('application/json; charset=utf-8').send(cgiOptions),
+    reply
+      .headers(corsHeaders(allowed, request.headers.origin))
+      .type('application/json; charset=utf-8')
+      .send(cgiOptions),
   );
   app.get('/api/manifests', (request, reply) =>
-    reply.headers(corsHeaders(allowed, request.headers.origin)).type('application/json; charset=utf-8').send(manifests),
+    reply
+      .headers(corsHeaders(allowed, request.headers.origin))
+      .type('application/json; charset=utf-8')
+      .send(manifests),
   );
 }
 
-const headerText = (value: string | string[] | undefined): string | undefined => (Array.isArray(value) ? value.join(', ') : value);
+const headerText = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value.join(', ') : value;
 
 /** Percent-decoding of the path; a malformed escape leaves the path as it is (and it will not match). */
 function decodePath(pathname: string): string {

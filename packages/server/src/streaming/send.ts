@@ -7,7 +7,13 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 export type HeaderMap = Record<string, string | number>;
 
-export function sendBuffers(request: FastifyRequest, reply: FastifyReply, status: number, headers: HeaderMap, buffers: readonly Buffer[]): void {
+export function sendBuffers(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  headers: HeaderMap,
+  buffers: readonly Buffer[],
+): void {
   const length = buffers.reduce((sum, b) => sum + b.length, 0);
   reply.hijack();
   const res = reply.raw;
@@ -42,7 +48,12 @@ export interface StreamingError {
   headers?: HeaderMap;
 }
 
-export function sendError(request: FastifyRequest, reply: FastifyReply, cors: HeaderMap, error: StreamingError): FastifyReply {
+export function sendError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  cors: HeaderMap,
+  error: StreamingError,
+): FastifyReply {
   const body = {
     error: {
       status: error.status,

@@ -13,8 +13,16 @@ import { readChangeCounter } from '../storage/server-state.js';
 
 const REVALIDATE_MS = 1000;
 
-export async function loadStreamModel(db: Kysely<Database>, directory: string, version: number): Promise<StreamModel | null> {
-  const stream = await db.selectFrom('streams').selectAll().where('directory', '=', directory).executeTakeFirst();
+export async function loadStreamModel(
+  db: Kysely<Database>,
+  directory: string,
+  version: number,
+): Promise<StreamModel | null> {
+  const stream = await db
+    .selectFrom('streams')
+    .selectAll()
+    .where('directory', '=', directory)
+    .executeTakeFirst();
   if (!stream) return null;
   // Only files whose index succeeded and that have no error record are usable (dash.md §5.1).
   const files = await db
@@ -24,10 +32,11 @@ export async function loadStreamModel(db: Kysely<Database>, directory: string, v
     .where('media_files.stream_id', '=', stream.id)
     .where('media_files.index', 'is not', null)
     .where('blobs.state', '=', 'committed')
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('media_file_errors')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('media_file_errors')
             .select('media_file_errors.id')
             .whereRef('media_file_errors.media_file_id', '=', 'media_files.id')
             .where('media_file_errors.severity', '=', 'error'),
@@ -56,7 +65,11 @@ export async function loadStreamModel(db: Kysely<Database>, directory: string, v
     playreadyLaUrl: stream.playready_la_url,
     otfKid: stream.otf_kid,
     keys,
-    files: files.map((f) => ({ name: f.file_name, blobKey: f.store_key, index: fromJson<MediaIndex>(f.index) as MediaIndex })),
+    files: files.map((f) => ({
+      name: f.file_name,
+      blobKey: f.store_key,
+      index: fromJson<MediaIndex>(f.index) as MediaIndex,
+    })),
     version,
   };
 }

@@ -92,20 +92,32 @@ export function initialSchema(kind: DialectKind): Migration {
         .addColumn('updated_at', t.timestamp, (c) => c.notNull())
         .addUniqueConstraint('media_files_stream_name', ['stream_id', 'name'])
         .execute();
-      await db.schema.createIndex('media_files_stream_bitrate').on('media_files').columns(['stream_id', 'bitrate']).execute();
-      await db.schema.createIndex('media_files_content_type').on('media_files').column('content_type').execute();
+      await db.schema
+        .createIndex('media_files_stream_bitrate')
+        .on('media_files')
+        .columns(['stream_id', 'bitrate'])
+        .execute();
+      await db.schema
+        .createIndex('media_files_content_type')
+        .on('media_files')
+        .column('content_type')
+        .execute();
       await db.schema.createIndex('media_files_track_id').on('media_files').column('track_id').execute();
       await db.schema.createIndex('media_files_encrypted').on('media_files').column('encrypted').execute();
 
       await db.schema
         .alterTable('streams')
-        .addColumn('timing_ref_file_id', 'integer', (c) => c.references('media_files.id').onDelete('set null'))
+        .addColumn('timing_ref_file_id', 'integer', (c) =>
+          c.references('media_files.id').onDelete('set null'),
+        )
         .execute();
 
       await db.schema
         .createTable('media_file_errors')
         .addColumn('id', 'integer', t.id)
-        .addColumn('media_file_id', 'integer', (c) => c.notNull().references('media_files.id').onDelete('cascade'))
+        .addColumn('media_file_id', 'integer', (c) =>
+          c.notNull().references('media_files.id').onDelete('cascade'),
+        )
         .addColumn('reason', 'text', (c) => c.notNull())
         .addColumn('severity', 'text', (c) => c.notNull())
         .addColumn('details', 'text', (c) => c.notNull())
@@ -127,7 +139,9 @@ export function initialSchema(kind: DialectKind): Migration {
 
       await db.schema
         .createTable('media_file_keys')
-        .addColumn('media_file_id', 'integer', (c) => c.notNull().references('media_files.id').onDelete('cascade'))
+        .addColumn('media_file_id', 'integer', (c) =>
+          c.notNull().references('media_files.id').onDelete('cascade'),
+        )
         .addColumn('key_id', 'integer', (c) => c.notNull().references('keys.id').onDelete('restrict'))
         .addPrimaryKeyConstraint('media_file_keys_pk', ['media_file_id', 'key_id'])
         .execute();
@@ -162,10 +176,38 @@ export function initialSchema(kind: DialectKind): Migration {
         .addColumn('compilation', t.boolean, (c) => c.notNull())
         .addColumn('created_at', t.timestamp, (c) => c.notNull())
         .addColumn('updated_at', t.timestamp, (c) => c.notNull());
-      for (const name of ['duration_ms', 'bitrate_kbps', 'sample_rate', 'channels', 'year', 'track_number', 'track_count', 'disc_number', 'disc_count', 'bpm', 'artwork_width', 'artwork_height']) {
+      for (const name of [
+        'duration_ms',
+        'bitrate_kbps',
+        'sample_rate',
+        'channels',
+        'year',
+        'track_number',
+        'track_count',
+        'disc_number',
+        'disc_count',
+        'bpm',
+        'artwork_width',
+        'artwork_height',
+      ]) {
         music = music.addColumn(name, 'integer');
       }
-      for (const name of ['artist', 'album_artist', 'album', 'composer', 'genre', 'comment', 'sort_title', 'sort_artist', 'sort_album_artist', 'sort_album', 'sort_composer', 'artwork_sha256', 'artwork_mime', 'tag_error']) {
+      for (const name of [
+        'artist',
+        'album_artist',
+        'album',
+        'composer',
+        'genre',
+        'comment',
+        'sort_title',
+        'sort_artist',
+        'sort_album_artist',
+        'sort_album',
+        'sort_composer',
+        'artwork_sha256',
+        'artwork_mime',
+        'tag_error',
+      ]) {
         music = music.addColumn(name, 'text');
       }
       await music.execute();
@@ -185,7 +227,15 @@ export function initialSchema(kind: DialectKind): Migration {
         .execute();
     },
     async down(db: Kysely<unknown>) {
-      for (const table of ['server_state', 'change_counters', 'music_tracks', 'inspections', 'media_file_keys', 'keys', 'media_file_errors']) {
+      for (const table of [
+        'server_state',
+        'change_counters',
+        'music_tracks',
+        'inspections',
+        'media_file_keys',
+        'keys',
+        'media_file_errors',
+      ]) {
         await db.schema.dropTable(table).execute();
       }
       await db.schema.alterTable('streams').dropColumn('timing_ref_file_id').execute();
