@@ -20,7 +20,7 @@ export function sqliteDatabase(): TestDatabase {
   return {
     kind: 'sqlite',
     url: `sqlite:${join(dir, 'test.db')}`,
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
+    drop: () => Promise.resolve(rmSync(dir, { recursive: true, force: true })),
   };
 }
 
