@@ -31,7 +31,8 @@ export class ByteReader {
   /** Throws unless `count` items of at least `itemSize` bytes can still fit: checked before
    * allocating anything sized by a declared count (bounded memory under fuzzing). */
   checkCount(count: number, itemSize: number): void {
-    if (count * itemSize > this.remaining)
+    // a record of 0 bytes still counts as one, so a huge count can never allocate for free
+    if (count * Math.max(itemSize, 1) > this.remaining)
       throw parseError(`count ${count} exceeds the box`, this.base + this.pos);
   }
 

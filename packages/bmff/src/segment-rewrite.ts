@@ -219,6 +219,7 @@ function writeTraf(
     } else if (h.type === 'tfdt') {
       need(8);
       const version = src[body]!;
+      if (version === 1) need(12);
       const old = version === 1 ? src.readBigUInt64BE(body + 4) : BigInt(src.readUInt32BE(body + 4));
       writeTfdt(w, st, old, version);
       sawTfdt = true;

@@ -44,11 +44,9 @@ export const trun = defineBox<TrunFields>({
     if (vf.flags & TRUN_DATA_OFFSET) f.dataOffset = r.i32();
     if (vf.flags & TRUN_FIRST_SAMPLE_FLAGS) f.firstSampleFlags = r.u32();
     const per = trunSampleSize(vf.flags);
+    // records carry nothing: every sample uses the defaults; keep the count without allocating
+    if (per === 0) return f;
     r.checkCount(sampleCount, per);
-    if (per === 0) {
-      // records carry nothing: every sample uses the defaults; keep the count without allocating
-      return f;
-    }
     for (let i = 0; i < sampleCount; i++) {
       const s: TrunSample = {};
       if (vf.flags & TRUN_DURATION) s.duration = r.u32();

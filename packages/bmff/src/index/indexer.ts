@@ -15,16 +15,16 @@ import { splitSegments } from './segments.js';
 
 /** Indexes a file held in memory. */
 export function indexBuffer(buf: Buffer): MediaIndex {
-  return guard(() => {
-    const top = scanBuffer(buf);
-    const load = (loc: BoxLocation): Box =>
-      BoxClass.fromBytes(buf, loc.pos, readBoxHeader(buf, loc.pos, buf.length), 0);
-    return build(
-      top,
-      (loc) => load(loc),
-      (locs) => locs.map(load),
-    );
-  });
+  return guard(() => indexBufferUnguarded(buf));
+}
+
+/** indexBuffer without turning stray exceptions into BmffError (for the fuzzer, which must
+ * see them). */
+export function indexBufferUnguarded(buf: Buffer): MediaIndex {
+  const top = scanBuffer(buf);
+  const load = (loc: BoxLocation): Box =>
+    BoxClass.fromBytes(buf, loc.pos, readBoxHeader(buf, loc.pos, buf.length), 0);
+  return build(top, load, (locs) => locs.map(load));
 }
 
 /** Indexes a file from an open handle, reading headers, moov and moofs only. */
