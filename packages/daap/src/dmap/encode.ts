@@ -37,11 +37,43 @@ function header(code: string, length: number, target: Buffer, offset: number): v
 }
 
 const MAX_DATE_S = 0xffffffff;
+const U64 = boundsOf(7);
+const S64 = boundsOf(8);
 
-/** Size of the payload of a scalar element, or undefined when the value cannot be represented
- * and the field must be left out (dates outside the u32 range, §2.5). */
-function payloadSize(code: string, type: DmapType, value: DmapScalar): number | undefined {
-  switch (type) {
+/** Per-code facts the encoder needs, precomputed from the registry (hot path, §12 B2). */
+interface CodeSpec {
+  readonly code: string;
+  /** the 4 tag bytes as a big-endian u32 */
+  readonly tag: number;
+  readonly type: DmapType;
+  /** bounds for integer types up to 32 bits (64-bit types check as bigint) */
+  readonly lo: number;
+  readonly hi: number;
+}
+
+const specs = new Map<string, CodeSpec>();
+
+function specOf(code: string): CodeSpec {
+  let s = specs.get(code);
+  if (s) return s;
+  const type = emitType(code);
+  if (code.length !== 4) throw new DmapEncodeError(code, 'tag must be 4 characters');
+  let lo = 0;
+  let hi = 0;
+  if (type <= 6) {
+    const [l, h] = boundsOf(type as 1 | 2 | 3 | 4 | 5 | 6);
+    lo = Number(l);
+    hi = Number(h);
+  }
+  s = { code, tag: Buffer.from(code, 'latin1').readUInt32BE(0), type, lo, hi };
+  specs.set(code, s);
+  return s;
+}
+
+/** Size of the payload of a scalar element, or -1 when the value cannot be represented and the
+ * field must be left out (dates outside the u32 range, §2.5). */
+function payloadSize(sp: CodeSpec, value: DmapScalar): number {
+  switch (sp.type) {
     case 1:
     case 2:
       return 1;
@@ -52,18 +84,16 @@ function payloadSize(code: string, type: DmapType, value: DmapScalar): number | 
     case 6:
     case 11:
       return 4;
-    case 10: {
-      const s = dateSeconds(code, value);
-      return s === undefined ? undefined : 4;
-    }
+    case 10:
+      return dateSeconds(sp.code, value) === undefined ? -1 : 4;
     case 7:
     case 8:
       return 8;
     case 9:
-      if (typeof value !== 'string') throw new DmapEncodeError(code, 'expects a string');
+      if (typeof value !== 'string') throw new DmapEncodeError(sp.code, 'expects a string');
       return Buffer.byteLength(value, 'utf8');
-    case 12:
-      throw new DmapEncodeError(code, 'is a container');
+    default:
+      throw new DmapEncodeError(sp.code, 'is a container');
   }
 }
 
@@ -87,24 +117,41 @@ function toBigInt(code: string, value: DmapScalar): bigint {
   throw new DmapEncodeError(code, `expects an integer, got ${typeof value}`);
 }
 
-function fourcc(code: string, value: DmapScalar): number | undefined {
-  if (typeof value !== 'string') return undefined;
+function fourcc(code: string, value: string): number {
   if (value.length !== 4 || !/^[\x20-\x7e]{4}$/.test(value)) {
     throw new DmapEncodeError(code, `FourCC must be 4 ASCII characters: ${JSON.stringify(value)}`);
   }
   return Buffer.from(value, 'latin1').readUInt32BE(0);
 }
 
+function smallInt(sp: CodeSpec, value: DmapScalar): number {
+  let v: number;
+  if (typeof value === 'number') v = value;
+  else if (typeof value === 'boolean') v = value ? 1 : 0;
+  else if (typeof value === 'bigint') v = Number(value);
+  else throw new DmapEncodeError(sp.code, `expects an integer, got ${typeof value}`);
+  if (!Number.isInteger(v) || v < sp.lo || v > sp.hi) {
+    throw new DmapEncodeError(sp.code, `value ${String(value)} does not fit type ${sp.type}`);
+  }
+  return v;
+}
+
 /** Write one scalar element at offset; returns the new offset. */
-function writeScalar(code: string, type: DmapType, value: DmapScalar, size: number, t: Buffer, o: number): number {
-  header(code, size, t, o);
+function writeScalar(sp: CodeSpec, value: DmapScalar, size: number, t: Buffer, o: number): number {
+  t.writeUInt32BE(sp.tag, o);
+  t.writeUInt32BE(size, o + 4);
   o += 8;
-  switch (type) {
-    case 9:
-      t.write(value as string, o, size, 'utf8');
+  switch (sp.type) {
+    case 9: {
+      const str = value as string;
+      if (size === str.length && size < 48) {
+        // ASCII: byte per character, cheaper than a native call for short strings
+        for (let i = 0; i < size; i++) t[o + i] = str.charCodeAt(i);
+      } else if (size > 0) t.write(str, o, size, 'utf8');
       return o + size;
+    }
     case 10:
-      t.writeUInt32BE(dateSeconds(code, value) ?? 0, o);
+      t.writeUInt32BE(dateSeconds(sp.code, value) ?? 0, o);
       return o + 4;
     case 11: {
       const n =
@@ -112,53 +159,56 @@ function writeScalar(code: string, type: DmapType, value: DmapScalar, size: numb
           ? packVersion(value)
           : typeof value === 'string'
             ? packVersion(value)
-            : Number(toBigInt(code, value));
+            : smallInt({ ...sp, lo: 0, hi: 0xffffffff }, value);
       t.writeUInt32BE(n, o);
       return o + 4;
     }
+    case 1:
+      t.writeUInt8(smallInt(sp, value), o);
+      return o + 1;
+    case 2:
+      t.writeInt8(smallInt(sp, value), o);
+      return o + 1;
+    case 3:
+      t.writeUInt16BE(smallInt(sp, value), o);
+      return o + 2;
+    case 4:
+      t.writeInt16BE(smallInt(sp, value), o);
+      return o + 2;
+    case 5:
+    case 6:
+      // Quirks from the registry (§2.7): mcnm and ascd carry four ASCII bytes; aeSV a packed
+      // version (§2.6).
+      if (typeof value === 'string') t.writeUInt32BE(fourcc(sp.code, value), o);
+      else if (typeof value === 'object' && !(value instanceof Date) && sp.type === 5) {
+        t.writeUInt32BE(packVersion(value), o);
+      } else if (sp.type === 5) t.writeUInt32BE(smallInt(sp, value), o);
+      else t.writeInt32BE(smallInt(sp, value), o);
+      return o + 4;
     default: {
-      // Quirks from the registry (§2.7): mcnm and ascd carry four ASCII bytes.
-      if (typeof value === 'string' && (type === 5 || type === 6)) {
-        const n = fourcc(code, value);
-        t.writeUInt32BE(n ?? 0, o);
-        return o + 4;
+      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+        // common case (ids as numbers): no bigint allocation
+        t.writeUInt32BE(Math.floor(value / 0x100000000), o);
+        t.writeUInt32BE(value >>> 0, o + 4);
+        return o + 8;
       }
-      if (typeof value === 'object' && !(value instanceof Date) && type === 5) {
-        t.writeUInt32BE(packVersion(value), o); // aeSV: a packed version sent as u32 (§2.6)
-        return o + 4;
-      }
-      const v = toBigInt(code, value);
-      const [lo, hi] = boundsOf(type as 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8);
-      if (v < lo || v > hi) throw new DmapEncodeError(code, `value ${v} does not fit type ${type}`);
-      switch (type) {
-        case 1:
-          t.writeUInt8(Number(v), o);
-          return o + 1;
-        case 2:
-          t.writeInt8(Number(v), o);
-          return o + 1;
-        case 3:
-          t.writeUInt16BE(Number(v), o);
-          return o + 2;
-        case 4:
-          t.writeInt16BE(Number(v), o);
-          return o + 2;
-        case 5:
-          t.writeUInt32BE(Number(v), o);
-          return o + 4;
-        case 6:
-          t.writeInt32BE(Number(v), o);
-          return o + 4;
-        case 7:
-          t.writeBigUInt64BE(v, o);
-          return o + 8;
-        default:
-          t.writeBigInt64BE(v, o);
-          return o + 8;
-      }
+      const v = toBigInt(sp.code, value);
+      const [lo, hi] = sp.type === 7 ? U64 : S64;
+      if (v < lo || v > hi) throw new DmapEncodeError(sp.code, `value ${v} does not fit type ${sp.type}`);
+      if (sp.type === 7) t.writeBigUInt64BE(v, o);
+      else t.writeBigInt64BE(v, o);
+      return o + 8;
     }
   }
 }
+
+/** Internals for bulk encoders (items listings, §12 B2): same code paths as encodeFields. */
+export const encoderInternals = {
+  specOf,
+  payloadSize,
+  writeScalar,
+} as const;
+export type { CodeSpec };
 
 /** One field to write: a code and its value. */
 export type Field = readonly [code: string, value: DmapScalar];
@@ -168,21 +218,24 @@ export type Field = readonly [code: string, value: DmapScalar];
  * Dates that cannot be represented are left out (§2.5).
  */
 export function encodeFields(fields: readonly Field[]): Buffer {
-  const sizes: (number | undefined)[] = new Array<number | undefined>(fields.length);
+  const n = fields.length;
+  const sps: CodeSpec[] = new Array<CodeSpec>(n);
+  const sizes: number[] = new Array<number>(n);
   let total = 0;
-  for (let i = 0; i < fields.length; i++) {
-    const [code, value] = fields[i]!;
-    const s = payloadSize(code, emitType(code), value);
-    sizes[i] = s;
-    if (s !== undefined) total += 8 + s;
+  for (let i = 0; i < n; i++) {
+    const f = fields[i]!;
+    const sp = specOf(f[0]);
+    const sz = payloadSize(sp, f[1]);
+    sps[i] = sp;
+    sizes[i] = sz;
+    if (sz >= 0) total += 8 + sz;
   }
   const out = Buffer.allocUnsafe(total);
   let o = 0;
-  for (let i = 0; i < fields.length; i++) {
-    const s = sizes[i];
-    if (s === undefined) continue;
-    const [code, value] = fields[i]!;
-    o = writeScalar(code, emitType(code), value, s, out, o);
+  for (let i = 0; i < n; i++) {
+    const sz = sizes[i]!;
+    if (sz < 0) continue;
+    o = writeScalar(sps[i]!, fields[i]![1], sz, out, o);
   }
   return out;
 }

@@ -3,7 +3,7 @@
 // item blocks are cached per record and field set (§6.1).
 
 import type { ContentCode } from '../dmap/content-codes.js';
-import { encodeFields, wrapRaw, type DmapScalar, type Field } from '../dmap/encode.js';
+import { encodeFields, encoderInternals, wrapRaw, type CodeSpec, type DmapScalar, type Field } from '../dmap/encode.js';
 import { codeByName, codeInfo, ITEM_FIELD_CODES } from '../dmap/registry.js';
 import { albumIdOf, artistIdOf, persistentIdOf, type ExtraValue, type Item } from '../model/item.js';
 import type { KeyKind, KeyMap, QueryRow, QueryValue } from './query.js';
@@ -89,35 +89,58 @@ export function parseItemMeta(meta: string | undefined): FieldSet {
   return makeSet(codes, extra, false);
 }
 
-/** The DMAP value of one item field code, or undefined when it is not sent (§5.1 rules). */
-function fieldValue(item: Item, code: string): DmapScalar | undefined {
-  switch (code) {
-    case 'mper':
-      return persistentIdOf(item);
-    case 'asai':
-      return albumIdOf(item);
-    case 'asri':
-      return artistIdOf(item);
-    case 'asac':
-    case 'ased':
-      return item.hasArtwork ? 1 : undefined;
-    case 'aeMK':
-      return item.mediaKind ?? 1;
-    case 'aeMk':
-      return item.extendedMediaKind ?? 1;
-    case 'minm':
-      return item.name;
-    case 'asdk':
-      return item.dataKind;
-    case 'asul':
-      return item.dataKind === 1 ? item.dataUrl : undefined;
-  }
+type Getter = (item: Item) => DmapScalar | undefined;
+
+function plainGetter(code: string): Getter {
   const field = codeInfo(code)?.field;
-  if (field === undefined) return undefined;
-  const v = item[field] as DmapScalar | undefined;
-  if (v === undefined || v === '') return undefined;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  return v;
+  if (field === undefined) return () => undefined;
+  return (item) => {
+    const v = item[field] as DmapScalar | undefined;
+    if (v === undefined || v === '') return undefined;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    return v;
+  };
+}
+
+const GETTERS: Record<string, Getter> = {
+  mper: (item) => item.persistentId ?? item.id,
+  asai: (item) => albumIdOf(item),
+  asri: (item) => artistIdOf(item),
+  asac: (item) => (item.hasArtwork ? 1 : undefined),
+  ased: (item) => (item.hasArtwork ? 1 : undefined),
+  aeMK: (item) => item.mediaKind ?? 1,
+  aeMk: (item) => item.extendedMediaKind ?? 1,
+  minm: (item) => item.name,
+  asdk: (item) => item.dataKind,
+  asul: (item) => (item.dataKind === 1 ? item.dataUrl : undefined),
+};
+
+const getterCache = new Map<string, Getter>();
+
+/** The getter of one item field code: the DMAP value, or undefined when it is not sent (§5.1). */
+function getterOf(code: string): Getter {
+  let g = getterCache.get(code);
+  if (!g) {
+    g = GETTERS[code] ?? plainGetter(code);
+    getterCache.set(code, g);
+  }
+  return g;
+}
+
+function fieldValue(item: Item, code: string): DmapScalar | undefined {
+  return getterOf(code)(item);
+}
+
+type Compiled = readonly (readonly [string, Getter, CodeSpec])[];
+const compiled = new WeakMap<FieldSet, Compiled>();
+
+function gettersFor(fs: FieldSet): Compiled {
+  let g = compiled.get(fs);
+  if (!g) {
+    g = fs.codes.map((c) => [c, getterOf(c), encoderInternals.specOf(c)] as const);
+    compiled.set(fs, g);
+  }
+  return g;
 }
 
 function extraValue(item: Item, code: string): ExtraValue | undefined {
@@ -131,8 +154,8 @@ function extraValue(item: Item, code: string): ExtraValue | undefined {
 /** Fields of an item (without mikd/miid), in canonical order. */
 export function itemFields(item: Item, fs: FieldSet): Field[] {
   const out: Field[] = [];
-  for (const code of fs.codes) {
-    const v = fieldValue(item, code);
+  for (const [code, get] of gettersFor(fs)) {
+    const v = get(item);
     if (v !== undefined) out.push([code, v]);
   }
   if (fs.all) {
@@ -152,6 +175,83 @@ export function itemFields(item: Item, fs: FieldSet): Field[] {
       if (v !== undefined) out.push([c, v]);
     }
   }
+  return out;
+}
+
+const { specOf, payloadSize, writeScalar } = encoderInternals;
+const MIKD = specOf('mikd');
+const MIID = specOf('miid');
+const MLIT_TAG = Buffer.from('mlit', 'latin1').readUInt32BE(0);
+
+// Reusable scratch for the bulk encoder, sized for one chunk: no per-field allocations, and
+// small enough to stay cheap for the garbage collector.
+const CHUNK = 512;
+const sVals: DmapScalar[] = [];
+const sSpecs: CodeSpec[] = [];
+const sSizes: number[] = [];
+const perItem = new Int32Array(CHUNK * 2); // [field count, payload length]
+
+function encodeChunk(items: readonly Item[], from: number, to: number, fs: FieldSet, getters: Compiled): Buffer {
+  let k = 0;
+  let total = 0;
+  for (let i = from; i < to; i++) {
+    const item = items[i]!;
+    const start = k;
+    let len = 9 + 12; // mikd, miid
+    if (item.extra) {
+      for (const [code, v] of itemFields(item, fs)) {
+        const sp = specOf(code);
+        const sz = payloadSize(sp, v);
+        if (sz < 0) continue;
+        sVals[k] = v;
+        sSpecs[k] = sp;
+        sSizes[k++] = sz;
+        len += 8 + sz;
+      }
+    } else {
+      for (let g = 0; g < getters.length; g++) {
+        const entry = getters[g]!;
+        const v = entry[1](item);
+        if (v === undefined) continue;
+        const sp = entry[2];
+        const sz = payloadSize(sp, v);
+        if (sz < 0) continue;
+        sVals[k] = v;
+        sSpecs[k] = sp;
+        sSizes[k++] = sz;
+        len += 8 + sz;
+      }
+    }
+    perItem[2 * (i - from)] = k - start;
+    perItem[2 * (i - from) + 1] = len;
+    total += 8 + len;
+  }
+  const out = Buffer.allocUnsafe(total);
+  let o = 0;
+  k = 0;
+  for (let i = from; i < to; i++) {
+    const item = items[i]!;
+    const j0 = 2 * (i - from);
+    out.writeUInt32BE(MLIT_TAG, o);
+    out.writeUInt32BE(perItem[j0 + 1]!, o + 4);
+    o = writeScalar(MIKD, item.kind ?? 2, 1, out, o + 8);
+    o = writeScalar(MIID, item.id, 4, out, o);
+    const n = perItem[j0]!;
+    for (let j = 0; j < n; j++, k++) o = writeScalar(sSpecs[k]!, sVals[k]!, sSizes[k]!, out, o);
+  }
+  // Drop references so the scratch does not keep records alive.
+  sVals.fill(0, 0, k);
+  return out;
+}
+
+/**
+ * Encode the `mlit` blocks of many items (§6.1: sizes first, then one allocation per chunk of
+ * items). The same bytes as itemBlock() for each item, laid end to end.
+ */
+export function encodeItemBlocks(items: readonly Item[], fs: FieldSet): Buffer[] {
+  const getters = gettersFor(fs);
+  const out: Buffer[] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(encodeChunk(items, i, Math.min(items.length, i + CHUNK), fs, getters));
   return out;
 }
 

@@ -62,6 +62,8 @@ export function envelope(
     delta: boolean;
     total: number;
     blocks: readonly (Buffer | Encoded)[];
+    /** number of mlit when blocks are pre-joined (encodeItemBlocks) */
+    count?: number;
     removed?: readonly number[];
     headers?: readonly SortHeader[];
     noUpdateType?: boolean;
@@ -71,7 +73,7 @@ export function envelope(
     ['mstt', 200],
     ...(o.noUpdateType ? [] : ([['muty', o.delta ? 1 : 0]] as const)),
     ['mtco', o.total],
-    ['mrco', o.blocks.length],
+    ['mrco', o.count ?? o.blocks.length],
   ]);
   const parts: (Buffer | Encoded)[] = [head, container('mlcl', o.blocks)];
   if (o.delta) parts.push(container('mudl', (o.removed ?? []).map((id) => element('miid', id))));

@@ -12,9 +12,13 @@ export interface Entry {
   readonly itemId: Id;
 }
 
+/** An entry value in the store: just the item id while positions follow insertion order (the
+ * common case, and 200k of them in the §12 workload), an object once a reorder gave it a position. */
+type Stored = number | { readonly itemId: Id; readonly pos: number };
 interface PositionedEntry extends Entry {
   readonly pos: number;
 }
+const itemOf = (v: Stored): Id => (typeof v === 'number' ? v : v.itemId);
 
 export interface EntryList {
   append(itemId: Id): Id;
@@ -35,11 +39,22 @@ export interface EntryList {
 }
 
 export class OrderedEntries implements EntryList {
-  private readonly store: RevisionStore<Id, PositionedEntry>;
+  private readonly store: RevisionStore<Id, Stored>;
   private nextId = 1;
   private nextPos = 1;
   private reorders: number[] = [];
-  private readonly byItem = new Map<Id, Id[]>();
+  /** entry ids by item id: a number for one entry, an array for several. Built on first use
+   * (item removal), then maintained: building a 100k playlist does not pay for it. */
+  private byItemIndex: Map<Id, Id | Id[]> | undefined;
+
+  private get byItem(): Map<Id, Id | Id[]> {
+    if (!this.byItemIndex) {
+      const m = new Map<Id, Id | Id[]>();
+      this.byItemIndex = m;
+      for (const [id, v] of this.store.entries(this.clock.head)) this.index(itemOf(v), id, true);
+    }
+    return this.byItemIndex;
+  }
 
   constructor(private readonly clock: RevisionClock) {
     this.store = new RevisionStore(clock);
@@ -52,21 +67,30 @@ export class OrderedEntries implements EntryList {
   }
 
   private index(itemId: Id, entryId: Id, add: boolean): void {
-    const list = this.byItem.get(itemId);
+    const m = this.byItemIndex;
+    if (!m) return; // built lazily from the store when first needed
+    const cur = m.get(itemId);
     if (add) {
-      if (list) list.push(entryId);
-      else this.byItem.set(itemId, [entryId]);
-    } else if (list) {
-      const i = list.indexOf(entryId);
-      if (i >= 0) list.splice(i, 1);
-      if (list.length === 0) this.byItem.delete(itemId);
+      if (cur === undefined) m.set(itemId, entryId);
+      else if (typeof cur === 'number') m.set(itemId, [cur, entryId]);
+      else cur.push(entryId);
+    } else if (cur !== undefined) {
+      if (typeof cur === 'number') {
+        if (cur === entryId) m.delete(itemId);
+        return;
+      }
+      const i = cur.indexOf(entryId);
+      if (i >= 0) cur.splice(i, 1);
+      if (cur.length === 1) m.set(itemId, cur[0]!);
+      else if (cur.length === 0) m.delete(itemId);
     }
   }
 
   append(itemId: Id): Id {
     checkId(itemId, 'item id');
     const id = this.allocId();
-    this.store.set(id, Object.freeze({ id, itemId, pos: this.nextPos++ }));
+    this.nextPos++;
+    this.store.set(id, this.reorders.length === 0 ? itemId : Object.freeze({ itemId, pos: this.nextPos - 1 }));
     this.index(itemId, id, true);
     return id;
   }
@@ -95,7 +119,7 @@ export class OrderedEntries implements EntryList {
     let pos = 1;
     for (const x of list) {
       const p = pos++;
-      if (x.pos !== p || x.id === e.id) this.store.set(x.id, Object.freeze({ id: x.id, itemId: x.itemId, pos: p }));
+      if (x.pos !== p || x.id === e.id) this.store.set(x.id, Object.freeze({ itemId: x.itemId, pos: p }));
     }
     this.nextPos = pos;
     const h = this.clock.head;
@@ -104,8 +128,8 @@ export class OrderedEntries implements EntryList {
 
   remove(entryId: Id): boolean {
     const e = this.store.get(entryId);
-    if (!e) return false;
-    this.index(e.itemId, entryId, false);
+    if (e === undefined) return false;
+    this.index(itemOf(e), entryId, false);
     return this.store.delete(entryId);
   }
 
@@ -118,10 +142,16 @@ export class OrderedEntries implements EntryList {
 
   private *ordered(rev: number): IterableIterator<PositionedEntry> {
     if (this.reorders.length === 0 || this.reorders[0]! > rev) {
-      yield* this.store.values(rev);
+      // Insertion order is position order; positions are the sequence of appends.
+      let pos = 0;
+      for (const [id, v] of this.store.entries(rev)) yield { id, itemId: itemOf(v), pos: pos++ };
       return;
     }
-    yield* [...this.store.values(rev)].sort((a, b) => a.pos - b.pos);
+    const list: PositionedEntry[] = [];
+    for (const [id, v] of this.store.entries(rev)) {
+      list.push({ id, itemId: itemOf(v), pos: typeof v === 'number' ? id : v.pos });
+    }
+    yield* list.sort((a, b) => a.pos - b.pos);
   }
 
   *values(rev: number = this.clock.head): IterableIterator<Entry> {
@@ -137,7 +167,8 @@ export class OrderedEntries implements EntryList {
   }
 
   entriesOf(itemId: Id): readonly Id[] {
-    return this.byItem.get(itemId) ?? [];
+    const cur = this.byItem.get(itemId);
+    return cur === undefined ? [] : typeof cur === 'number' ? [cur] : cur;
   }
 
   touchedIn(rev: number): boolean {

@@ -111,8 +111,10 @@ export function hash63(...parts: string[]): PersistentId {
   return v === 0n ? 1n : v;
 }
 
-const derivedAlbum = new WeakMap<Item, PersistentId>();
-const derivedArtist = new WeakMap<Item, PersistentId>();
+// Derived ids are cached by their source text (no string building on a hit): many items share
+// an album or an artist.
+const albumIds = new Map<string, Map<string, PersistentId>>();
+const artistIds = new Map<string, PersistentId>();
 
 export function persistentIdOf(item: Item): PersistentId {
   return item.persistentId ?? BigInt(item.id);
@@ -122,10 +124,14 @@ export function persistentIdOf(item: Item): PersistentId {
 export function albumIdOf(item: Item): PersistentId | undefined {
   if (item.albumId !== undefined) return item.albumId;
   if (!item.album) return undefined;
-  let v = derivedAlbum.get(item);
+  const who = item.albumArtist ?? item.artist ?? '';
+  let inner = albumIds.get(who);
+  let v = inner?.get(item.album);
   if (v === undefined) {
-    v = hash63((item.albumArtist ?? item.artist ?? '').toLowerCase(), item.album.toLowerCase());
-    derivedAlbum.set(item, v);
+    v = hash63(who.toLowerCase(), item.album.toLowerCase());
+    if (albumIds.size > 100_000) albumIds.clear();
+    if (!inner) albumIds.set(who, (inner = new Map()));
+    inner.set(item.album, v);
   }
   return v;
 }
@@ -133,10 +139,11 @@ export function albumIdOf(item: Item): PersistentId | undefined {
 export function artistIdOf(item: Item): PersistentId | undefined {
   if (item.artistId !== undefined) return item.artistId;
   if (!item.artist) return undefined;
-  let v = derivedArtist.get(item);
+  let v = artistIds.get(item.artist);
   if (v === undefined) {
     v = hash63(item.artist.toLowerCase());
-    derivedArtist.set(item, v);
+    if (artistIds.size > 100_000) artistIds.clear();
+    artistIds.set(item.artist, v);
   }
   return v;
 }

@@ -2,24 +2,53 @@
 // in insertion order, with O(log changes) sizes and diffs costing O(keys touched in the gap).
 //
 // Layout: each insertion of a key is a *slot* (a key removed and set again gets a new slot at the
-// end, §4.6). A slot holds the versions of the value it carried, newest last; a deletion is a
-// version whose value is `undefined`. The order of slots is insertion order. A per-revision change
-// log (keys touched in each revision) lets diff() look only at those keys (§4.4: the reference
-// could only diff one step).
+// end, §4.6). A slot holds its newest version inline and older versions in a linked list, so the
+// common single-version slot costs one object. A removal is a version whose value is undefined.
+// The order of slots is insertion order. A per-revision change log (keys touched in each revision)
+// lets diff() look only at those keys (§4.4: the reference could only diff one step).
 
 import type { RevisionClock } from './clock.js';
 
-interface Slot<K, V> {
-  readonly key: K;
-  /** creation sequence number: listing order */
-  readonly seq: number;
-  /** revisions of the versions, ascending */
-  revs: number[];
-  /** values, parallel to revs; undefined = removed */
-  vals: (V | undefined)[];
+interface Version<V> {
+  readonly rev: number;
+  readonly val: V | undefined;
+  readonly older: Version<V> | null;
+}
+
+class Slot<K, V> {
+  dead = false;
+  /** older versions, newest first */
+  older: Version<V> | null = null;
   /** previous slot of the same key (an older insertion), for reads of old revisions */
-  prev: Slot<K, V> | undefined;
-  dead: boolean;
+  prev: Slot<K, V> | null;
+  constructor(
+    readonly key: K,
+    /** creation sequence number: listing order */
+    readonly seq: number,
+    /** revision of the newest version */
+    public rev: number,
+    /** value of the newest version; undefined = removed */
+    public val: V | undefined,
+    prev: Slot<K, V> | null,
+  ) {
+    this.prev = prev;
+  }
+  /** revision of the first version */
+  get firstRev(): number {
+    let r = this.rev;
+    for (let v = this.older; v; v = v.older) r = v.rev;
+    return r;
+  }
+  valueAt(rev: number): V | undefined {
+    if (this.rev <= rev) return this.val;
+    for (let v = this.older; v; v = v.older) if (v.rev <= rev) return v.val;
+    return undefined;
+  }
+  push(rev: number, val: V | undefined): void {
+    this.older = { rev: this.rev, val: this.val, older: this.older };
+    this.rev = rev;
+    this.val = val;
+  }
 }
 
 export interface Diff<K> {
@@ -27,21 +56,13 @@ export interface Diff<K> {
   readonly removed: K[];
 }
 
-function valueAt<K, V>(s: Slot<K, V>, rev: number): V | undefined {
-  const revs = s.revs;
-  let i = revs.length - 1;
-  // Most slots hold one version, so a backwards scan beats a binary search.
-  while (i >= 0 && revs[i]! > rev) i--;
-  return i < 0 ? undefined : s.vals[i];
-}
-
 export class RevisionStore<K, V> {
   private readonly slots = new Map<K, Slot<K, V>>();
   private order: Slot<K, V>[] = [];
   private deadSlots = 0;
   private seq = 0;
-  /** keys touched in each revision, for diff() */
-  private readonly changes = new Map<number, Set<K>>();
+  /** keys touched in each revision, for diff() (duplicates allowed) */
+  private readonly changes = new Map<number, K[]>();
   /** [rev, size] pairs, ascending by rev */
   private sizeRevs: number[] = [];
   private sizeVals: number[] = [];
@@ -63,9 +84,9 @@ export class RevisionStore<K, V> {
 
   private log(key: K): void {
     const h = this.clock.head;
-    let set = this.changes.get(h);
-    if (!set) this.changes.set(h, (set = new Set()));
-    set.add(key);
+    let list = this.changes.get(h);
+    if (!list) this.changes.set(h, (list = []));
+    list.push(key);
     this.clock.touch();
     this.version++;
   }
@@ -87,22 +108,15 @@ export class RevisionStore<K, V> {
     const h = this.clock.head;
     const s = this.slots.get(key);
     this.log(key);
-    if (s && !s.dead) {
-      const last = s.revs.length - 1;
-      const cur = s.vals[last];
-      if (cur !== undefined) {
-        // Replace: overwrite in place within the pending revision, so history does not pile up
-        // inside one revision (§12, the store benchmark).
-        if (s.revs[last] === h) s.vals[last] = value;
-        else {
-          s.revs.push(h);
-          s.vals.push(value);
-        }
-        return;
-      }
+    if (s && !s.dead && s.val !== undefined) {
+      // Replace: overwrite in place within the pending revision, so history does not pile up
+      // inside one revision (§12, the store benchmark).
+      if (s.rev === h) s.val = value;
+      else s.push(h, value);
+      return;
     }
     // New insertion (or re-insertion after a removal): a new slot at the end.
-    const slot: Slot<K, V> = { key, seq: this.seq++, revs: [h], vals: [value], prev: s, dead: false };
+    const slot = new Slot<K, V>(key, this.seq++, h, value, s ?? null);
     this.slots.set(key, slot);
     this.order.push(slot);
     this.setSize(+1);
@@ -110,42 +124,32 @@ export class RevisionStore<K, V> {
 
   delete(key: K): boolean {
     const s = this.slots.get(key);
-    if (!s || s.dead) return false;
-    const last = s.revs.length - 1;
-    if (s.vals[last] === undefined) return false;
+    if (!s || s.dead || s.val === undefined) return false;
     const h = this.clock.head;
     this.log(key);
-    if (s.revs[last] === h) {
-      if (last === 0) {
+    if (s.rev === h) {
+      if (s.older === null) {
         // Created and removed inside the pending revision: no reader ever saw this slot.
         s.dead = true;
         this.deadSlots++;
         if (s.prev) this.slots.set(key, s.prev);
         else this.slots.delete(key);
-      } else {
-        s.revs.pop();
-        s.vals.pop();
-        s.revs.push(h);
-        s.vals.push(undefined);
-      }
-    } else {
-      s.revs.push(h);
-      s.vals.push(undefined);
-    }
+      } else s.val = undefined;
+    } else s.push(h, undefined);
     this.setSize(-1);
     return true;
   }
 
   private slotAt(key: K, rev: number): Slot<K, V> | undefined {
-    let s = this.slots.get(key);
-    while (s && (s.dead || s.revs[0]! > rev)) s = s.prev;
-    return s;
+    let s = this.slots.get(key) ?? null;
+    while (s && (s.dead || (s.older === null ? s.rev : s.firstRev) > rev)) s = s.prev;
+    return s ?? undefined;
   }
 
   get(key: K, rev: number = this.clock.head): V | undefined {
     if (rev !== this.clock.head) this.clock.check(rev);
     const s = this.slotAt(key, rev);
-    return s ? valueAt(s, rev) : undefined;
+    return s ? s.valueAt(rev) : undefined;
   }
 
   has(key: K, rev?: number): boolean {
@@ -170,9 +174,11 @@ export class RevisionStore<K, V> {
   /** Values in insertion order as of rev. */
   *values(rev: number = this.clock.head): IterableIterator<V> {
     if (rev !== this.clock.head) this.clock.check(rev);
-    for (const s of this.order) {
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) {
+      const s = order[i]!;
       if (s.dead) continue;
-      const v = valueAt(s, rev);
+      const v = s.rev <= rev ? s.val : s.valueAt(rev);
       if (v !== undefined) yield v;
     }
   }
@@ -181,12 +187,12 @@ export class RevisionStore<K, V> {
     if (rev !== this.clock.head) this.clock.check(rev);
     for (const s of this.order) {
       if (s.dead) continue;
-      const v = valueAt(s, rev);
+      const v = s.valueAt(rev);
       if (v !== undefined) yield [s.key, v];
     }
   }
 
-  /** Keys touched in (from, to], without filtering. */
+  /** Keys touched in (from, to]. */
   touched(from: number, to: number): Set<K> {
     const keys = new Set<K>();
     for (let r = from + 1; r <= to; r++) {
@@ -204,13 +210,13 @@ export class RevisionStore<K, V> {
     const updated: { key: K; seq: number }[] = [];
     const removed: K[] = [];
     for (const k of this.touched(from, to)) {
-      const a = this.get(k, from);
+      const sa = this.slotAt(k, from);
+      const a = sa?.valueAt(from);
       const sb = this.slotAt(k, to);
-      const b = sb ? valueAt(sb, to) : undefined;
+      const b = sb?.valueAt(to);
       if (b !== undefined) {
         // A key removed and set again moves to the end, so it counts as updated even with the
-        // same record; its position changed.
-        const sa = this.slotAt(k, from);
+        // same record: its position changed.
         if (a !== b || sa !== sb) updated.push({ key: k, seq: sb!.seq });
       } else if (a !== undefined) removed.push(k);
     }
@@ -223,10 +229,9 @@ export class RevisionStore<K, V> {
     if (upTo <= this.clock.oldest) return;
     for (const [rev, keys] of this.changes) {
       if (rev > upTo) continue;
-      for (const k of keys) this.trim(k, upTo);
+      for (const k of keys) this.trim(k, upTo); // idempotent, so duplicates are harmless
       this.changes.delete(rev);
     }
-    // Size log: keep the last entry at or below upTo as the floor.
     let i = 0;
     while (i + 1 < this.sizeRevs.length && this.sizeRevs[i + 1]! <= upTo) i++;
     if (i > 0) {
@@ -239,45 +244,46 @@ export class RevisionStore<K, V> {
     }
   }
 
+  private kill(s: Slot<K, V>): void {
+    if (!s.dead) {
+      s.dead = true;
+      this.deadSlots++;
+    }
+  }
+
   private trim(key: K, upTo: number): void {
-    let s: Slot<K, V> | undefined = this.slots.get(key);
-    let newer: Slot<K, V> | undefined;
+    const head = this.slots.get(key);
+    if (!head) return;
+    // Fast path: one live version and no older insertion: nothing to forget.
+    if (head.older === null && head.prev === null && head.val !== undefined) return;
+    // Find the slot that is current at upTo (or the newest slot started after it).
+    let s: Slot<K, V> | null = head;
+    let newer: Slot<K, V> | null = null;
     while (s) {
       if (!s.dead) {
         // Drop versions older than the newest one at or below upTo.
-        let i = s.revs.length - 1;
-        while (i > 0 && s.revs[i]! > upTo) i--;
-        if (i > 0 && s.revs[i]! <= upTo) {
-          s.revs = s.revs.slice(i);
-          s.vals = s.vals.slice(i);
+        if (s.rev <= upTo) s.older = null;
+        else {
+          let v = s.older;
+          while (v && v.rev > upTo) v = v.older;
+          if (v) (v as { older: Version<V> | null }).older = null;
         }
-        // A slot whose only remaining version is a removal at or below upTo is gone for good.
-        if (s.revs.length === 1 && s.vals[0] === undefined && s.revs[0]! <= upTo) {
-          s.dead = true;
-          this.deadSlots++;
-        }
+        // A slot whose only version is a removal at or below upTo is gone for good.
+        if (s.older === null && s.val === undefined && s.rev <= upTo) this.kill(s);
       }
+      const next: Slot<K, V> | null = s.prev;
       if (s.dead) {
-        if (newer) newer.prev = s.prev;
-        else if (s.prev) this.slots.set(key, s.prev);
+        if (newer) newer.prev = next;
+        else if (next) this.slots.set(key, next);
         else this.slots.delete(key);
-      } else newer = s;
-      // Older slots are entirely at or below upTo only if this one started there.
-      const next: Slot<K, V> | undefined = s.prev;
-      if (!s.dead && s.revs[0]! <= upTo) {
-        // Everything older is superseded by this slot at upTo; older slots ended in removals.
-        if (next && !next.dead) {
-          let o: Slot<K, V> | undefined = next;
-          while (o) {
-            if (!o.dead) {
-              o.dead = true;
-              this.deadSlots++;
-            }
-            o = o.prev;
-          }
+      } else {
+        newer = s;
+        if (s.firstRev <= upTo) {
+          // Everything older ended in a removal at or below upTo: superseded.
+          for (let o = next; o; o = o.prev) this.kill(o);
+          s.prev = null;
+          return;
         }
-        s.prev = undefined;
-        break;
       }
       s = next;
     }
@@ -293,7 +299,7 @@ export class RevisionStore<K, V> {
     let n = 0;
     for (const r of records) {
       if (this.slots.has(r.id)) continue;
-      const slot: Slot<K, V> = { key: r.id, seq: this.seq++, revs: [base], vals: [r], prev: undefined, dead: false };
+      const slot = new Slot<K, V>(r.id, this.seq++, base, r, null);
       this.slots.set(r.id, slot);
       this.order.push(slot);
       n++;

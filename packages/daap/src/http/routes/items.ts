@@ -3,7 +3,7 @@
 import type { Item } from '../../model/item.js';
 import type { Database } from '../../model/database.js';
 import type { Ctx } from '../context.js';
-import { ITEM_QUERY_KEYS, itemBlock, itemRow, parseItemMeta } from '../fields.js';
+import { encodeItemBlocks, ITEM_QUERY_KEYS, itemBlock, itemRow, parseItemMeta } from '../fields.js';
 import { chooseRevs, envelope, isFiltered, listingKey } from '../listing.js';
 import { compileQuery } from '../query.js';
 import { fromCache, sendDmap } from '../reply.js';
@@ -46,13 +46,13 @@ export async function items(ctx: Ctx, db: Database): Promise<void> {
   const headerKey = (it: Item): string => sortKey(it.sortName ?? it.name);
   if (withHeaders) rows = groupByLetter(rows, headerKey);
   const win = applyWindow(rows, parseIndex(ctx.params.get('index')));
-  const blocks = win.rows.map((it) => itemBlock(it, fs));
   await sendDmap(
     ctx,
     envelope('adbs', {
       delta: false,
       total: rows.length,
-      blocks,
+      blocks: encodeItemBlocks(win.rows, fs),
+      count: win.rows.length,
       ...(withHeaders ? { headers: sortHeaders(win.rows, headerKey) } : {}),
     }),
     { cacheKey: key, rev: revs.r },
