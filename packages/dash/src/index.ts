@@ -55,3 +55,4 @@ export type { StreamingPath, SegmentExtension } from './routes/paths.js';
 export { parseStreamingPath, legacyManifestTarget, segmentContentType } from './routes/paths.js';
 export type { TimeSource, TimeResponse, UtcTimingElement } from './utc-timing.js';
 export { timeResponse, utcTimingElements, isoWeekDate, ntpTimestamp, TIME_SOURCES } from './utc-timing.js';
+export { supportedCombinations, type CombinationOptions } from './options/combinations.js';

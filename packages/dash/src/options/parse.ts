@@ -208,7 +208,11 @@ function deriveOptions(values: Mutable, input: ResolveInput, issues: OptionIssue
   if (input.kind === 'manifest' && template) {
     if (!template.features.has('segmentTimeline')) values.timeline = 'duration';
     else if (template.timeline === 'forced' && opts.timeline === 'duration') values.timeline = 'time';
-    applyRestrictions(values, template);
+    const allowed = template.restrictions.timeline;
+    if (allowed?.length === 1 && !allowed.includes(optionRow('timeline').codec.format(opts.timeline))) {
+      const r = optionRow('timeline').codec.parse(allowed[0]!);
+      if (r.ok) values.timeline = r.value;
+    }
     if (opts.patch && opts.timeline === 'duration') values.timeline = 'time';
     if (opts.ato === 'inf' && opts.timeline !== 'duration') {
       issues.push({

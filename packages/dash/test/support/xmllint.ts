@@ -40,6 +40,11 @@ export function validateMpds(docs: ReadonlyMap<string, string>): Map<string, str
         encoding: 'utf8',
         maxBuffer: 64 * 1024 * 1024,
       });
+      if (r.error || (r.status !== 0 && !batch.some((f) => r.stderr.includes(`${f} fails to validate`)))) {
+        for (const f of batch)
+          failures.set(files.get(f)!, `xmllint failed (status ${r.status}): ${r.stderr.slice(0, 500)}`);
+        continue;
+      }
       for (const line of r.stderr.split('\n')) {
         const file = batch.find((f) => line.startsWith(`${f}:`) || line.startsWith(`${f} `));
         if (file && !line.endsWith(' validates')) {
