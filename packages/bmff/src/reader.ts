@@ -28,12 +28,14 @@ export function scanBuffer(buf: Buffer): BoxLocation[] {
   return out;
 }
 
-const WINDOW = 64 * 1024;
+/** Enough for styp + sidx + a moof of a few hundred samples + the mdat header in one read. */
+const WINDOW = 32 * 1024;
 
 /** Reads a file through one small moving window, so walking headers costs one read per window. */
 export class FileSource {
   private window = Buffer.alloc(0);
   private windowPos = 0;
+  private readonly kept = new Map<number, Buffer>();
 
   constructor(
     readonly fh: FileHandle,
@@ -79,13 +81,15 @@ export class FileSource {
     return this.window.subarray(0, len);
   }
 
-  /** Headers of all top-level boxes. */
-  async scan(): Promise<BoxLocation[]> {
+  /** Headers of all top-level boxes. Boxes whose type is in `keep` (moov, moof) are copied
+   * while the window holds them, so loading them later costs no second read. */
+  async scan(keep: ReadonlySet<string> = new Set()): Promise<BoxLocation[]> {
     const out: BoxLocation[] = [];
     for (let pos = 0; pos < this.size;) {
       const head = await this.read(pos, Math.min(32, this.size - pos));
       const h = readBoxHeader(head, 0, head.length, this.size - pos, pos);
       out.push({ ...h, pos });
+      if (keep.has(h.type)) this.kept.set(pos, Buffer.from(await this.read(pos, h.size)));
       pos += h.size;
     }
     return out;
@@ -93,7 +97,9 @@ export class FileSource {
 
   /** Loads one whole box as a lazily parsed Box (offsets reported in file coordinates). */
   async load(loc: BoxLocation, ctx: ParseContext = {}): Promise<Box> {
-    const bytes = Buffer.from(await this.read(loc.pos, loc.size));
+    const kept = this.kept.get(loc.pos);
+    this.kept.delete(loc.pos);
+    const bytes = kept && kept.length === loc.size ? kept : Buffer.from(await this.read(loc.pos, loc.size));
     return Box.fromBytes(bytes, 0, loc, loc.pos, ctx);
   }
 }

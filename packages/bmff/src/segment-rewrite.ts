@@ -9,14 +9,12 @@
  * the moof move by the same amount; an explicit tfhd.base_data_offset is set to the moof's
  * position in the response.
  */
-import { Box } from './box.js';
 import { emsg as emsgEntry, type EmsgFields } from './boxes/emsg.js';
 import { TFHD_BASE_DATA_OFFSET, TFHD_DEFAULT_BASE_IS_MOOF } from './boxes/tfhd.js';
 import { TRUN_DATA_OFFSET, TRUN_FIRST_SAMPLE_FLAGS, TRUN_SIZE, trunSampleSize } from './boxes/trun.js';
 import { ByteWriter } from './bytes.js';
 import { BmffError, parseError } from './errors.js';
 import { readBoxHeader, type BoxHeader } from './header.js';
-import { serializeBox } from './writer.js';
 
 export interface SegmentPlan {
   /** New mfhd.sequence_number. */
@@ -59,27 +57,24 @@ export function rewriteSegment(segment: Buffer, plan: SegmentPlan): Buffer[] {
   const firstMoof = top.findIndex((t) => t.h.type === 'moof');
   if (firstMoof < 0) throw new BmffError('unsupported', 'segment has no moof');
   const dropSidx = plan.dropSidx !== false;
-  const emsgs = (plan.emsg ?? []).map((e) =>
-    Buffer.isBuffer(e) ? e : serializeBox(Box.create(emsgEntry, e)),
-  );
   const newBase = BigInt(plan.baseMediaDecodeTime);
   const state: MoofState = { delta: undefined, newBase };
 
   const out: Buffer[] = [];
-  const w = new ByteWriter(1024);
+  let w = new ByteWriter(segment.length < 2048 ? segment.length + 512 : 2048);
   let emitted = 0; // bytes already pushed to `out`
   for (let i = 0; i < top.length; i++) {
     const { h, pos } = top[i]!;
     if (h.type === 'sidx' && dropSidx) continue;
-    if (i === firstMoof) for (const e of emsgs) w.bytes(e);
+    if (i === firstMoof) for (const e of plan.emsg ?? []) writeEmsg(w, e);
     if (h.type === 'moof') {
       writeMoof(w, segment, pos, h, plan, state, emitted);
     } else if (h.type === 'mdat' || w.pos + h.size > 4096) {
       // pass large boxes (mdat above all) through as views of the input
       if (w.pos > 0) {
-        out.push(Buffer.from(w.result()));
+        out.push(w.result());
         emitted += w.pos;
-        w.pos = 0;
+        w = new ByteWriter(1024);
       }
       out.push(segment.subarray(pos, pos + h.size));
       emitted += h.size;
@@ -87,8 +82,21 @@ export function rewriteSegment(segment: Buffer, plan: SegmentPlan): Buffer[] {
       w.bytes(segment.subarray(pos, pos + h.size));
     }
   }
-  if (w.pos > 0) out.push(Buffer.from(w.result()));
+  if (w.pos > 0) out.push(w.result());
   return out;
+}
+
+/** An emsg given as bytes is copied; given as fields it is written straight into the header
+ * bytes through its registry entry (no intermediate box or buffer). */
+function writeEmsg(w: ByteWriter, e: Buffer | EmsgFields): void {
+  if (Buffer.isBuffer(e)) {
+    w.bytes(e);
+    return;
+  }
+  const start = w.pos;
+  w.u32(0).fourcc('emsg');
+  emsgEntry.write(w, e);
+  w.patchU32(start, w.pos - start);
 }
 
 interface MoofState {

@@ -48,7 +48,7 @@ export async function indexFile(path: string): Promise<MediaIndex> {
 }
 
 async function indexSource(src: FileSource): Promise<MediaIndex> {
-  const top = await src.scan();
+  const top = await src.scan(new Set(['moov', 'moof']));
   const moovLoc = top.find((b) => b.type === 'moov');
   const moov = moovLoc ? await src.load(moovLoc) : undefined;
   const moofs = new Map<number, Box>();

@@ -3,7 +3,7 @@
  * view), the writer (untouched and fully re-serialised), the indexer, and the segment and init
  * rewrites. Only BmffError may escape; an untouched tree must write back the exact input.
  */
-import type { Box} from '../../src/box.js';
+import type { Box } from '../../src/box.js';
 import { parseBoxes } from '../../src/box.js';
 import { dumpBox } from '../../src/dump.js';
 import { BmffError } from '../../src/errors.js';
