@@ -22,7 +22,13 @@ const collect = (): void => {
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 let failed = false;
 
-function line(id: string, what: string, value: string, goal?: { ok: boolean; text: string }, extra = ''): void {
+function line(
+  id: string,
+  what: string,
+  value: string,
+  goal?: { ok: boolean; text: string },
+  extra = '',
+): void {
   const g = goal ? ` (goal ${goal.text}${goal.ok ? '' : ', below goal'})` : '';
   console.log(`${id.padEnd(4)} ${what.padEnd(44)} ${value}${g}${extra ? `  ${extra}` : ''}`);
 }
@@ -71,8 +77,12 @@ function richItem(i: number): Item {
   };
 }
 
-console.log(`load average ${(await import('node:os')).loadavg()[0]!.toFixed(2)} (a busy machine inflates wall times)`);
-console.log(`loopcast DAAP bench: N = ${N}${quick ? ' (--quick)' : ''}${gc ? '' : ' (no --expose-gc: memory figures are rough)'}`);
+console.log(
+  `load average ${(await import('node:os')).loadavg()[0]!.toFixed(2)} (a busy machine inflates wall times)`,
+);
+console.log(
+  `loopcast DAAP bench: N = ${N}${quick ? ' (--quick)' : ''}${gc ? '' : ' (no --expose-gc: memory figures are rough)'}`,
+);
 
 // ---- B1 ----------------------------------------------------------------------------------------
 collect();
@@ -93,7 +103,8 @@ share.update();
 share.clean();
 let iterated = 0;
 for (const _ of db.items.values(share.revision)) iterated++;
-for (const c of db.containers.values(share.revision)) for (const _ of c.entries.values(share.revision)) iterated++;
+for (const c of db.containers.values(share.revision))
+  for (const _ of c.entries.values(share.revision)) iterated++;
 const b1ms = ms(t0);
 const b1cpu = cpuMs(process.cpuUsage(c0));
 collect();
@@ -101,11 +112,23 @@ const b1mb = (process.memoryUsage().rss - rss0) / 2 ** 20;
 const b1heap = (process.memoryUsage().heapUsed - heap0) / 2 ** 20;
 check(iterated === 3 * N, `B1 iterated ${iterated}, expected ${3 * N}`);
 const b1goal = quick ? 0.02 : 0.2;
-line('B1', `build ${N} items + ${2 * N} entries, update, clean, iterate`, `${(b1ms / 1000).toFixed(3)} s`, {
-  ok: b1ms / 1000 <= b1goal,
-  text: `≤ ${b1goal} s`,
-}, `cpu ${(b1cpu / 1000).toFixed(3)} s; ratio to reference 0.84 s: ${(b1ms / 840).toFixed(3)}`);
-line('B1', 'RSS growth', `${b1mb.toFixed(1)} MB`, { ok: b1mb <= (quick ? 6 : 60), text: `≤ ${quick ? 6 : 60} MB` }, `heap ${b1heap.toFixed(1)} MB; ratio to reference 108 MB: ${(b1mb / 108).toFixed(3)}`);
+line(
+  'B1',
+  `build ${N} items + ${2 * N} entries, update, clean, iterate`,
+  `${(b1ms / 1000).toFixed(3)} s`,
+  {
+    ok: b1ms / 1000 <= b1goal,
+    text: `≤ ${b1goal} s`,
+  },
+  `cpu ${(b1cpu / 1000).toFixed(3)} s; ratio to reference 0.84 s: ${(b1ms / 840).toFixed(3)}`,
+);
+line(
+  'B1',
+  'RSS growth',
+  `${b1mb.toFixed(1)} MB`,
+  { ok: b1mb <= (quick ? 6 : 60), text: `≤ ${quick ? 6 : 60} MB` },
+  `heap ${b1heap.toFixed(1)} MB; ratio to reference 108 MB: ${(b1mb / 108).toFixed(3)}`,
+);
 
 // ---- B2 ----------------------------------------------------------------------------------------
 const R = share.revision;
@@ -113,7 +136,12 @@ const R = share.revision;
 // buffer for all blocks, wrapped in the envelope (§6.1).
 const encodeListing = (): Buffer[] => {
   const rows = [...db.items.values(R)];
-  return envelope('adbs', { delta: false, total: rows.length, blocks: encodeItemBlocks(rows, ALL_ITEM_FIELDS), count: rows.length });
+  return envelope('adbs', {
+    delta: false,
+    total: rows.length,
+    blocks: encodeItemBlocks(rows, ALL_ITEM_FIELDS),
+    count: rows.length,
+  });
 };
 c0 = process.cpuUsage();
 t0 = process.hrtime.bigint();
@@ -129,8 +157,20 @@ const plain = [...db.items.values(R)];
 t0 = process.hrtime.bigint();
 const json = JSON.stringify(plain);
 const jsonMs = ms(t0);
-line('B2', `items listing, meta=all, ${N} items (cold)`, `${b2cold.toFixed(1)} ms`, { ok: b2cold <= (quick ? 10 : 100), text: `≤ ${quick ? 10 : 100} ms` }, `cpu ${b2cpu.toFixed(1)} ms; ratio to JSON.stringify of the same items (${jsonMs.toFixed(1)} ms): ${(b2cold / jsonMs).toFixed(2)}`);
-line('B2', 'items listing, second run', `${b2warm.toFixed(1)} ms`, undefined, 'a repeated request is served from the reply cache');
+line(
+  'B2',
+  `items listing, meta=all, ${N} items (cold)`,
+  `${b2cold.toFixed(1)} ms`,
+  { ok: b2cold <= (quick ? 10 : 100), text: `≤ ${quick ? 10 : 100} ms` },
+  `cpu ${b2cpu.toFixed(1)} ms; ratio to JSON.stringify of the same items (${jsonMs.toFixed(1)} ms): ${(b2cold / jsonMs).toFixed(2)}`,
+);
+line(
+  'B2',
+  'items listing, second run',
+  `${b2warm.toFixed(1)} ms`,
+  undefined,
+  'a repeated request is served from the reply cache',
+);
 line('B2', 'listing size', `${size} bytes`, undefined, `JSON ${json.length} bytes`);
 const body = Buffer.concat(cold);
 t0 = process.hrtime.bigint();
@@ -143,13 +183,29 @@ line('B2', 'gzip level 1', `${ms(t0).toFixed(1)} ms`, undefined, `${gz.length} b
   const r2 = s2.update();
   t0 = process.hrtime.bigint();
   const rows = [...d2.items.values(r2)];
-  const rich = envelope('adbs', { delta: false, total: rows.length, blocks: encodeItemBlocks(rows, ALL_ITEM_FIELDS), count: rows.length });
-  line('B2', `rich items listing (25 fields), ${N} items`, `${ms(t0).toFixed(1)} ms`, undefined, `${byteLength(rich)} bytes`);
+  const rich = envelope('adbs', {
+    delta: false,
+    total: rows.length,
+    blocks: encodeItemBlocks(rows, ALL_ITEM_FIELDS),
+    count: rows.length,
+  });
+  line(
+    'B2',
+    `rich items listing (25 fields), ${N} items`,
+    `${ms(t0).toFixed(1)} ms`,
+    undefined,
+    `${byteLength(rich)} bytes`,
+  );
 }
 // the bulk encoder writes the same bytes as the per-item encoder
 {
   const sample = [...db.items.values(R)].slice(0, 50);
-  check(Buffer.concat(encodeItemBlocks(sample, ALL_ITEM_FIELDS)).equals(Buffer.concat(sample.map((it) => itemBlock(it, ALL_ITEM_FIELDS)))), 'B2 bulk and per-item blocks differ');
+  check(
+    Buffer.concat(encodeItemBlocks(sample, ALL_ITEM_FIELDS)).equals(
+      Buffer.concat(sample.map((it) => itemBlock(it, ALL_ITEM_FIELDS))),
+    ),
+    'B2 bulk and per-item blocks differ',
+  );
 }
 // a decode check of the listing
 {
@@ -177,8 +233,17 @@ const delta = envelope('adbs', {
   removed: diff.removed,
 });
 const b3 = ms(t0);
-check(diff.updated.length === 7 && diff.removed.length === 3, `B3 diff ${diff.updated.length}/${diff.removed.length}`);
-line('B3', `10-change delta over ${N} items: diff + encode`, `${b3.toFixed(3)} ms`, { ok: b3 <= 2, text: '≤ 2 ms' }, `${byteLength(delta)} bytes`);
+check(
+  diff.updated.length === 7 && diff.removed.length === 3,
+  `B3 diff ${diff.updated.length}/${diff.removed.length}`,
+);
+line(
+  'B3',
+  `10-change delta over ${N} items: diff + encode`,
+  `${b3.toFixed(3)} ms`,
+  { ok: b3 <= 2, text: '≤ 2 ms' },
+  `${byteLength(delta)} bytes`,
+);
 
 // 10 changes spread over 10 revisions, one delta across all, checked against two full listings
 {
@@ -203,8 +268,17 @@ line('B3', `10-change delta over ${N} items: diff + encode`, `${b3.toFixed(3)} m
   for (const id of d.removed) fullFrom.delete(id);
   for (const id of d.updated) fullFrom.set(id, db.items.get(id, to)!);
   const fullTo = [...db.items.entries(to)];
-  check(fullFrom.size === fullTo.length && fullTo.every(([k, v]) => fullFrom.get(k) === v), 'B3 multi-revision delta ≠ difference of two full listings');
-  line('B3', `10 changes over 10 revisions, one delta`, `${t.toFixed(3)} ms`, undefined, `${byteLength(enc)} bytes, checked against full listings`);
+  check(
+    fullFrom.size === fullTo.length && fullTo.every(([k, v]) => fullFrom.get(k) === v),
+    'B3 multi-revision delta ≠ difference of two full listings',
+  );
+  line(
+    'B3',
+    `10 changes over 10 revisions, one delta`,
+    `${t.toFixed(3)} ms`,
+    undefined,
+    `${byteLength(enc)} bytes, checked against full listings`,
+  );
 }
 
 // ---- store memory --------------------------------------------------------------------------------
@@ -216,7 +290,11 @@ line('B3', `10-change delta over ${N} items: diff + encode`, `${b3.toFixed(3)} m
   const sets = quick ? 100_000 : 1_000_000;
   for (let i = 0; i < sets; i++) store.set(String.fromCharCode(97 + (i % 26)), { v: i });
   collect();
-  line('S', `store memory, ${sets} sets over 26 keys in one revision`, `${((process.memoryUsage().heapUsed - h0) / 1024).toFixed(0)} KiB`);
+  line(
+    'S',
+    `store memory, ${sets} sets over 26 keys in one revision`,
+    `${((process.memoryUsage().heapUsed - h0) / 1024).toFixed(0)} KiB`,
+  );
   check(store.size() === 26, 'store size');
 }
 

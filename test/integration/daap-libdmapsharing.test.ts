@@ -9,7 +9,15 @@ import { request } from 'node:http';
 import { DaapServer } from '../../packages/daap/src/index.js';
 import type { Logger } from '../../packages/daap/src/index.js';
 import { audioBytes, demoShare } from '../../packages/daap/test/support/fixtures.js';
-import { buildClient, haveLibdmapsharing, killGroup, readLines, requireTool, spawnGroup, waitExit } from '../support/daap/tools.js';
+import {
+  buildClient,
+  haveLibdmapsharing,
+  killGroup,
+  readLines,
+  requireTool,
+  spawnGroup,
+  waitExit,
+} from '../support/daap/tools.js';
 import type { ChildProcess } from 'node:child_process';
 
 const SIZE = 5000;
@@ -24,7 +32,15 @@ const logger: Logger = {
 };
 const ok = haveLibdmapsharing();
 const { share, media } = demoShare('Loopcast Music', SIZE);
-const server = new DaapServer({ share, media, host: '127.0.0.1', port: 0, mdns: false, logger, gzip: { minBytes: 64 } });
+const server = new DaapServer({
+  share,
+  media,
+  host: '127.0.0.1',
+  port: 0,
+  mdns: false,
+  logger,
+  gzip: { minBytes: 64 },
+});
 let built: { bin: string; dir: string } | undefined;
 const children: ChildProcess[] = [];
 
@@ -39,12 +55,17 @@ after(async () => {
   if (built) rmSync(built.dir, { recursive: true, force: true });
 });
 
-function fetchBytes(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
+function fetchBytes(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     request(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), headers: res.headers }),
+      );
     })
       .on('error', reject)
       .end();
@@ -79,10 +100,10 @@ test('libdmapsharing lists items and playlists and plays a URL with the right by
     assert.equal(Number(s[7]), it.year);
   }
   const playlists = lines.filter((l) => l.startsWith('PLAYLIST\t')).map((l) => l.split('\t'));
-  assert.deepEqual(
-    playlists.map((p) => [p[2], Number(p[3])]).sort(),
-    [['Empty', 0], ['Favourites', 3]],
-  );
+  assert.deepEqual(playlists.map((p) => [p[2], Number(p[3])]).sort(), [
+    ['Empty', 0],
+    ['Favourites', 3],
+  ]);
   // play the location while the session lives
   const alpha = byTitle.get('Alpha')!;
   const url = alpha[8]!.replace(/^daap:/, 'http:');
@@ -97,20 +118,42 @@ test('libdmapsharing lists items and playlists and plays a URL with the right by
   await readLines(proc, (l) => l === 'DONE', 10_000);
   await waitExit(proc, 10_000);
   // the §7.4 request shapes, and no 4xx
-  assert.ok(log.some((e) => /^\/update\?session-id=\d+&revision-number=1$/.test(e.url)), 'update without delta');
-  assert.ok(log.some((e) => /^\/databases\/1\/items\?session-id=\d+&revision-number=\d+&meta=dmap\.itemid,/.test(e.url)));
+  assert.ok(
+    log.some((e) => /^\/update\?session-id=\d+&revision-number=1$/.test(e.url)),
+    'update without delta',
+  );
+  assert.ok(
+    log.some((e) =>
+      /^\/databases\/1\/items\?session-id=\d+&revision-number=\d+&meta=dmap\.itemid,/.test(e.url),
+    ),
+  );
   assert.ok(log.some((e) => /^\/databases\/1\/containers\/2\/items\?/.test(e.url)));
-  assert.deepEqual(log.filter((e) => e.status >= 400), []);
+  assert.deepEqual(
+    log.filter((e) => e.status >= 400),
+    [],
+  );
 });
 
 test('a second connection after a change sees the new state', async (t) => {
   if (!requireTool(t, ok, 'libdmapsharing-3.0-dev, gcc and pkg-config')) return;
   const db = share.database(1)!;
-  db.items.put({ id: 15, name: 'Delta Song', artist: 'Dee', album: 'Four', trackNumber: 9, year: 2024, format: 'mp3', size: SIZE });
+  db.items.put({
+    id: 15,
+    name: 'Delta Song',
+    artist: 'Dee',
+    album: 'Four',
+    trackNumber: 9,
+    year: 2024,
+    format: 'mp3',
+    size: SIZE,
+  });
   db.items.delete(12);
   share.update();
   const { lines, proc } = await runClient();
-  const titles = lines.filter((l) => l.startsWith('SONG\t')).map((l) => l.split('\t')[2]).sort();
+  const titles = lines
+    .filter((l) => l.startsWith('SONG\t'))
+    .map((l) => l.split('\t')[2])
+    .sort();
   assert.deepEqual(titles, ['Alpha', 'Delta Song', 'Gamma', 'Écho'].sort());
   proc.stdin?.end();
   await waitExit(proc, 10_000);

@@ -35,7 +35,18 @@ function parse(lines: string[]): Event[] {
 }
 
 function startServer(): ChildProcess {
-  const p = spawnGroup('ip', ['netns', 'exec', ns, process.execPath, '--import', 'tsx', serve, '--mdns', '--host', '0.0.0.0']);
+  const p = spawnGroup('ip', [
+    'netns',
+    'exec',
+    ns,
+    process.execPath,
+    '--import',
+    'tsx',
+    serve,
+    '--mdns',
+    '--host',
+    '0.0.0.0',
+  ]);
   children.push(p);
   return p;
 }
@@ -44,7 +55,9 @@ test('_daap._tcp advert with the full TXT set, stable ids across restarts, goodb
   const root = process.getuid?.() === 0;
   const tools = have('ip', ['-V']) && have('/usr/bin/python3', ['-c', 'import zeroconf']);
   if (!root || !tools) {
-    const why = !root ? 'needs root (network namespaces)' : 'missing tool: install the Debian packages iproute2 and python3-zeroconf';
+    const why = !root
+      ? 'needs root (network namespaces)'
+      : 'missing tool: install the Debian packages iproute2 and python3-zeroconf';
     if (IN_CI) throw new Error(`${why} (CI=true: required)`);
     t.skip(why);
     return;
@@ -77,10 +90,24 @@ test('_daap._tcp advert with the full TXT set, stable ids across restarts, goodb
   assert.equal(added.name, 'Loopcast Music._daap._tcp.local.');
   assert.equal(added.port, port);
   const txt = added.txt!;
-  assert.deepEqual(Object.keys(txt).sort(), [
-    'Database ID', 'MID', 'Machine ID', 'Machine Name', 'Media Kinds Shared', 'OSsi', 'Password', 'Version',
-    'dmv', 'ffid', 'iTSh Version', 'mtd-version', 'txtvers',
-  ].sort());
+  assert.deepEqual(
+    Object.keys(txt).sort(),
+    [
+      'Database ID',
+      'MID',
+      'Machine ID',
+      'Machine Name',
+      'Media Kinds Shared',
+      'OSsi',
+      'Password',
+      'Version',
+      'dmv',
+      'ffid',
+      'iTSh Version',
+      'mtd-version',
+      'txtvers',
+    ].sort(),
+  );
   assert.equal(txt.txtvers, '1');
   assert.equal(txt['Machine Name'], 'Loopcast Music');
   assert.match(txt['Machine ID']!, /^[0-9A-F]{12}$/);
@@ -104,7 +131,10 @@ test('_daap._tcp advert with the full TXT set, stable ids across restarts, goodb
   lines.length = 0;
   const again = startServer();
   await readLines(again, (l) => l.startsWith('{"port"'), 30_000);
-  const re = await waitFor((e) => (e.event === 'added' || e.event === 'updated') && e.txt !== undefined, 15_000);
+  const re = await waitFor(
+    (e) => (e.event === 'added' || e.event === 'updated') && e.txt !== undefined,
+    15_000,
+  );
   for (const k of ['Machine ID', 'Database ID', 'MID', 'ffid']) assert.equal(re.txt![k], txt[k], k);
   killGroup(again, 'SIGTERM');
   await waitExit(again, 10_000);

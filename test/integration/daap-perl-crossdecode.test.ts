@@ -53,12 +53,14 @@ function expected(node: DmapNode, parent?: string): unknown[] | undefined {
   const t = info.type;
   if (t === 2 || t === 4 || t === 6 || t === 8) return undefined; // no decoder in the module
   const v = node.value;
-  if (Array.isArray(v)) return [info.name, v.map((c) => expected(c, node.code)).filter((x) => x !== undefined)];
+  if (Array.isArray(v))
+    return [info.name, v.map((c) => expected(c, node.code)).filter((x) => x !== undefined)];
   if (node.code === 'mlit' && parent !== undefined && BROWSE.has(parent)) return [info.name, []];
   if (t === 11 && typeof v === 'object' && 'major' in v) return [info.name, v.major];
   if (t === 10 && v instanceof Date) return [info.name, Math.floor(v.getTime() / 1000)];
   if (typeof v === 'bigint') return [info.name, v.toString()];
-  if (node.code === 'ascd' && typeof v === 'string') return [info.name, Buffer.from(v, 'latin1').readUInt32BE(0)];
+  if (node.code === 'ascd' && typeof v === 'string')
+    return [info.name, Buffer.from(v, 'latin1').readUInt32BE(0)];
   if (t === 1 && typeof v === 'number') return [info.name, v > 127 ? v - 256 : v];
   return [info.name, v];
 }
@@ -71,7 +73,10 @@ function perl(body: Buffer, ccPath: string): unknown {
 
 test('Net::DAAP::DMAP decodes every reply type like our decoder', async (t) => {
   if (!requireTool(t, ok, 'libnet-daap-dmap-perl')) return;
-  const c = new DaapClient('127.0.0.1', server.port, { 'User-Agent': 'iTunes/12.2.2', 'Accept-Encoding': 'gzip' });
+  const c = new DaapClient('127.0.0.1', server.port, {
+    'User-Agent': 'iTunes/12.2.2',
+    'Accept-Encoding': 'gzip',
+  });
   const cc = await c.request('/content-codes');
   const ccPath = join(dir, 'content-codes.dmap');
   writeFileSync(ccPath, cc.body);
@@ -108,12 +113,27 @@ test('Net::DAAP::DMAP decodes every reply type like our decoder', async (t) => {
   db.items.put({ id: 21, name: 'Later' });
   db.items.delete(13);
   const R2 = share.update();
-  for (const target of [`/databases/1/items?session-id=${S}&revision-number=${R2}&delta=${R}&meta=all`, `/databases/1/containers/2/items?session-id=${S}&revision-number=${R2}&delta=${R}`]) {
+  for (const target of [
+    `/databases/1/items?session-id=${S}&revision-number=${R2}&delta=${R}&meta=all`,
+    `/databases/1/containers/2/items?session-id=${S}&revision-number=${R2}&delta=${R}`,
+  ]) {
     const r = await c.request(target);
     assert.deepEqual(perl(r.body, ccPath), [expected(r.root!)], target);
     seen.push(r.root!.code);
   }
-  for (const top of ['msrv', 'mccr', 'mlog', 'mupd', 'avdb', 'adbs', 'aply', 'apso', 'agal', 'agar', 'abro']) {
+  for (const top of [
+    'msrv',
+    'mccr',
+    'mlog',
+    'mupd',
+    'avdb',
+    'adbs',
+    'aply',
+    'apso',
+    'agal',
+    'agar',
+    'abro',
+  ]) {
     assert.ok(seen.includes(top), top);
   }
 });

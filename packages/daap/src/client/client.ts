@@ -29,7 +29,10 @@ export class DaapClient {
     o: { method?: string; headers?: Record<string, string>; timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<DaapReply> {
     const headers = { Host: `${this.host}:${this.port}`, ...this.defaultHeaders, ...(o.headers ?? {}) };
-    const lines = [`${o.method ?? 'GET'} ${target} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const lines = [
+      `${o.method ?? 'GET'} ${target} HTTP/1.1`,
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     const raw = `${lines.join('\r\n')}\r\nConnection: close\r\n\r\n`;
     return new Promise((resolve, reject) => {
       const sock = connect(this.port, this.host);

@@ -87,7 +87,18 @@ function readInt(view: DataView, o: number, len: number, signed: boolean): numbe
   }
 }
 
-const WIDTH: Partial<Record<number, number>> = { 1: 1, 2: 1, 3: 2, 4: 2, 5: 4, 6: 4, 7: 8, 8: 8, 10: 4, 11: 4 };
+const WIDTH: Partial<Record<number, number>> = {
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 2,
+  5: 4,
+  6: 4,
+  7: 8,
+  8: 8,
+  10: 4,
+  11: 4,
+};
 
 /** Decode a sequence of elements in [start, end). */
 function decodeSeq(
@@ -109,7 +120,8 @@ function decodeSeq(
     const code = readTag(buf, o);
     const len = view.getUint32(o + 4);
     const p = o + 8;
-    if (len > end - p) throw new DmapDecodeError(`length ${len} of ${JSON.stringify(code)} runs past its parent`, o);
+    if (len > end - p)
+      throw new DmapDecodeError(`length ${len} of ${JSON.stringify(code)} runs past its parent`, o);
     out.push(decodeOne(buf, view, code, o, p, len, depth, parent, opts, warnings));
     o = p + len;
   }
@@ -148,7 +160,8 @@ function decodeOne(
     return { ...base, type: 'raw', value: raw(), ...(tentative ? { tentative } : {}) };
   }
   if (t === 'raw') return { ...base, type: 'raw', value: raw() };
-  if (t === 12) return { ...base, type: 12, value: decodeSeq(buf, view, p, p + len, depth + 1, code, opts, warnings) };
+  if (t === 12)
+    return { ...base, type: 12, value: decodeSeq(buf, view, p, p + len, depth + 1, code, opts, warnings) };
   if (t === 9) return { ...base, type: 9, value: utf8.decode(buf.subarray(p, p + len)) };
   // §2.7: mcnm and FourCC codes carry 4 ASCII bytes.
   if (info?.quirks.includes('tag-as-ascii') || (info?.quirks.includes('fourcc') && len === 4)) {
@@ -156,7 +169,11 @@ function decodeOne(
   }
   if (t === 'int') {
     if (len === 1 || len === 2 || len === 4 || len === 8) {
-      return { ...base, type: ({ 1: 1, 2: 3, 4: 5, 8: 7 } as const)[len], value: readInt(view, p, len, false) };
+      return {
+        ...base,
+        type: ({ 1: 1, 2: 3, 4: 5, 8: 7 } as const)[len],
+        value: readInt(view, p, len, false),
+      };
     }
     warnings.push(`${code} at ${o}: integer of length ${len}`);
     return { ...base, type: 'raw', value: raw() };
@@ -180,12 +197,16 @@ export function decode(input: Uint8Array, opts: DecodeOptions = {}): DecodeResul
   const warnings: string[] = [];
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   const nodes = decodeSeq(input, view, 0, input.byteLength, 0, undefined, opts, warnings);
-  if (nodes.length !== 1) throw new DmapDecodeError(`expected one top-level element, found ${nodes.length}`, 0);
+  if (nodes.length !== 1)
+    throw new DmapDecodeError(`expected one top-level element, found ${nodes.length}`, 0);
   return { root: nodes[0]!, warnings };
 }
 
 /** Decode a run of elements (e.g. a fragment in a test). */
-export function decodeAll(input: Uint8Array, opts: DecodeOptions = {}): { nodes: DmapNode[]; warnings: string[] } {
+export function decodeAll(
+  input: Uint8Array,
+  opts: DecodeOptions = {},
+): { nodes: DmapNode[]; warnings: string[] } {
   const warnings: string[] = [];
   const view = new DataView(input.buffer, input.byteOffset, input.byteLength);
   return { nodes: decodeSeq(input, view, 0, input.byteLength, 0, undefined, opts, warnings), warnings };

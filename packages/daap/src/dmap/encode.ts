@@ -287,7 +287,7 @@ export function stringItem(value: string): Buffer {
 }
 
 export function concat(parts: Encoded): Buffer {
-  return Buffer.concat(parts as Buffer[]);
+  return Buffer.concat(parts);
 }
 
 /** True when the code exists in the registry and may be sent. */

@@ -55,7 +55,9 @@ export function codesForField(field: ItemFieldName): readonly ContentCode[] {
 }
 
 export function listedCodes(): readonly ContentCode[] {
-  return CONTENT_CODES.filter((c) => c.listed).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  return CONTENT_CODES.filter((c) => c.listed).sort((a, b) =>
+    a.code < b.code ? -1 : a.code > b.code ? 1 : 0,
+  );
 }
 
 export { CONTENT_CODES };

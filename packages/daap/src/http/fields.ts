@@ -3,9 +3,16 @@
 // item blocks are cached per record and field set (§6.1).
 
 import type { ContentCode } from '../dmap/content-codes.js';
-import { encodeFields, encoderInternals, wrapRaw, type CodeSpec, type DmapScalar, type Field } from '../dmap/encode.js';
+import {
+  encodeFields,
+  encoderInternals,
+  wrapRaw,
+  type CodeSpec,
+  type DmapScalar,
+  type Field,
+} from '../dmap/encode.js';
 import { codeByName, codeInfo, ITEM_FIELD_CODES } from '../dmap/registry.js';
-import { albumIdOf, artistIdOf, persistentIdOf, type ExtraValue, type Item } from '../model/item.js';
+import { albumIdOf, artistIdOf, type ExtraValue, type Item } from '../model/item.js';
 import type { KeyKind, KeyMap, QueryRow, QueryValue } from './query.js';
 
 export interface FieldSet {
@@ -56,7 +63,12 @@ function makeSet(codes: Set<string>, extra: Set<string>, all: boolean): FieldSet
   const key = all ? 'all' : `${ordered.join(',')}|${ex.join(',')}`;
   const hit = setCache.get(key);
   if (hit) return hit;
-  const fs: FieldSet = Object.freeze({ codes: Object.freeze(ordered), extraCodes: Object.freeze(ex), all, key });
+  const fs: FieldSet = Object.freeze({
+    codes: Object.freeze(ordered),
+    extraCodes: Object.freeze(ex),
+    all,
+    key,
+  });
   if (setCache.size < 1000) setCache.set(key, fs);
   return fs;
 }
@@ -191,7 +203,13 @@ const sSpecs: CodeSpec[] = [];
 const sSizes: number[] = [];
 const perItem = new Int32Array(CHUNK * 2); // [field count, payload length]
 
-function encodeChunk(items: readonly Item[], from: number, to: number, fs: FieldSet, getters: Compiled): Buffer {
+function encodeChunk(
+  items: readonly Item[],
+  from: number,
+  to: number,
+  fs: FieldSet,
+  getters: Compiled,
+): Buffer {
   let k = 0;
   let total = 0;
   for (let i = from; i < to; i++) {
@@ -251,7 +269,8 @@ function encodeChunk(items: readonly Item[], from: number, to: number, fs: Field
 export function encodeItemBlocks(items: readonly Item[], fs: FieldSet): Buffer[] {
   const getters = gettersFor(fs);
   const out: Buffer[] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(encodeChunk(items, i, Math.min(items.length, i + CHUNK), fs, getters));
+  for (let i = 0; i < items.length; i += CHUNK)
+    out.push(encodeChunk(items, i, Math.min(items.length, i + CHUNK), fs, getters));
   return out;
 }
 
@@ -267,7 +286,7 @@ export function itemBlock(item: Item, fs: FieldSet): Buffer {
   h.write('mlit', 0, 'latin1');
   h.writeUInt32BE(body.length, 4);
   body.copy(h, 8);
-  if (!m) blockCache.set(item, (m = new Map()));
+  if (!m) blockCache.set(item, (m = new Map<string, Buffer>()));
   m.set(fs.key, h);
   return h;
 }
@@ -286,7 +305,7 @@ export function entryBlock(item: Item, entryId: number, fs: FieldSet): Buffer[] 
   let body = m?.get(fs.key);
   if (!body) {
     body = encodeFields(itemFields(item, fs));
-    if (!m) bodyCache.set(item, (m = new Map()));
+    if (!m) bodyCache.set(item, (m = new Map<string, Buffer>()));
     m.set(fs.key, body);
   }
   return wrapRaw('mlit', [head, body]);

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DmapEncodeError } from '../dmap/encode.js';
 import type { Database } from '../model/database.js';
 import { SourceLoadError } from '../model/items.js';
+import type { SessionInfo } from '../media/types.js';
 import { authorized, Throttle } from './auth.js';
 import { realTimers } from './clock.js';
 import { silentLogger, type Ctx, type DaapHandlerOptions, type HandlerState } from './context.js';
@@ -90,14 +91,18 @@ const ROUTES: readonly Route[] = [
     }),
   },
   { re: /^\/databases\/(\d+)\/items\/(\d+)\/extra_data\/artwork$/, auth: 'media', run: withDb(artworkRoute) },
-  { re: /^\/databases\/(\d+)\/groups\/(\d+)\/extra_data\/artwork$/, auth: 'media', run: withDb(groupArtworkRoute) },
+  {
+    re: /^\/databases\/(\d+)\/groups\/(\d+)\/extra_data\/artwork$/,
+    auth: 'media',
+    run: withDb(groupArtworkRoute),
+  },
 ];
 
 export interface DaapRequestHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   readonly state: HandlerState;
   /** live sessions */
-  readonly sessions: readonly import('../media/types.js').SessionInfo[];
+  readonly sessions: readonly SessionInfo[];
   on(ev: 'session', fn: (e: SessionEvent) => void): () => void;
   /** end held requests and sessions; the share is left untouched */
   close(): void;
@@ -108,15 +113,13 @@ export function createDaapHandler(opts: DaapHandlerOptions): DaapRequestHandler 
   const share = opts.share;
   if (opts.maxHistory !== undefined) share.maxHistory = opts.maxHistory;
   const gz = opts.gzip === false ? undefined : (opts.gzip ?? {});
-  // eslint-disable-next-line prefer-const
-  let state: HandlerState;
   const sessions = new SessionManager(
     timers,
     (opts.sessionIdleSeconds ?? 86400) * 1000,
     opts.maxSessions ?? 200,
     () => share.autoClean(),
   );
-  state = {
+  const state: HandlerState = {
     opts,
     share,
     media: opts.media,
@@ -141,7 +144,10 @@ export function createDaapHandler(opts: DaapHandlerOptions): DaapRequestHandler 
 
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     handle(state, req, res).catch((e: unknown) => {
-      state.log.error({ err: e instanceof Error ? e.message : String(e), url: req.url }, 'daap handler failure');
+      state.log.error(
+        { err: e instanceof Error ? e.message : String(e), url: req.url },
+        'daap handler failure',
+      );
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Length': '0' });
         res.end();
@@ -199,7 +205,13 @@ async function handle(state: HandlerState, req: IncomingMessage, res: ServerResp
   const t0 = state.timers.now();
   res.once('finish', () => {
     state.log.info(
-      { req: ctx.reqId, method: req.method, url: req.url, status: res.statusCode, ms: state.timers.now() - t0 },
+      {
+        req: ctx.reqId,
+        method: req.method,
+        url: req.url,
+        status: res.statusCode,
+        ms: state.timers.now() - t0,
+      },
       'daap request',
     );
   });
@@ -222,7 +234,8 @@ async function handle(state: HandlerState, req: IncomingMessage, res: ServerResp
       if (!res.headersSent) res.setHeader('Retry-After', '5');
       await sendDmap(ctx, statusBody(route.top ?? 'mstt', 503, 'library loading failed'), { status: 503 });
     } else {
-      if (e instanceof DmapEncodeError) state.log.error({ err: e.message, req: ctx.reqId }, 'encoder range error');
+      if (e instanceof DmapEncodeError)
+        state.log.error({ err: e.message, req: ctx.reqId }, 'encoder range error');
       throw e;
     }
   } finally {
@@ -257,7 +270,8 @@ function authorize(ctx: Ctx, auth: Auth): boolean {
   if (raw !== undefined) st.throttle.fail(ctx.address);
   if (auth === 'media' && pw === undefined) {
     // Play URLs kept across a restart keep working without a password (§6.4).
-    if (raw !== undefined) st.log.info({ path: ctx.path, session: raw }, 'media request with unknown session');
+    if (raw !== undefined)
+      st.log.info({ path: ctx.path, session: raw }, 'media request with unknown session');
     return true;
   }
   if (pw !== undefined && raw === undefined) {

@@ -76,7 +76,13 @@ export function envelope(
     ['mrco', o.count ?? o.blocks.length],
   ]);
   const parts: (Buffer | Encoded)[] = [head, container('mlcl', o.blocks)];
-  if (o.delta) parts.push(container('mudl', (o.removed ?? []).map((id) => element('miid', id))));
+  if (o.delta)
+    parts.push(
+      container(
+        'mudl',
+        (o.removed ?? []).map((id) => element('miid', id)),
+      ),
+    );
   if (o.headers) parts.push(sortHeaderBlock(o.headers));
   return container(top, parts);
 }

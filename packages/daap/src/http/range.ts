@@ -1,9 +1,7 @@
 // Range handling for media (daap.md §6.19, RFC 9110 §14).
 
 export type RangeResult =
-  | { kind: 'full' }
-  | { kind: 'partial'; start: number; end: number }
-  | { kind: 'unsatisfiable' };
+  { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
 
 /** Resolve a Range header against a known size. Invalid or multiple ranges are ignored (200). */
 export function resolveRange(header: string | undefined, size: number): RangeResult {

@@ -70,13 +70,14 @@ export async function sendDmap(
   opts: { status?: number; cacheKey?: string; rev?: number } = {},
 ): Promise<void> {
   const st = ctx.state;
-  let body = Buffer.isBuffer(parts) ? parts : Buffer.concat(parts as Buffer[]);
+  let body = Buffer.isBuffer(parts) ? parts : Buffer.concat(parts);
   let gz = false;
   if (st.gzipLevel !== undefined && body.length >= st.gzipMin && acceptsGzip(ctx)) {
     body = await gzipAsync(body, { level: st.gzipLevel });
     gz = true;
   }
-  if (opts.cacheKey !== undefined) st.cache.set(`${opts.cacheKey}|${gz ? 'gz' : 'id'}`, opts.rev ?? 0, body, gz);
+  if (opts.cacheKey !== undefined)
+    st.cache.set(`${opts.cacheKey}|${gz ? 'gz' : 'id'}`, opts.rev ?? 0, body, gz);
   writeBody(ctx, body, gz, opts.status ?? 200);
 }
 

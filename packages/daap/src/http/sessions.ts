@@ -77,7 +77,13 @@ export class SessionManager {
     return [...this.byId.values()];
   }
 
-  create(address: string, heldRevision: number, ua?: string, clientVersion?: string, requested?: number): Session {
+  create(
+    address: string,
+    heldRevision: number,
+    ua?: string,
+    clientVersion?: string,
+    requested?: number,
+  ): Session {
     let id: number;
     if (
       requested !== undefined &&

@@ -26,7 +26,10 @@ export function parseIndex(s: string | undefined): Window | undefined {
   return undefined;
 }
 
-export function applyWindow<T>(rows: readonly T[], w: Window | undefined): { rows: readonly T[]; offset: number } {
+export function applyWindow<T>(
+  rows: readonly T[],
+  w: Window | undefined,
+): { rows: readonly T[]; offset: number } {
   if (!w) return { rows, offset: 0 };
   if (w.last !== undefined) {
     const start = Math.max(0, rows.length - w.last);
@@ -68,9 +71,12 @@ export function itemComparator(kind: SortKind): (a: Item, b: Item) => number {
         num(a.trackNumber, b.trackNumber);
     case 'album':
       return (a, b) =>
-        cmpStr(albumKey(a), albumKey(b)) || num(a.discNumber, b.discNumber) || num(a.trackNumber, b.trackNumber);
+        cmpStr(albumKey(a), albumKey(b)) ||
+        num(a.discNumber, b.discNumber) ||
+        num(a.trackNumber, b.trackNumber);
     case 'releasedate': {
-      const rd = (i: Item): number => (i.dateReleased ? i.dateReleased.getTime() / 1000 : (i.year ?? 0) * 31556952);
+      const rd = (i: Item): number =>
+        i.dateReleased ? i.dateReleased.getTime() / 1000 : (i.year ?? 0) * 31556952;
       return (a, b) => rd(a) - rd(b) || cmpStr(albumKey(a), albumKey(b));
     }
   }

@@ -90,7 +90,10 @@ export class OrderedEntries implements EntryList {
     checkId(itemId, 'item id');
     const id = this.allocId();
     this.nextPos++;
-    this.store.set(id, this.reorders.length === 0 ? itemId : Object.freeze({ itemId, pos: this.nextPos - 1 }));
+    this.store.set(
+      id,
+      this.reorders.length === 0 ? itemId : Object.freeze({ itemId, pos: this.nextPos - 1 }),
+    );
     this.index(itemId, id, true);
     return id;
   }

@@ -130,7 +130,7 @@ export function albumIdOf(item: Item): PersistentId | undefined {
   if (v === undefined) {
     v = hash63(who.toLowerCase(), item.album.toLowerCase());
     if (albumIds.size > 100_000) albumIds.clear();
-    if (!inner) albumIds.set(who, (inner = new Map()));
+    if (!inner) albumIds.set(who, (inner = new Map<string, PersistentId>()));
     inner.set(item.album, v);
   }
   return v;

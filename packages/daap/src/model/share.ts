@@ -86,8 +86,9 @@ export class Share {
     this.clock.dirty = false;
     this.clock.head++;
     const rev = this.revision;
-    this.autoClean();
+    // Listeners run before cleaning, so that they can still read diff(rev − 1, rev).
     this.events.emit('revision', rev);
+    this.autoClean();
     return rev;
   }
 

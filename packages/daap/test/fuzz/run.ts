@@ -54,5 +54,7 @@ routes.close();
 routesPw.close();
 const secs = (Date.now() - t0) / 1000;
 console.log(`${n} cases in ${secs.toFixed(1)} s (${Math.round(n / secs)}/s):`, counts);
-console.log(`heap growth ${((process.memoryUsage().heapUsed - heap0) / 1e6).toFixed(1)} MB; findings ${findings.length}`);
+console.log(
+  `heap growth ${((process.memoryUsage().heapUsed - heap0) / 1e6).toFixed(1)} MB; findings ${findings.length}`,
+);
 process.exit(findings.length ? 1 : 0);

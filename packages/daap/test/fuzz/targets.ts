@@ -58,16 +58,34 @@ export function decoderSeeds(): Buffer[] {
     concat(container('mlog', [element('mstt', 200), element('mlid', 42)])),
     concat(
       container('adbs', [
-        encodeFields([['mstt', 200], ['muty', 0], ['mtco', 1], ['mrco', 1]]),
+        encodeFields([
+          ['mstt', 200],
+          ['muty', 0],
+          ['mtco', 1],
+          ['mrco', 1],
+        ]),
         container('mlcl', [
           container('mlit', [
-            encodeFields([['mikd', 2], ['miid', 7], ['minm', 'Hé'], ['mper', 5n], ['asda', new Date(0)], ['astn', 3], ['ascd', 'mp4a']]),
+            encodeFields([
+              ['mikd', 2],
+              ['miid', 7],
+              ['minm', 'Hé'],
+              ['mper', 5n],
+              ['asda', new Date(0)],
+              ['astn', 3],
+              ['ascd', 'mp4a'],
+            ]),
           ]),
         ]),
         container('mudl', [element('miid', 9)]),
       ]),
     ),
-    concat(container('abro', [encodeFields([['mstt', 200]]), container('abar', [Buffer.from('6d6c69740000000141', 'hex')])])),
+    concat(
+      container('abro', [
+        encodeFields([['mstt', 200]]),
+        container('abar', [Buffer.from('6d6c69740000000141', 'hex')]),
+      ]),
+    ),
   ];
 }
 
@@ -83,7 +101,10 @@ function mutateBytes(r: Rng, seed: Buffer): Buffer {
     else if (k < 0.7 && b.length >= 8) {
       // a length field: set to an interesting size
       const o = Math.floor(r() * (b.length - 3));
-      b.writeUInt32BE(pick(r, [0, 1, 7, 8, b.length - o, b.length + 1, 0xffffffff, Math.floor(r() * 64)]) >>> 0, o);
+      b.writeUInt32BE(
+        pick(r, [0, 1, 7, 8, b.length - o, b.length + 1, 0xffffffff, Math.floor(r() * 64)]) >>> 0,
+        o,
+      );
     } else if (k < 0.85) return b.subarray(0, at);
     else return Buffer.concat([b.subarray(0, at), b.subarray(Math.floor(r() * b.length))]);
   }
@@ -120,7 +141,8 @@ function mutateText(r: Rng, s: string): string {
     const k = r();
     if (k < 0.4) t = t.slice(0, at) + pick(r, TOKENS) + t.slice(at);
     else if (k < 0.7) t = t.slice(0, at) + t.slice(at + 1 + Math.floor(r() * 4));
-    else if (k < 0.85) t = t.slice(0, at) + t.slice(at, at + 8).repeat(1 + Math.floor(r() * 50)) + t.slice(at);
+    else if (k < 0.85)
+      t = t.slice(0, at) + t.slice(at, at + 8).repeat(1 + Math.floor(r() * 50)) + t.slice(at);
     else t = t.slice(0, at) + String.fromCharCode(Math.floor(r() * 0x10000)) + t.slice(at);
   }
   return t;
@@ -159,32 +181,112 @@ export async function makeRouteFuzzer(password?: string): Promise<RouteFuzzer> {
     gzip: false,
     ...(password ? { password } : {}),
   });
-  const f: RouteFuzzer = { handler, sid: 0, timers, statuses: new Map(), close: () => handler.close(), password };
+  const f: RouteFuzzer = {
+    handler,
+    sid: 0,
+    timers,
+    statuses: new Map(),
+    close: () => handler.close(),
+    password,
+  };
   await relogin(f);
   return f;
 }
 
 /** Log in again (a fuzzed /logout may have ended the session). */
 export async function relogin(f: RouteFuzzer): Promise<void> {
-  const auth: Record<string, string> = f.password ? { authorization: `Basic ${Buffer.from(`x:${f.password}`).toString('base64')}` } : {};
+  const auth: Record<string, string> = f.password
+    ? { authorization: `Basic ${Buffer.from(`x:${f.password}`).toString('base64')}` }
+    : {};
   const r = await start(f.handler, '/login', { headers: auth, address: '127.0.0.1' }).done;
   const mlid = Array.isArray(r.root?.value) ? r.root.value.find((n) => n.code === 'mlid')?.value : undefined;
   f.sid = typeof mlid === 'number' ? mlid : 0;
 }
 
 const PATHS = [
-  '/server-info', '/content-codes', '/login', '/logout', '/activity', '/update', '/databases',
-  '/databases/1/items', '/databases/1/containers', '/databases/1/containers/2/items', '/databases/1/containers/0/items',
-  '/databases/1/groups', '/databases/1/browse/artists', '/databases/1/browse/genres', '/databases/1/items/11.mp3',
-  '/databases/1/items/11/extra_data/artwork', '/databases/1/groups/5/extra_data/artwork', '/resolve', '/fp-setup',
-  'daap://10.0.0.1:3689/server-info', 'http://h/databases/1/items/12.m4a',
+  '/server-info',
+  '/content-codes',
+  '/login',
+  '/logout',
+  '/activity',
+  '/update',
+  '/databases',
+  '/databases/1/items',
+  '/databases/1/containers',
+  '/databases/1/containers/2/items',
+  '/databases/1/containers/0/items',
+  '/databases/1/groups',
+  '/databases/1/browse/artists',
+  '/databases/1/browse/genres',
+  '/databases/1/items/11.mp3',
+  '/databases/1/items/11/extra_data/artwork',
+  '/databases/1/groups/5/extra_data/artwork',
+  '/resolve',
+  '/fp-setup',
+  'daap://10.0.0.1:3689/server-info',
+  'http://h/databases/1/items/12.m4a',
 ];
-const PARAMS = ['session-id', 'revision-number', 'delta', 'meta', 'query', 'filter', 'index', 'sort', 'include-sort-headers', 'group-type', 'mw', 'mh', 'type', 'request-session-id'];
-const VALUES = ['', '0', '1', '2', '3', '-1', '4294967296', '99999999999', 'abc', 'all', 'dmap.itemname,daap.songartist', 'name', 'artist', '0-1', '-2', '3-', 'albums', 'artists', '%27dmap.itemname%3A*a*%27', "'daap.songartist:", '%', '%zz', '+', '&', '=', '1,2'];
-const RANGES = ['bytes=0-', 'bytes=-1', 'bytes=5-2', 'bytes=abc', 'bytes=99999999999999999999-', 'items=0-1', 'bytes=0-1,3-4', 'bytes=-0', 'bytes=999-'];
+const PARAMS = [
+  'session-id',
+  'revision-number',
+  'delta',
+  'meta',
+  'query',
+  'filter',
+  'index',
+  'sort',
+  'include-sort-headers',
+  'group-type',
+  'mw',
+  'mh',
+  'type',
+  'request-session-id',
+];
+const VALUES = [
+  '',
+  '0',
+  '1',
+  '2',
+  '3',
+  '-1',
+  '4294967296',
+  '99999999999',
+  'abc',
+  'all',
+  'dmap.itemname,daap.songartist',
+  'name',
+  'artist',
+  '0-1',
+  '-2',
+  '3-',
+  'albums',
+  'artists',
+  '%27dmap.itemname%3A*a*%27',
+  "'daap.songartist:",
+  '%',
+  '%zz',
+  '+',
+  '&',
+  '=',
+  '1,2',
+];
+const RANGES = [
+  'bytes=0-',
+  'bytes=-1',
+  'bytes=5-2',
+  'bytes=abc',
+  'bytes=99999999999999999999-',
+  'items=0-1',
+  'bytes=0-1,3-4',
+  'bytes=-0',
+  'bytes=999-',
+];
 const METHODS = ['GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD', 'POST', 'OPTIONS'];
 
-export function randomRequest(r: Rng, sid: number): { url: string; method: string; headers: Record<string, string> } {
+export function randomRequest(
+  r: Rng,
+  sid: number,
+): { url: string; method: string; headers: Record<string, string> } {
   let url = pick(r, PATHS);
   if (r() < 0.1) url = mutateText(r, url);
   const ps: string[] = [];
@@ -198,10 +300,23 @@ export function randomRequest(r: Rng, sid: number): { url: string; method: strin
   if (ps.length) url += `?${ps.join('&')}`;
   const headers: Record<string, string> = {};
   if (r() < 0.3) headers.range = r() < 0.8 ? pick(r, RANGES) : mutateText(r, 'bytes=0-10');
-  if (r() < 0.3) headers['user-agent'] = pick(r, ['iTunes/12.2.2', 'Music/1.0.6', 'iTunes/4.6 (Windows; N)', '\u0000', 'x'.repeat(300)]);
+  if (r() < 0.3)
+    headers['user-agent'] = pick(r, [
+      'iTunes/12.2.2',
+      'Music/1.0.6',
+      'iTunes/4.6 (Windows; N)',
+      '\u0000',
+      'x'.repeat(300),
+    ]);
   if (r() < 0.2) headers['accept-encoding'] = pick(r, ['gzip', 'gzip;q=0', 'identity', '*']);
   if (r() < 0.1) headers['client-daap-version'] = pick(r, ['1.0', '2.0', '3.13', 'x']);
-  if (r() < 0.1) headers.authorization = pick(r, ['Basic', 'Basic !!!', `Basic ${Buffer.from('a:b:c').toString('base64')}`, 'Bearer x']);
+  if (r() < 0.1)
+    headers.authorization = pick(r, [
+      'Basic',
+      'Basic !!!',
+      `Basic ${Buffer.from('a:b:c').toString('base64')}`,
+      'Bearer x',
+    ]);
   return { url, method: pick(r, METHODS), headers };
 }
 

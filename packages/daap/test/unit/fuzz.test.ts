@@ -22,7 +22,10 @@ function report(name: string, n: number, t0: number, findings: Finding[]): void 
   const s = (performance.now() - t0) / 1000;
   console.log(`# fuzz ${name}: seed ${seed}, ${n} cases in ${s.toFixed(1)} s (${Math.round(n / s)}/s)`);
   for (const f of findings) console.log(`# finding ${recordFinding(f)}: ${f.error}`);
-  assert.deepEqual(findings.map((f) => f.error), []);
+  assert.deepEqual(
+    findings.map((f) => f.error),
+    [],
+  );
 }
 
 test('fuzz: DMAP decoder, 100,000 mutated replies', () => {
@@ -63,8 +66,13 @@ test('fuzz: request parsing and every route, 100,000 requests (with and without 
   }
   open.close();
   locked.close();
-  const ok = [open, locked].reduce((n, f) => n + [...f.statuses].filter(([st]) => st < 300).reduce((a, [, c]) => a + c, 0), 0);
-  console.log(`# statuses open ${JSON.stringify([...open.statuses])} locked ${JSON.stringify([...locked.statuses])}`);
+  const ok = [open, locked].reduce(
+    (n, f) => n + [...f.statuses].filter(([st]) => st < 300).reduce((a, [, c]) => a + c, 0),
+    0,
+  );
+  console.log(
+    `# statuses open ${JSON.stringify([...open.statuses])} locked ${JSON.stringify([...locked.statuses])}`,
+  );
   assert.ok(ok > N * 0.2, 'most cases reach a route');
   report('daap-routes', N, t0, findings);
 });

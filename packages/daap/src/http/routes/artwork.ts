@@ -76,7 +76,9 @@ export async function groupArtwork(ctx: Ctx, db: Database, groupId: number): Pro
     return;
   }
   // The art of the first item, in album order, that has any.
-  const ordered = [...g.items].sort((a, b) => (a.discNumber ?? 0) - (b.discNumber ?? 0) || (a.trackNumber ?? 0) - (b.trackNumber ?? 0));
+  const ordered = [...g.items].sort(
+    (a, b) => (a.discNumber ?? 0) - (b.discNumber ?? 0) || (a.trackNumber ?? 0) - (b.trackNumber ?? 0),
+  );
   for (const it of ordered) {
     const mctx = mediaContext(ctx, db, it.id);
     if (!mctx) continue;

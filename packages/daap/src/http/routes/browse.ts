@@ -26,7 +26,11 @@ export async function browse(ctx: Ctx, db: Database, kind: string): Promise<void
   }
   await db.items.ready();
   const revs = chooseRevs(ctx, true);
-  const q = compileQuery(ctx.params.get('query') ?? ctx.params.get('filter'), ITEM_QUERY_KEYS, warnQuery(ctx));
+  const q = compileQuery(
+    ctx.params.get('query') ?? ctx.params.get('filter'),
+    ITEM_QUERY_KEYS,
+    warnQuery(ctx),
+  );
   const seen = new Map<string, string>();
   for (const it of db.items.values(revs.r)) {
     if (q && !q(itemRow(it))) continue;

@@ -10,7 +10,15 @@ import { ENTRY_QUERY_KEYS, entryBlock, itemRow, parseItemMeta, type FieldSet } f
 import { chooseRevs, envelope, isFiltered, listingKey } from '../listing.js';
 import { compileQuery } from '../query.js';
 import { fromCache, sendDmap } from '../reply.js';
-import { applyWindow, groupByLetter, itemComparator, parseIndex, parseSort, sortHeaders, sortKey } from '../sort.js';
+import {
+  applyWindow,
+  groupByLetter,
+  itemComparator,
+  parseIndex,
+  parseSort,
+  sortHeaders,
+  sortKey,
+} from '../sort.js';
 import { warnQuery } from './items.js';
 
 const NONE: FieldSet = parseItemMeta('');
@@ -46,7 +54,11 @@ export async function containerItems(ctx: Ctx, db: Database, c: Container): Prom
     );
     return;
   }
-  const q = compileQuery(ctx.params.get('query') ?? ctx.params.get('filter'), ENTRY_QUERY_KEYS, warnQuery(ctx));
+  const q = compileQuery(
+    ctx.params.get('query') ?? ctx.params.get('filter'),
+    ENTRY_QUERY_KEYS,
+    warnQuery(ctx),
+  );
   let rows = rowsAt(c.entries.values(revs.r));
   if (q) rows = rows.filter((x) => q(itemRow(x.it, x.e.id)));
   const sort = parseSort(ctx.params.get('sort'));

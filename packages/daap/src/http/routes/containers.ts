@@ -66,17 +66,27 @@ export async function containers(ctx: Ctx, db: Database): Promise<void> {
       ? DEFAULT
       : meta.includes('all')
         ? REQUESTABLE
-        : new Set(lookupMeta(meta).map((c) => c.code).filter((c) => REQUESTABLE.has(c)));
+        : new Set(
+            lookupMeta(meta)
+              .map((c) => c.code)
+              .filter((c) => REQUESTABLE.has(c)),
+          );
   const revs = chooseRevs(ctx, isFiltered(ctx));
   const all = [...db.containers.values(revs.r)];
   const parents = new Set(all.map((c) => c.parentId).filter((p) => p !== undefined));
   if (revs.delta) {
     const diff = db.containers.diff(revs.d, revs.r);
-    const blocks = diff.updated.map((id) => block(db, db.containers.get(id, revs.r)!, revs.r, want, parents.has(id)));
+    const blocks = diff.updated.map((id) =>
+      block(db, db.containers.get(id, revs.r)!, revs.r, want, parents.has(id)),
+    );
     await sendDmap(ctx, envelope('aply', { delta: true, total: all.length, blocks, removed: diff.removed }));
     return;
   }
-  const q = compileQuery(ctx.params.get('query') ?? ctx.params.get('filter'), CONTAINER_QUERY_KEYS, warnQuery(ctx));
+  const q = compileQuery(
+    ctx.params.get('query') ?? ctx.params.get('filter'),
+    CONTAINER_QUERY_KEYS,
+    warnQuery(ctx),
+  );
   let rows = all;
   if (q) rows = rows.filter((c) => c.base || q(containerRow(db, c)));
   // The base container is listed first, so index windows from 0 include it.

@@ -19,11 +19,14 @@ export async function databases(ctx: Ctx): Promise<void> {
   const share = ctx.state.share;
   const revs = chooseRevs(ctx, isFiltered(ctx));
   const meta = ctx.params.get('meta');
-  const withPer = meta === undefined || lookupMeta(meta).some((c) => c.code === 'mper') || meta.includes('all');
+  const withPer =
+    meta === undefined || lookupMeta(meta).some((c) => c.code === 'mper') || meta.includes('all');
   for (const rec of share.databases.values(revs.r)) await rec.database.items.prepareCount();
   if (revs.delta) {
     const diff = share.databases.diff(revs.d, revs.r);
-    const blocks = diff.updated.map((id) => dbBlock(share.databases.get(id, revs.r)!.database, revs.r, withPer));
+    const blocks = diff.updated.map((id) =>
+      dbBlock(share.databases.get(id, revs.r)!.database, revs.r, withPer),
+    );
     await sendDmap(
       ctx,
       envelope('avdb', { delta: true, total: share.databases.size(revs.r), blocks, removed: diff.removed }),

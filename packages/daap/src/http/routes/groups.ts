@@ -33,7 +33,11 @@ export function groupMiid(state: HandlerState, pid: bigint): number {
   return id;
 }
 
-export function computeGroups(state: HandlerState, rows: readonly Item[], type: 'albums' | 'artists'): Group[] {
+export function computeGroups(
+  state: HandlerState,
+  rows: readonly Item[],
+  type: 'albums' | 'artists',
+): Group[] {
   const map = new Map<bigint, { name: string; items: Item[]; albumIds: Set<bigint>; first: Item }>();
   for (const it of rows) {
     const pid = type === 'albums' ? albumIdOf(it) : artistIdOf(it);
@@ -70,7 +74,11 @@ export function groupType(ctx: Ctx): 'albums' | 'artists' {
 }
 
 export function groupsAt(ctx: Ctx, db: Database, rev: number): Group[] {
-  const q = compileQuery(ctx.params.get('query') ?? ctx.params.get('filter'), ITEM_QUERY_KEYS, warnQuery(ctx));
+  const q = compileQuery(
+    ctx.params.get('query') ?? ctx.params.get('filter'),
+    ITEM_QUERY_KEYS,
+    warnQuery(ctx),
+  );
   let rows = [...db.items.values(rev)];
   if (q) rows = rows.filter((it) => q(itemRow(it)));
   return computeGroups(ctx.state, rows, groupType(ctx));

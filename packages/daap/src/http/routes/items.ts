@@ -18,7 +18,8 @@ import {
 } from '../sort.js';
 
 export function warnQuery(ctx: Ctx): (msg: string) => void {
-  return (msg) => ctx.state.log.warn({ path: ctx.path, query: ctx.params.get('query') ?? ctx.params.get('filter') }, msg);
+  return (msg) =>
+    ctx.state.log.warn({ path: ctx.path, query: ctx.params.get('query') ?? ctx.params.get('filter') }, msg);
 }
 
 export async function items(ctx: Ctx, db: Database): Promise<void> {
@@ -37,7 +38,11 @@ export async function items(ctx: Ctx, db: Database): Promise<void> {
     );
     return;
   }
-  const q = compileQuery(ctx.params.get('query') ?? ctx.params.get('filter'), ITEM_QUERY_KEYS, warnQuery(ctx));
+  const q = compileQuery(
+    ctx.params.get('query') ?? ctx.params.get('filter'),
+    ITEM_QUERY_KEYS,
+    warnQuery(ctx),
+  );
   let rows: Item[] = [...db.items.values(revs.r)];
   if (q) rows = rows.filter((it) => q(itemRow(it)));
   const sort = parseSort(ctx.params.get('sort')) ?? (q ? 'album' : undefined);

@@ -22,7 +22,11 @@ function toReadable(s: NodeJS.ReadableStream | AsyncIterable<Uint8Array>): Reada
 }
 
 /** Read a non-seekable source from 0, discarding the first `start` bytes and stopping after end. */
-async function* slice(src: AsyncIterable<Uint8Array>, start: number, end: number | undefined): AsyncGenerator<Buffer> {
+async function* slice(
+  src: AsyncIterable<Uint8Array>,
+  start: number,
+  end: number | undefined,
+): AsyncGenerator<Buffer> {
   let pos = 0;
   for await (const chunk of src) {
     const b = Buffer.from(chunk);

@@ -5,7 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONTENT_CODES } from '../../../src/dmap/content-codes.js';
 import { decode, decodeAll, DmapDecodeError } from '../../../src/dmap/decode.js';
-import { concat, container, element, encodeFields, DmapEncodeError, type DmapScalar } from '../../../src/dmap/encode.js';
+import {
+  concat,
+  container,
+  element,
+  encodeFields,
+  DmapEncodeError,
+  type DmapScalar,
+} from '../../../src/dmap/encode.js';
 import { boundsOf, widthOf, type DmapType } from '../../../src/dmap/types.js';
 import { packVersion, unpackVersion } from '../../../src/dmap/version.js';
 
@@ -40,11 +47,30 @@ test('§2.11 vectors encode and decode both ways', () => {
 
 test('§2.11 container vectors and version 3.1.2', () => {
   const mlog = concat(container('mlog', [element('mstt', 200), element('mlid', 42)]));
-  assert.equal(mlog.toString('hex'), hex('6d6c6f67 00000018 6d737474 00000004 000000c8 6d6c6964 00000004 0000002a').toString('hex'));
-  const mupd = concat(container('mupd', [encodeFields([['mstt', 200], ['musr', 3]])]));
-  assert.equal(mupd.toString('hex'), hex('6d757064 00000018 6d737474 00000004 000000c8 6d757372 00000004 00000003').toString('hex'));
+  assert.equal(
+    mlog.toString('hex'),
+    hex('6d6c6f67 00000018 6d737474 00000004 000000c8 6d6c6964 00000004 0000002a').toString('hex'),
+  );
+  const mupd = concat(
+    container('mupd', [
+      encodeFields([
+        ['mstt', 200],
+        ['musr', 3],
+      ]),
+    ]),
+  );
+  assert.equal(
+    mupd.toString('hex'),
+    hex('6d757064 00000018 6d737474 00000004 000000c8 6d757372 00000004 00000003').toString('hex'),
+  );
   const root = decode(mlog).root;
-  assert.deepEqual((root.value as { code: string; value: unknown }[]).map((n) => [n.code, n.value]), [['mstt', 200], ['mlid', 42]]);
+  assert.deepEqual(
+    (root.value as { code: string; value: unknown }[]).map((n) => [n.code, n.value]),
+    [
+      ['mstt', 200],
+      ['mlid', 42],
+    ],
+  );
   assert.equal(packVersion('3.1.2').toString(16).padStart(8, '0'), '00030102');
   assert.equal(packVersion('3.0.12'), 196620);
   assert.deepEqual(unpackVersion(0x00030102), { major: 3, minor: 1, patch: 2 });
@@ -82,18 +108,30 @@ function sampleValue(type: DmapType, code: string): DmapScalar | undefined {
   if (code === 'mcnm') return 'mlit';
   if (code === 'ascd') return 'alac';
   switch (type) {
-    case 1: return 0xfe;
-    case 2: return -100;
-    case 3: return 0xfffe;
-    case 4: return -30000;
-    case 5: return 0xfffffffe;
-    case 6: return -2_000_000_000;
-    case 7: return (1n << 64n) - 2n;
-    case 8: return -(1n << 62n);
-    case 9: return `ü-${code}`;
-    case 10: return new Date('2030-05-06T07:08:09Z');
-    case 11: return { major: 3, minor: 1, patch: 2 };
-    default: return undefined;
+    case 1:
+      return 0xfe;
+    case 2:
+      return -100;
+    case 3:
+      return 0xfffe;
+    case 4:
+      return -30000;
+    case 5:
+      return 0xfffffffe;
+    case 6:
+      return -2_000_000_000;
+    case 7:
+      return (1n << 64n) - 2n;
+    case 8:
+      return -(1n << 62n);
+    case 9:
+      return `ü-${code}`;
+    case 10:
+      return new Date('2030-05-06T07:08:09Z');
+    case 11:
+      return { major: 3, minor: 1, patch: 2 };
+    default:
+      return undefined;
   }
 }
 
@@ -102,7 +140,12 @@ test('round trip for every registry row', () => {
   for (const row of CONTENT_CODES) {
     if (row.type === 'decode-only') {
       // decode-only rows are named by the decoder; integers are read by their actual length
-      const payload = row.decodeAs === 'container' ? '00000000' : row.decodeAs === 'date' || row.decodeAs === 'version' ? '00000004 00000001' : '00000002 0102';
+      const payload =
+        row.decodeAs === 'container'
+          ? '00000000'
+          : row.decodeAs === 'date' || row.decodeAs === 'version'
+            ? '00000004 00000001'
+            : '00000002 0102';
       const { nodes } = decodeAll(Buffer.concat([Buffer.from(row.code, 'latin1'), hex(payload)]));
       assert.equal(nodes[0]!.name, row.name);
       continue;
@@ -143,9 +186,16 @@ test('unknown tags are raw, with a tentative container reading', () => {
 });
 
 test('typed decode errors with offsets', () => {
-  const cases = [hex('6d737474 000000'), hex('6d737474 00000008 000000c8'), hex('6d6c6f67 00000010 6d737474 00000004 000000c8')];
+  const cases = [
+    hex('6d737474 000000'),
+    hex('6d737474 00000008 000000c8'),
+    hex('6d6c6f67 00000010 6d737474 00000004 000000c8'),
+  ];
   for (const c of cases) {
-    assert.throws(() => decode(c), (e: unknown) => e instanceof DmapDecodeError && typeof e.offset === 'number');
+    assert.throws(
+      () => decode(c),
+      (e: unknown) => e instanceof DmapDecodeError && typeof e.offset === 'number',
+    );
   }
   // nesting deeper than 32
   let b: Buffer = element('mstt', 1);

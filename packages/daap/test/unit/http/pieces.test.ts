@@ -43,7 +43,10 @@ test('credential table (password s3cret, and a:b)', () => {
 
 test('absolute-URI request targets and parameters', () => {
   assert.equal(stripAbsolute('daap://10.1.1.20:3689/server-info'), '/server-info');
-  assert.equal(parseTarget('http://h:1/databases/1/items/1.mp3?session-id=5').path, '/databases/1/items/1.mp3');
+  assert.equal(
+    parseTarget('http://h:1/databases/1/items/1.mp3?session-id=5').path,
+    '/databases/1/items/1.mp3',
+  );
   const p = new Params('session-id=100&&a=1&a=2&b=&c=x+y%21&');
   assert.equal(p.get('session-id'), '100');
   assert.equal(p.get('a'), '1');

@@ -34,9 +34,17 @@ async function ids(path: string, rawQuery: string, enc = true): Promise<number[]
 const ALL = [101, 102, 103, 104, 105, 106];
 const VECTORS: [string, string, number[]][] = [
   ['Q1', "'com.apple.itunes.extended-media-kind:32'", [105]],
-  ['Q2', "('daap.songartist!:' ('com.apple.itunes.extended-media-kind:1','com.apple.itunes.extended-media-kind:32'))", [101, 102, 105, 106]],
+  [
+    'Q2',
+    "('daap.songartist!:' ('com.apple.itunes.extended-media-kind:1','com.apple.itunes.extended-media-kind:32'))",
+    [101, 102, 105, 106],
+  ],
   ['Q3', "'daap.songgenre:Kid\\'s Audiobooks'", [103]],
-  ['Q4', "('daap.songartist:*cfbnk*' ('com.apple.itunes.extended-media-kind:1','com.apple.itunes.extended-media-kind:32') 'daap.songartist!:')", [105, 106]],
+  [
+    'Q4',
+    "('daap.songartist:*cfbnk*' ('com.apple.itunes.extended-media-kind:1','com.apple.itunes.extended-media-kind:32') 'daap.songartist!:')",
+    [105, 106],
+  ],
   ['Q5', "'daap.songalbumid:1034227734086706124'", [101, 102]],
   ['Q6', "'daap.songalbumid:0'", ALL],
   ['Q7', "'dmap.itemname:intro'", [101]],
@@ -46,7 +54,11 @@ const VECTORS: [string, string, number[]][] = [
   ['Q11', "'daap.songartist:'", [104]],
   ['Q12', "'dmap.itemid!:101'", [102, 103, 104, 105, 106]],
   ['Q13', "'com.apple.itunes.extended-media-kind@1'", [101, 102, 104, 106]],
-  ['Q14', "('com.apple.itunes.playlist-contains-media-type:1','com.apple.itunes.playlist-contains-media-type:32')", ALL],
+  [
+    'Q14',
+    "('com.apple.itunes.playlist-contains-media-type:1','com.apple.itunes.playlist-contains-media-type:32')",
+    ALL,
+  ],
   ['Q15', "('daap.songartist:Alpha", ALL],
   ['Q17', "'daap.songyear:abc'", []],
   ['Q18', "'daap.songgenre:Rock'\n", [101, 102]],
@@ -63,8 +75,12 @@ test('Q16: form-encoded plus is a space inside the value', async () => {
 });
 
 test("Q2 with '+' as AND (form decoded) is the same query", async () => {
-  const q = "('daap.songartist!:'+('com.apple.itunes.extended-media-kind:1','com.apple.itunes.extended-media-kind:32'))";
-  assert.deepEqual(await ids('/databases/1/items', encodeURIComponent(q).replace(/%2B/g, '+'), false), [101, 102, 105, 106]);
+  const q =
+    "('daap.songartist!:'+('com.apple.itunes.extended-media-kind:1','com.apple.itunes.extended-media-kind:32'))";
+  assert.deepEqual(
+    await ids('/databases/1/items', encodeURIComponent(q).replace(/%2B/g, '+'), false),
+    [101, 102, 105, 106],
+  );
 });
 
 test("Q19: Music.app's container query keeps all three containers", async () => {

@@ -31,13 +31,42 @@ async function login(h: DaapRequestHandler, headers: Record<string, string> = {}
 
 test('server-info: field order, asgr by user agent, no session needed', async () => {
   const { h } = setup();
-  const r = await call(h, '/server-info', { headers: { 'user-agent': 'Music/1.0.6 (Macintosh; OS X 10.15.7)' } });
+  const r = await call(h, '/server-info', {
+    headers: { 'user-agent': 'Music/1.0.6 (Macintosh; OS X 10.15.7)' },
+  });
   const codes = (r.root!.value as { code: string }[]).map((n) => n.code);
-  assert.deepEqual(codes, ['mstt', 'mpro', 'minm', 'apro', 'aeSV', 'ated', 'asgr', 'aeMQ', 'aeTr', 'aeSL', 'aeSR', 'msed', 'mslr', 'mstm', 'msal', 'msau', 'msup', 'mspi', 'msex', 'msbr', 'msqy', 'msix', 'msdc']);
+  assert.deepEqual(codes, [
+    'mstt',
+    'mpro',
+    'minm',
+    'apro',
+    'aeSV',
+    'ated',
+    'asgr',
+    'aeMQ',
+    'aeTr',
+    'aeSL',
+    'aeSR',
+    'msed',
+    'mslr',
+    'mstm',
+    'msal',
+    'msau',
+    'msup',
+    'mspi',
+    'msex',
+    'msbr',
+    'msqy',
+    'msix',
+    'msdc',
+  ]);
   assert.equal(val(r.root, 'asgr'), 0);
   assert.equal(find(r.root, 'asgr')!.length, 2);
   assert.equal(val((await call(h, '/server-info')).root, 'asgr'), 3);
-  assert.equal(val((await call(h, '/server-info', { headers: { 'user-agent': 'iTunes/12.2.2' } })).root, 'asgr'), 0);
+  assert.equal(
+    val((await call(h, '/server-info', { headers: { 'user-agent': 'iTunes/12.2.2' } })).root, 'asgr'),
+    0,
+  );
   const old = await call(h, '/server-info', { headers: { 'client-daap-version': '1.0' } });
   assert.deepEqual(val(old.root, 'apro'), { major: 1, minor: 0, patch: 0 });
   h.close();
@@ -144,7 +173,8 @@ test('/update: disconnect cleanup leaves no waiter; a third held request closes 
   for (let i = 0; i < 10; i++) sids.push(await login(h));
   const R = share.revision;
   const pend = [];
-  for (let i = 0; i < 1000; i++) pend.push(start(h, `/update?session-id=${sids[i % 10]}&revision-number=${R}`));
+  for (let i = 0; i < 1000; i++)
+    pend.push(start(h, `/update?session-id=${sids[i % 10]}&revision-number=${R}`));
   await new Promise((r) => setImmediate(r));
   // two per session survive; the rest were closed as the third of their session
   assert.equal(h.state.hub.size, 20);
@@ -203,9 +233,16 @@ test('gzip on and off; HEAD on every route has headers and no body', async () =>
   assert.equal(off.headers['content-encoding'], undefined);
   h2.close();
   const routes = [
-    '/server-info', '/content-codes', '/databases', '/databases/1/items', '/databases/1/containers',
-    '/databases/1/containers/2/items', '/databases/1/groups', '/databases/1/browse/genres',
-    '/databases/1/items/11.mp3', '/databases/1/items/11/extra_data/artwork',
+    '/server-info',
+    '/content-codes',
+    '/databases',
+    '/databases/1/items',
+    '/databases/1/containers',
+    '/databases/1/containers/2/items',
+    '/databases/1/groups',
+    '/databases/1/browse/genres',
+    '/databases/1/items/11.mp3',
+    '/databases/1/items/11/extra_data/artwork',
   ];
   for (const p of routes) {
     const get = await call(h, `${p}?session-id=${sid}`);
@@ -227,13 +264,19 @@ test('streaming: ranges, 416, exact bytes, absolute URI targets', async () => {
   assert.deepEqual(full.body, bytes);
   assert.equal(full.headers['accept-ranges'], 'bytes');
   assert.equal(full.headers['content-type'], 'audio/mpeg');
-  const part = await call(h, `/databases/1/items/11.wrongext?session-id=${sid}`, { headers: { range: 'bytes=0-99' } });
+  const part = await call(h, `/databases/1/items/11.wrongext?session-id=${sid}`, {
+    headers: { range: 'bytes=0-99' },
+  });
   assert.equal(part.status, 206);
   assert.equal(part.headers['content-range'], 'bytes 0-99/1000');
   assert.deepEqual(part.body, bytes.subarray(0, 100));
-  const tail = await call(h, `/databases/1/items/11.mp3?session-id=${sid}`, { headers: { range: 'bytes=-100' } });
+  const tail = await call(h, `/databases/1/items/11.mp3?session-id=${sid}`, {
+    headers: { range: 'bytes=-100' },
+  });
   assert.deepEqual(tail.body, bytes.subarray(900));
-  const bad = await call(h, `/databases/1/items/11.mp3?session-id=${sid}`, { headers: { range: 'bytes=1000-' } });
+  const bad = await call(h, `/databases/1/items/11.mp3?session-id=${sid}`, {
+    headers: { range: 'bytes=1000-' },
+  });
   assert.equal(bad.status, 416);
   assert.equal(bad.headers['content-range'], 'bytes */1000');
   // unknown session, no password: still served (play URLs survive restarts)
@@ -260,13 +303,18 @@ test('artwork: MIME from magic bytes, scaled through the injected scaler, 204 wi
   assert.deepEqual(r.body, PNG_1x1);
   assert.deepEqual(calls, [[55, 55]]);
   const etag = r.headers.etag!;
-  const again = await call(h, `/databases/1/items/11/extra_data/artwork?session-id=${sid}&mw=55&mh=55`, { headers: { 'if-none-match': etag } });
+  const again = await call(h, `/databases/1/items/11/extra_data/artwork?session-id=${sid}&mw=55&mh=55`, {
+    headers: { 'if-none-match': etag },
+  });
   assert.equal(again.status, 304);
   assert.equal((await call(h, `/databases/1/items/12/extra_data/artwork?session-id=${sid}`)).status, 204);
   assert.equal((await call(h, `/databases/1/items/999/extra_data/artwork?session-id=${sid}`)).status, 404);
   const groups = await call(h, `/databases/1/groups?session-id=${sid}`);
   const one = all(find(groups.root, 'mlcl'), 'mlit').find((g) => val(g, 'minm') === 'One')!;
-  const ga = await call(h, `/databases/1/groups/${val(one, 'miid') as number}/extra_data/artwork?session-id=${sid}`);
+  const ga = await call(
+    h,
+    `/databases/1/groups/${val(one, 'miid') as number}/extra_data/artwork?session-id=${sid}`,
+  );
   assert.equal(ga.status, 200);
   assert.equal((await call(h, `/databases/1/groups/4/extra_data/artwork?session-id=${sid}`)).status, 404);
   h.close();
@@ -275,13 +323,24 @@ test('artwork: MIME from magic bytes, scaled through the injected scaler, 204 wi
 test('items: meta honoured and canonicalised, mikd first, default set core only', async () => {
   const { h } = setup();
   const sid = await login(h);
-  const a = await call(h, `/databases/1/items?session-id=${sid}&meta=daap.songtracknumber,dmap.itemname,nonsense,daap.songartist`);
-  const b = await call(h, `/databases/1/items?session-id=${sid}&meta=daap.songartist,dmap.itemname,daap.songtracknumber`);
+  const a = await call(
+    h,
+    `/databases/1/items?session-id=${sid}&meta=daap.songtracknumber,dmap.itemname,nonsense,daap.songartist`,
+  );
+  const b = await call(
+    h,
+    `/databases/1/items?session-id=${sid}&meta=daap.songartist,dmap.itemname,daap.songtracknumber`,
+  );
   assert.deepEqual(a.body, b.body);
   const first = find(a.root, 'mlcl', 'mlit')!;
-  assert.deepEqual((first.value as { code: string }[]).map((n) => n.code), ['mikd', 'miid', 'minm', 'asar', 'astn']);
+  assert.deepEqual(
+    (first.value as { code: string }[]).map((n) => n.code),
+    ['mikd', 'miid', 'minm', 'asar', 'astn'],
+  );
   const def = await call(h, `/databases/1/items?session-id=${sid}`);
-  const codes = new Set(all(find(def.root, 'mlcl'), 'mlit').flatMap((m) => (m.value as { code: string }[]).map((n) => n.code)));
+  const codes = new Set(
+    all(find(def.root, 'mlcl'), 'mlit').flatMap((m) => (m.value as { code: string }[]).map((n) => n.code)),
+  );
   for (const c of ['asac', 'ased', 'ascd', 'aeMk']) assert.ok(!codes.has(c), c);
   assert.ok(codes.has('asgn'));
 });
@@ -296,9 +355,14 @@ test('containers: base first with abpl, f?ch on folders only, no mext', async ()
   assert.equal(val(lits[0], 'abpl'), 1);
   assert.equal(val(lits[1], 'f?ch'), 1);
   assert.equal(find(lits[2], 'f?ch'), undefined);
-  assert.ok(!JSON.stringify(lits.map((l) => (l.value as { code: string }[]).map((n) => n.code))).includes('mext'));
+  assert.ok(
+    !JSON.stringify(lits.map((l) => (l.value as { code: string }[]).map((n) => n.code))).includes('mext'),
+  );
   const entries = await call(h, `/databases/1/containers/2/items?session-id=${sid}`);
-  assert.deepEqual(all(find(entries.root, 'mlcl'), 'mlit').map((m) => val(m, 'miid')), [13, 11, 13]);
+  assert.deepEqual(
+    all(find(entries.root, 'mlcl'), 'mlit').map((m) => val(m, 'miid')),
+    [13, 11, 13],
+  );
   const base = await call(h, `/databases/1/containers/0/items?session-id=${sid}`);
   assert.equal(val(base.root, 'mrco'), 4);
 });

@@ -48,7 +48,11 @@ test('property: diff(a, b) applied to values(a) gives values(b), for every reada
         const { updated, removed } = store.diff(a, b);
         for (const k of removed) before.delete(k);
         for (const k of updated) before.set(k, store.get(k, b)!);
-        assert.deepEqual(new Map([...before].sort()), new Map([...after].sort()), `seed ${seed} diff(${a},${b})`);
+        assert.deepEqual(
+          new Map([...before].sort()),
+          new Map([...after].sort()),
+          `seed ${seed} diff(${a},${b})`,
+        );
         // updated keys keep values(b) order
         const order = after.map(([k]) => k).filter((k) => updated.includes(k));
         assert.deepEqual(updated, order);

@@ -32,12 +32,18 @@ test('derived changes: removing an item removes its entries and re-stamps contai
   const r2 = share.update();
   db.items.delete(2);
   const r3 = share.update();
-  assert.deepEqual([...pl.entries.values(r3)].map((e) => e.itemId), [3]);
+  assert.deepEqual(
+    [...pl.entries.values(r3)].map((e) => e.itemId),
+    [3],
+  );
   assert.deepEqual(pl.entries.diff(r2, r3).removed.sort(), [1, 3]);
   assert.deepEqual(db.containers.diff(r2, r3).updated.sort(), [1, 5]);
   assert.deepEqual(share.databases.diff(r2, r3).updated, [1]);
   // base container is a view over items, mcti = item id
-  assert.deepEqual([...db.base.entries.values(r3)].map((e) => e.id), [1, 3]);
+  assert.deepEqual(
+    [...db.base.entries.values(r3)].map((e) => e.id),
+    [1, 3],
+  );
   assert.throws(() => db.containers.delete(db.base.id), TypeError);
 });
 
@@ -55,8 +61,14 @@ test('entry positions: insert and move reorder; a delta spanning them is flagged
   pl.entries.insert(0, 4);
   pl.entries.move(e1, 2);
   const r4 = share.update();
-  assert.deepEqual([...pl.entries.values(r4)].map((e) => e.itemId), [4, 2, 1, 3]);
-  assert.deepEqual([...pl.entries.values(r3)].map((e) => e.itemId), [1, 2, 3]);
+  assert.deepEqual(
+    [...pl.entries.values(r4)].map((e) => e.itemId),
+    [4, 2, 1, 3],
+  );
+  assert.deepEqual(
+    [...pl.entries.values(r3)].map((e) => e.itemId),
+    [1, 2, 3],
+  );
   assert.equal(pl.entries.reordered(r3, r4), true);
   assert.equal(pl.entries.reordered(r2, r3), false);
 });
@@ -68,10 +80,16 @@ test('smart containers recompute before commit', () => {
   db.items.put({ id: 1, name: 'a', durationMs: 5000 });
   db.items.put({ id: 2, name: 'b', durationMs: 10 });
   const r = share.update();
-  assert.deepEqual([...smart.entries.values(r)].map((e) => e.itemId), [1]);
+  assert.deepEqual(
+    [...smart.entries.values(r)].map((e) => e.itemId),
+    [1],
+  );
   db.items.put({ id: 2, name: 'b', durationMs: 9000 });
   const r2 = share.update();
-  assert.deepEqual([...smart.entries.values(r2)].map((e) => e.itemId), [1, 2]);
+  assert.deepEqual(
+    [...smart.entries.values(r2)].map((e) => e.itemId),
+    [1, 2],
+  );
 });
 
 test('ids outside 1…2^31−1 and unknown extra keys are rejected', () => {
@@ -125,7 +143,10 @@ test('lazy source: count before load, load once, edits during the load queued', 
   await Promise.all([p1, p2]);
   assert.equal(loads, 1);
   share.update();
-  assert.deepEqual([...db.items.values(share.revision)].map((i) => i.id), [1, 2, 3, 4]);
+  assert.deepEqual(
+    [...db.items.values(share.revision)].map((i) => i.id),
+    [1, 2, 3, 4],
+  );
   await db.items.refresh([1, 2]);
   share.update();
   assert.equal(db.items.get(1)?.name, 'fresh 1');
