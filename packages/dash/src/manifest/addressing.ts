@@ -10,8 +10,9 @@ import { representationIdOf } from '../stream.js';
 import { durationAddressing } from '../timing/addressing.js';
 import type { ManifestTiming } from '../timing/presentation.js';
 import { liveSegments, staticSegments, timelineEntries, type TimelineEntry } from '../timing/timeline.js';
-import { liveSegment, trackTiming, type TrackTiming } from '../timing/track.js';
+import { liveSegment, trackTiming, type LiveSegment, type TrackTiming } from '../timing/track.js';
 import { numberWindow } from '../timing/window.js';
+import { startsBeforeEnd, type EventEnd } from '../timing/event-end.js';
 import type { SegmentListModel, SegmentTemplateModel, TimelineS } from './model.js';
 
 export type MediaType = 'video' | 'audio' | 'text';
@@ -52,7 +53,7 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
       ? `${ctx.urlPrefix}$RepresentationID$/time/$Time$.${ext}${query}`
       : `${ctx.urlPrefix}$RepresentationID$/$Number$.${ext}${query}`;
   const base = { initialization: `${ctx.urlPrefix}$RepresentationID$/init.${ext}${query}`, media };
-  const ato = ctx.timing.kind === 'live' ? ctx.timing.atoMs : 0;
+  const ato = ctx.timing.kind === 'live' ? ctx.timing.atoMs : 0; // none once an event has ended
   const atoAttr =
     ato === 'inf'
       ? { availabilityTimeOffset: 'INF' }
@@ -74,11 +75,16 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
   let segments: { position: bigint; duration: bigint; number: number }[];
   if (ctx.timing.kind === 'live') {
     segments = liveSegments(t, ctx.timing.bufferStartMs, ctx.timing.edgeMs);
+    const end = ctx.timing.end;
+    if (end) segments = segments.filter((s) => startsBeforeEnd(t, s.position, end));
+  } else if (ctx.timing.kind === 'ended') {
+    segments = eventSegments(t, ctx.timing.end);
   } else {
     segments = staticSegments(t);
   }
   const firstNumber =
     segments[0]?.number ??
+    (ctx.timing.kind === 'ended' ? t.s0 : undefined) ??
     (ctx.timing.kind === 'live' ? numberWindow(t, ctx.timing.bufferStartMs, ctx.timing.edgeMs).first : t.s0);
   const sn = timeline === 'number' ? startNumberText(ctx.options, firstNumber) : undefined;
   return {
@@ -89,6 +95,18 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
     timeline: sEntries(timelineEntries(segments, t.t0)),
     ...atoAttr,
   };
+}
+
+/** Every segment (l, k) of an ended event that starts before Z, from the first (§7.14). */
+export function eventSegments(t: TrackTiming, end: EventEnd): LiveSegment[] {
+  const out: LiveSegment[] = [];
+  for (let loop = 0; ; loop++) {
+    for (let k = 1; k <= t.count; k++) {
+      const s = liveSegment(t, loop, k);
+      if (!startsBeforeEnd(t, s.position, end)) return out;
+      out.push(s);
+    }
+  }
 }
 
 /** odvod: BaseURL and SegmentList with the index's byte ranges (§9.5). */

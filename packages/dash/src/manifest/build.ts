@@ -6,6 +6,7 @@
 import { childQuery } from '../options/child-url.js';
 import { formatDateTime } from '../options/codec.js';
 import type { ResolvedOptions } from '../options/parse.js';
+import type { OptionIssue } from '../options/row.js';
 import { timingReferenceOf, type StreamModel } from '../stream.js';
 import type { Mode, TemplateEntry } from '../templates/registry.js';
 import { formatDuration } from '../timing/durations.js';
@@ -32,7 +33,8 @@ export interface ManifestRequest {
 export type ManifestRefusal =
   | { kind: 'NotFound'; reason: string }
   | { kind: 'NoTimingReference' }
-  | { kind: 'TooEarly'; retryAfterSeconds: number };
+  | { kind: 'TooEarly'; retryAfterSeconds: number }
+  | { kind: 'InvalidOptions'; issues: OptionIssue[] };
 
 export interface BuiltManifest {
   kind: 'manifest';
@@ -53,9 +55,11 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   const ref = timingReferenceOf(stream);
   if (!ref) return { kind: 'NoTimingReference' };
   const timing = manifestTiming(ref.index, options, req.nowMs);
-  if (timing.kind === 'TooEarly') return timing;
+  if (timing.kind === 'TooEarly' || timing.kind === 'InvalidOptions') return timing;
   const live = timing.kind === 'live';
-  const pin = live ? { start: timing.astMs } : {};
+  const liveMode = mode === 'live';
+  const end = timing.kind === 'static' ? null : timing.end;
+  const pin = timing.kind === 'static' ? {} : { start: timing.astMs, ...(end ? { stop: end.endMs } : {}) };
   const query = (usage: 'video' | 'audio' | 'text') => childQuery(options, baseline, usage, pin);
   const streamPath = `/dash/${mode}/${stream.directory}/`;
   const ctx: AddressingContext = {
@@ -68,8 +72,11 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   const selected = selectTracks(stream, options, template.allTrackTypes);
   const sets = selected.map((s, i) => adaptationSet(s, i + 1, ctx, mode === 'odvod'));
   const listed = selected.flatMap((s) => s.files);
-  const maxSegMs = Math.max(...listed.map((f) => longestSegmentMs(f.index, ref.index, live)));
-  const presentationMs = Math.round((ref.index.mediaDuration * 1000) / ref.index.timescale);
+  const maxSegMs = Math.max(...listed.map((f) => longestSegmentMs(f.index, ref.index, liveMode)));
+  const presentationMs =
+    timing.kind === 'ended'
+      ? timing.end.lengthMs
+      : Math.round((ref.index.mediaDuration * 1000) / ref.index.timescale);
 
   const locationQuery = childQuery(options, baseline, 'manifest', {
     ...pin,
@@ -78,7 +85,7 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   const location = `${req.origin}/dash/${mode}/${stream.directory}/${template.name}.mpd${locationQuery}`;
   const methods = template.name === 'manifest_i' ? (['direct'] as const) : options.time;
   const utcTimings =
-    live || template.name === 'manifest_i'
+    liveMode || template.name === 'manifest_i'
       ? utcTimingElements({
           methods: methods ? [...methods] : null,
           timeValue: options.time_value,
@@ -110,8 +117,8 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     utcTimings,
   };
   if (options.base) model.baseUrl = `${req.origin}${streamPath}`;
+  if (timing.kind !== 'static') model.availabilityStartTime = formatDateTime(timing.astMs);
   if (timing.kind === 'live') {
-    model.availabilityStartTime = formatDateTime(timing.astMs);
     model.timeShiftBufferDepth = formatDuration(timing.tsbdSeconds * 1000);
     if (timing.mupSeconds !== null) model.minimumUpdatePeriod = formatDuration(timing.mupSeconds * 1000);
     if (WRITES_SPD.has(template.name) && options.spd !== -1) {
@@ -134,9 +141,10 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
 /** Cache-Control of an MPD (§3.8). */
 export function cacheControl(timing: ManifestTiming, hasDirect: boolean): string {
   if (hasDirect) return 'no-cache';
-  if (timing.kind === 'static') return 'public, max-age=60';
+  if (timing.kind !== 'live') return 'public, max-age=60';
   if (timing.mupSeconds === null) return 'no-cache';
-  const next = timing.publishMs + timing.mupSeconds * 1000;
+  let next = timing.publishMs + timing.mupSeconds * 1000;
+  if (timing.end && timing.end.endMs < next) next = timing.end.endMs;
   const n = Math.ceil((next - timing.clockMs) / 1000);
   return `public, max-age=${Math.min(timing.mupSeconds, Math.max(1, n))}`;
 }

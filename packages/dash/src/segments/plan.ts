@@ -16,6 +16,7 @@ import {
   trackTiming,
 } from '../timing/track.js';
 import { liveAvailability } from '../timing/window.js';
+import { endRequest, eventEnd, numberStartsBeforeEnd, startsBeforeEnd } from '../timing/event-end.js';
 
 export type SegmentAddress =
   { kind: 'init' } | { kind: 'number'; number: number } | { kind: 'time'; time: bigint };
@@ -111,12 +112,25 @@ export function planSegment(
   let maxAgeSeconds = 3600;
   if (live) {
     const astMs = resolveAvailabilityStart(options.start, nowMs);
-    const a = liveAvailability(t, lk.loop, lk.k, address.kind === 'number', {
-      elapsedMs: nowMs - astMs,
-      depth: options.depth,
-      leeway: options.leeway,
-      atoMs: options.ato ?? 0,
-    });
+    // §7.14: segments of an event are those starting before Z; from TE on all of them are served.
+    const request = endRequest(options.stop, null, astMs, nowMs);
+    const end = request === null ? null : eventEnd(ref.index, astMs, request);
+    if (end) {
+      const p = liveSegment(t, lk.loop, lk.k).position;
+      const before =
+        startsBeforeEnd(t, p, end) ||
+        (address.kind === 'number' && numberStartsBeforeEnd(t, address.number, end));
+      if (!before) return notFound('segment starts at or after the end of the event');
+    }
+    const a =
+      end && nowMs >= end.endMs
+        ? ({ kind: 'available', maxAgeSeconds: 3600 } as const)
+        : liveAvailability(t, lk.loop, lk.k, address.kind === 'number', {
+            elapsedMs: nowMs - astMs,
+            depth: options.depth,
+            leeway: options.leeway,
+            atoMs: options.ato ?? 0,
+          });
     if (a.kind !== 'available') return a;
     maxAgeSeconds = a.maxAgeSeconds;
   }

@@ -4,7 +4,10 @@
  */
 import type { MediaIndex } from '@loopcast/bmff';
 import type { Options } from '../options/registry.js';
+import type { OptionIssue } from '../options/row.js';
+import { optionRow } from '../options/registry.js';
 import { manifestClock, resolveAvailabilityStart } from './availability-start.js';
+import { endRequest, eventEnd, type EventEnd } from './event-end.js';
 import { minimumUpdatePeriod, publishInstant } from './update-period.js';
 import { timeShiftBufferDepth } from './window.js';
 
@@ -24,6 +27,18 @@ export interface LiveManifestTiming {
   atoMs: number | 'inf';
   /** Em + ATO: the newest listed segment ends at or before this (ms after AST). */
   edgeMs: number;
+  /** The end of the event (§7.14), still ahead of the manifest clock; null without an end. */
+  end: EventEnd | null;
+}
+
+/** A live event whose end the manifest clock has reached: a static MPD of the whole event. */
+export interface EndedManifestTiming {
+  kind: 'ended';
+  clockMs: number;
+  astMs: number;
+  /** TE. */
+  publishMs: number;
+  end: EventEnd;
 }
 
 export interface StaticManifestTiming {
@@ -32,17 +47,25 @@ export interface StaticManifestTiming {
   publishMs: number;
 }
 
-export type ManifestTiming = LiveManifestTiming | StaticManifestTiming;
+export type ManifestTiming = LiveManifestTiming | StaticManifestTiming | EndedManifestTiming;
 export interface ManifestTooEarly {
   kind: 'TooEarly';
   retryAfterSeconds: number;
 }
 
+export interface ManifestInvalid {
+  kind: 'InvalidOptions';
+  issues: OptionIssue[];
+}
+
+/** Longest event with a SegmentTimeline: the ended MPD lists every segment (§7.14). */
+const MAX_TIMELINE_EVENT_MS = 172800000;
+
 export function manifestTiming(
   ref: MediaIndex,
   options: Options,
   nowMs: number,
-): ManifestTiming | ManifestTooEarly {
+): ManifestTiming | ManifestTooEarly | ManifestInvalid {
   const clockMs = manifestClock(nowMs, options.drift);
   if (options.mode !== 'live')
     return { kind: 'static', clockMs, publishMs: Math.floor(clockMs / 1000) * 1000 };
@@ -50,6 +73,36 @@ export function manifestTiming(
     options.startrel !== null
       ? Math.floor(clockMs / 1000) * 1000 + options.startrel * 1000
       : resolveAvailabilityStart(options.start, clockMs);
+  const request = endRequest(options.stop, options.stoprel, astMs, clockMs);
+  let end: EventEnd | null = null;
+  if (request !== null) {
+    end = eventEnd(ref, astMs, request);
+    const param = options.stoprel !== null ? 'stoprel' : 'stop';
+    const value =
+      param === 'stoprel' ? String(options.stoprel) : optionRow('stop').codec.format(options.stop);
+    if (end.count < 1) {
+      return {
+        kind: 'InvalidOptions',
+        issues: [
+          { param, value, reason: 'expected an end at least one segment after the availabilityStartTime' },
+        ],
+      };
+    }
+    if (options.timeline !== 'duration' && end.lengthMs > MAX_TIMELINE_EVENT_MS) {
+      return {
+        kind: 'InvalidOptions',
+        issues: [
+          {
+            param,
+            value,
+            reason:
+              'expected an event of at most 48 hours with a SegmentTimeline; use a later start or startrel',
+          },
+        ],
+      };
+    }
+    if (clockMs >= end.endMs) return { kind: 'ended', clockMs, astMs, publishMs: end.endMs, end };
+  }
   const e = clockMs - astMs;
   if (e < 0) return { kind: 'TooEarly', retryAfterSeconds: Math.max(1, Math.ceil(-e / 1000)) };
   const mupSeconds = minimumUpdatePeriod(options.mup, ref);
@@ -68,5 +121,6 @@ export function manifestTiming(
     bufferStartMs: elapsedMs - tsbdSeconds * 1000,
     atoMs,
     edgeMs: elapsedMs + (atoMs === 'inf' ? 0 : atoMs),
+    end,
   };
 }

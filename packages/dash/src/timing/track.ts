@@ -22,6 +22,8 @@ export interface TrackTiming {
   /** Timing reference: Mref (ticks), tsRef. */
   refDuration: bigint;
   refTimescale: bigint;
+  /** Nref: the timing reference's segment count (its addressing duration is Mref / (tsRef·Nref)). */
+  refCount: bigint;
   /** Dn = Mref·ts / (tsRef·N) as a ratio (not reduced). */
   addressing: Ratio;
 }
@@ -67,6 +69,7 @@ export function trackTiming(index: MediaIndex, ref: MediaIndex, snr: number | nu
     s0: effectiveStartNumber(index, snr),
     refDuration,
     refTimescale,
+    refCount: BigInt(ref.segments.length - 1),
     addressing: { num: refDuration * ts, den: refTimescale * BigInt(dur.length) },
   };
 }

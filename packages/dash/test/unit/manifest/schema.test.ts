@@ -9,6 +9,14 @@ import { fixtureStream } from '../../fixtures/streams.js';
 import { validateMpds, validatorUnavailable } from '../../support/xmllint.js';
 
 const NOW = 1740831002500;
+const EXTRA_HAND_MADE_LIVE = [
+  'start=2025-03-01T12:00:00Z&stop=2025-03-01T12:09:00Z',
+  'start=2025-03-01T12:00:00Z&stop=2025-03-01T12:09:00Z&timeline=1',
+  'start=2025-03-01T12:00:00Z&stop=2025-03-01T12:11:00Z&timeline=number&snr=0',
+  'chunkdur=0.5&timeline=1&start=now',
+  'ato=inf&snr=-1',
+  'time=direct,head,http-ntp,iso,ntp,sntp,xsd&spd=-1&mup=-1',
+];
 
 function render(
   streamName: 'bbb' | 'demo',
@@ -45,6 +53,10 @@ describe('every template × mode validates against DASH-MPD.xsd', () => {
       for (const s of ['bbb', 'demo'] as const) {
         for (const q of ['', 'timeline=1&depth=30&start=2025-03-01T12:00:00Z']) {
           docs.set(`${s} ${name} ${mode} ${q}`, render(s, name, mode, q));
+        }
+        if (name === 'hand_made' && mode === 'live') {
+          for (const q of EXTRA_HAND_MADE_LIVE)
+            docs.set(`${s} ${name} ${mode} ${q}`, render(s, name, mode, q));
         }
       }
     }
