@@ -24,6 +24,9 @@ export interface BoxEntry<T = unknown> {
    * are kept and written back so unknown extensions survive a round trip. */
   parse(r: ByteReader, ctx: ParseContext): T;
   write(w: ByteWriter, v: T): void;
+  /** Payload size in bytes of these fields (children excluded), when cheaper than writing;
+   * registry.payloadSize measures through write otherwise. */
+  size?(v: T): number;
   /** A JSON-friendly view for dumps and inspection pages; the fields themselves by default. */
   describe?(v: T): Record<string, unknown>;
   /** Sample fields for documentation and for the registry round-trip test when no fixture

@@ -27,7 +27,8 @@ const DUMP_HELP = `usage: loopcast mp4 dump FILE [--json] [--segment N] [--show 
 Prints the box tree of FILE with every field of every registered box. mdat payloads are not
 read. --segment N dumps only segment N (0 is the init segment, 1... the media segments as the
 indexer splits them). --show prints only the named boxes (and their children). --json prints
-a JSON array of {type, name, offset, size, fields, children}.`;
+a JSON array of {type, name, offset, size, fields, children} with values whole; the text form
+abbreviates long arrays and byte strings.`;
 
 const INDEX_HELP = `usage: loopcast mp4 index FILE --json
 
@@ -121,7 +122,8 @@ async function dump(args: string[], io: CliIo): Promise<number> {
         nodes.push({ type: 'mdat', name: 'Media data', offset: loc.pos, size: loc.size });
         continue;
       }
-      nodes.push(dumpBox(await source.load(loc)));
+      // JSON carries byte strings whole (up to 64 KiB); text abbreviates them
+      nodes.push(dumpBox(await source.load(loc), { maxBytes: p.flags.has('--json') ? 65536 : 64 }));
     }
   } finally {
     await close();

@@ -4,6 +4,7 @@
  * round-trip test over every fixture are all driven from this one map (spec README §3.1).
  */
 import type { BoxEntry } from './box-entry.js';
+import { ByteWriter } from './bytes.js';
 import { audioEntries } from './boxes/audio-entry.js';
 import { ac3Entries } from './boxes/ac3.js';
 import { av1C } from './boxes/av1c.js';
@@ -109,4 +110,32 @@ export function lookupEntry(key: string): BoxEntry | undefined {
 
 export function registeredTypes(): string[] {
   return [...REGISTRY.keys()];
+}
+
+/** Payload bytes the entry writes for `fields` (children excluded). */
+export function payloadSize<T>(entry: BoxEntry<T>, fields: T): number {
+  if (entry.size) return entry.size(fields);
+  const w = new ByteWriter(64);
+  entry.write(w, fields);
+  return w.pos;
+}
+
+/** The registry as a Markdown table (packages/bmff/docs/boxes.md is generated from it). */
+export function registryMarkdown(): string {
+  const rows = BOX_ENTRIES.map((e) => {
+    const key = e.type.startsWith('uuid:') ? `uuid ${e.type.slice(5)}` : e.type.replace('\xa9', '©');
+    return `| \`${key}\` | ${e.name} | ${e.ref} | ${e.container ? 'yes' : ''} |`;
+  });
+  return [
+    '# Boxes known to @loopcast/bmff',
+    '',
+    'Generated from the box registry (`src/registry.ts`) by `UPDATE_DOCS=1 node --import tsx --test packages/bmff/test/unit/docs.test.ts`;',
+    'a unit test fails when this file and the registry differ. Any other box is read and written as',
+    'opaque bytes.',
+    '',
+    '| box | name | reference | children |',
+    '|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
 }

@@ -9,6 +9,7 @@ export const mfhd = defineBox<MfhdFields>({
   type: 'mfhd',
   name: 'Movie fragment header',
   ref: '14496-12 §8.8.5',
+  size: () => 8,
   parse: (r) => ({ ...readVF(r), sequenceNumber: r.u32() }),
   write(w, v) {
     writeVF(w, v);

@@ -9,6 +9,7 @@ export const mehd = defineBox<MehdFields>({
   type: 'mehd',
   name: 'Movie extends header',
   ref: '14496-12 §8.8.2',
+  size: (v) => (v.version === 1 ? 12 : 8),
   parse(r) {
     const vf = readVF(r);
     return { ...vf, fragmentDuration: vf.version === 1 ? r.u64() : BigInt(r.u32()) };
@@ -32,6 +33,7 @@ export const trex = defineBox<TrexFields>({
   type: 'trex',
   name: 'Track extends',
   ref: '14496-12 §8.8.3',
+  size: () => 24,
   parse: (r) => ({
     ...readVF(r),
     trackId: r.u32(),

@@ -10,6 +10,7 @@ export const tfdt = defineBox<TfdtFields>({
   type: 'tfdt',
   name: 'Track fragment decode time',
   ref: '14496-12 §8.8.12',
+  size: (v) => (v.version === 1 ? 12 : 8),
   parse(r) {
     const vf = readVF(r);
     return { ...vf, baseMediaDecodeTime: vf.version === 1 ? r.u64() : BigInt(r.u32()) };

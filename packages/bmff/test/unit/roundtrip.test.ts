@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { BOX_ENTRIES, Box, parseBoxes, serializeBox, serializeBoxes } from '../../src/index.js';
+import { payloadSize } from '../../src/registry.js';
 import { mediaFiles, noMedia } from './helpers.js';
 
 function walk(boxes: readonly Box[], visit: (b: Box) => void): void {
@@ -75,6 +76,10 @@ test(
           serializeBox(copy, { fixOffsets: false }).equals(box.raw!),
           `${entry.type} @${box.offset}: decode→encode differs`,
         );
+        if (!entry.container) {
+          const size = payloadSize(entry, fields) + box.headerSize + (box.extra?.length ?? 0);
+          assert.equal(size, box.raw!.length, `${entry.type} @${box.offset}: size`);
+        }
         // encode → decode gives equal fields
         const built = Box.create(entry, fields);
         const bytes = serializeBox(built);
