@@ -38,6 +38,10 @@ function header(code: string, length: number, target: Buffer, offset: number): v
 
 const MAX_DATE_S = 0xffffffff;
 const U64 = boundsOf(7);
+
+export function viewOf(b: Buffer): DataView {
+  return new DataView(b.buffer, b.byteOffset, b.byteLength);
+}
 const S64 = boundsOf(8);
 
 /** Per-code facts the encoder needs, precomputed from the registry (hot path, §12 B2). */
@@ -137,9 +141,17 @@ function smallInt(sp: CodeSpec, value: DmapScalar): number {
 }
 
 /** Write one scalar element at offset; returns the new offset. */
-function writeScalar(sp: CodeSpec, value: DmapScalar, size: number, t: Buffer, o: number): number {
-  t.writeUInt32BE(sp.tag, o);
-  t.writeUInt32BE(size, o + 4);
+function writeScalar(
+  sp: CodeSpec,
+  value: DmapScalar,
+  size: number,
+  t: Buffer,
+  o: number,
+  dv: DataView = viewOf(t),
+): number {
+  // DataView stores are intrinsics; Buffer's write*BE helpers (BigInt ones especially) are slower.
+  dv.setUint32(o, sp.tag);
+  dv.setUint32(o + 4, size);
   o += 8;
   switch (sp.type) {
     case 9: {
@@ -151,7 +163,7 @@ function writeScalar(sp: CodeSpec, value: DmapScalar, size: number, t: Buffer, o
       return o + size;
     }
     case 10:
-      t.writeUInt32BE(dateSeconds(sp.code, value) ?? 0, o);
+      dv.setUint32(o, dateSeconds(sp.code, value) ?? 0);
       return o + 4;
     case 11: {
       const n =
@@ -160,43 +172,43 @@ function writeScalar(sp: CodeSpec, value: DmapScalar, size: number, t: Buffer, o
           : typeof value === 'string'
             ? packVersion(value)
             : smallInt({ ...sp, lo: 0, hi: 0xffffffff }, value);
-      t.writeUInt32BE(n, o);
+      dv.setUint32(o, n);
       return o + 4;
     }
     case 1:
-      t.writeUInt8(smallInt(sp, value), o);
+      dv.setUint8(o, smallInt(sp, value));
       return o + 1;
     case 2:
-      t.writeInt8(smallInt(sp, value), o);
+      dv.setInt8(o, smallInt(sp, value));
       return o + 1;
     case 3:
-      t.writeUInt16BE(smallInt(sp, value), o);
+      dv.setUint16(o, smallInt(sp, value));
       return o + 2;
     case 4:
-      t.writeInt16BE(smallInt(sp, value), o);
+      dv.setInt16(o, smallInt(sp, value));
       return o + 2;
     case 5:
     case 6:
       // Quirks from the registry (§2.7): mcnm and ascd carry four ASCII bytes; aeSV a packed
       // version (§2.6).
-      if (typeof value === 'string') t.writeUInt32BE(fourcc(sp.code, value), o);
+      if (typeof value === 'string') dv.setUint32(o, fourcc(sp.code, value));
       else if (typeof value === 'object' && !(value instanceof Date) && sp.type === 5) {
-        t.writeUInt32BE(packVersion(value), o);
-      } else if (sp.type === 5) t.writeUInt32BE(smallInt(sp, value), o);
-      else t.writeInt32BE(smallInt(sp, value), o);
+        dv.setUint32(o, packVersion(value));
+      } else if (sp.type === 5) dv.setUint32(o, smallInt(sp, value));
+      else dv.setInt32(o, smallInt(sp, value));
       return o + 4;
     default: {
       if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
         // common case (ids as numbers): no bigint allocation
-        t.writeUInt32BE(Math.floor(value / 0x100000000), o);
-        t.writeUInt32BE(value >>> 0, o + 4);
+        dv.setUint32(o, Math.floor(value / 0x100000000));
+        dv.setUint32(o + 4, value >>> 0);
         return o + 8;
       }
       const v = toBigInt(sp.code, value);
       const [lo, hi] = sp.type === 7 ? U64 : S64;
       if (v < lo || v > hi) throw new DmapEncodeError(sp.code, `value ${v} does not fit type ${sp.type}`);
-      if (sp.type === 7) t.writeBigUInt64BE(v, o);
-      else t.writeBigInt64BE(v, o);
+      if (sp.type === 7) dv.setBigUint64(o, v);
+      else dv.setBigInt64(o, v);
       return o + 8;
     }
   }
@@ -231,11 +243,12 @@ export function encodeFields(fields: readonly Field[]): Buffer {
     if (sz >= 0) total += 8 + sz;
   }
   const out = Buffer.allocUnsafe(total);
+  const dv = viewOf(out);
   let o = 0;
   for (let i = 0; i < n; i++) {
     const sz = sizes[i]!;
     if (sz < 0) continue;
-    o = writeScalar(sps[i]!, fields[i]![1], sz, out, o);
+    o = writeScalar(sps[i]!, fields[i]![1], sz, out, o, dv);
   }
   return out;
 }

@@ -245,17 +245,18 @@ function encodeChunk(
     total += 8 + len;
   }
   const out = Buffer.allocUnsafe(total);
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let o = 0;
   k = 0;
   for (let i = from; i < to; i++) {
     const item = items[i]!;
     const j0 = 2 * (i - from);
-    out.writeUInt32BE(MLIT_TAG, o);
-    out.writeUInt32BE(perItem[j0 + 1]!, o + 4);
-    o = writeScalar(MIKD, item.kind ?? 2, 1, out, o + 8);
-    o = writeScalar(MIID, item.id, 4, out, o);
+    dv.setUint32(o, MLIT_TAG);
+    dv.setUint32(o + 4, perItem[j0 + 1]!);
+    o = writeScalar(MIKD, item.kind ?? 2, 1, out, o + 8, dv);
+    o = writeScalar(MIID, item.id, 4, out, o, dv);
     const n = perItem[j0]!;
-    for (let j = 0; j < n; j++, k++) o = writeScalar(sSpecs[k]!, sVals[k]!, sSizes[k]!, out, o);
+    for (let j = 0; j < n; j++, k++) o = writeScalar(sSpecs[k]!, sVals[k]!, sSizes[k]!, out, o, dv);
   }
   // Drop references so the scratch does not keep records alive.
   sVals.fill(0, 0, k);

@@ -152,3 +152,68 @@ test('lazy source: count before load, load once, edits during the load queued', 
   assert.equal(db.items.get(1)?.name, 'fresh 1');
   assert.equal(db.items.has(2), false);
 });
+
+test('property: entry lists keep every revision’s order; deltas are exact when not reordered', () => {
+  let seed = 12345;
+  const rnd = (): number => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 2 ** 32;
+  };
+  for (let round = 0; round < 20; round++) {
+    const share = newShare();
+    const db = share.addDatabase({ id: 1, name: 'T' });
+    for (let i = 1; i <= 5; i++) db.items.put(item(i));
+    const pl = db.addContainer({ id: 9, name: 'P' });
+    const model: { id: number; itemId: number }[] = [];
+    const expected = new Map<number, { id: number; itemId: number }[]>();
+    for (let step = 0; step < 40; step++) {
+      const x = rnd();
+      if (x < 0.35) {
+        const itemId = 1 + Math.floor(rnd() * 5);
+        model.push({ id: pl.entries.append(itemId), itemId });
+      } else if (x < 0.45 && model.length) {
+        const at = Math.floor(rnd() * model.length);
+        const itemId = 1 + Math.floor(rnd() * 5);
+        const id = pl.entries.insert(at, itemId);
+        model.splice(at, 0, { id, itemId });
+      } else if (x < 0.55 && model.length > 1) {
+        const from = Math.floor(rnd() * model.length);
+        const to = Math.floor(rnd() * (model.length - 1));
+        const [e] = model.splice(from, 1);
+        pl.entries.move(e!.id, to);
+        model.splice(to, 0, e!);
+      } else if (x < 0.75 && model.length) {
+        const at = Math.floor(rnd() * model.length);
+        assert.equal(pl.entries.remove(model[at]!.id), true);
+        model.splice(at, 1);
+      } else {
+        const r = share.update({ force: true });
+        expected.set(
+          r,
+          model.map((e) => ({ ...e })),
+        );
+      }
+    }
+    for (const [r, want] of expected) {
+      if (r < share.oldest) continue;
+      assert.deepEqual([...pl.entries.values(r)], want, `round ${round} rev ${r}`);
+      assert.equal(pl.entries.sizeAt(r), want.length);
+    }
+    const revs = [...expected.keys()].filter((r) => r >= share.oldest);
+    for (const a of revs) {
+      for (const b of revs) {
+        if (a > b || pl.entries.reordered(a, b)) continue;
+        const d = pl.entries.diff(a, b);
+        const got = expected.get(a)!.filter((e) => !d.removed.includes(e.id));
+        const added = expected.get(b)!.filter((e) => d.updated.includes(e.id));
+        assert.deepEqual(
+          [...got, ...added].map((e) => e.id).sort(),
+          expected
+            .get(b)!
+            .map((e) => e.id)
+            .sort(),
+        );
+      }
+    }
+  }
+});
