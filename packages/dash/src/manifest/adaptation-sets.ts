@@ -6,7 +6,8 @@ import type { StreamFile } from '../stream.js';
 import { representationIdOf } from '../stream.js';
 import { staticSegments, timelineEntries } from '../timing/timeline.js';
 import { trackTiming } from '../timing/track.js';
-import { segmentListFor, segmentTemplateFor, type AddressingContext } from './addressing.js';
+import { formatDateTime } from '../options/codec.js';
+import { resyncDistance, segmentListFor, segmentTemplateFor, type AddressingContext } from './addressing.js';
 import type { AdaptationSetModel, RepresentationModel } from './model.js';
 import type { SelectedSet } from './tracks.js';
 
@@ -101,6 +102,25 @@ export function adaptationSet(
     if (ch !== undefined) model.channels = ch;
     const sr = common(reps.map((r) => r.audioSamplingRate));
     if (sr !== undefined) model.audioSamplingRate = sr;
+  }
+  if (ctx.timing.kind === 'live' && ctx.options.chunkdur !== null) {
+    const chunkMs = ctx.options.chunkdur;
+    const st = reps[0]?.segmentTemplate;
+    model.producerReferenceTime = {
+      wallClockTime: formatDateTime(ctx.timing.astMs),
+      presentationTime: st?.presentationTimeOffset ?? '0',
+      utcTiming: { schemeIdUri: 'urn:mpeg:dash:utc:http-xsdate:2014', value: `${ctx.origin}/time/xsd` },
+    };
+    const byRep = set.files.map((f) => resyncDistance(f.index, ctx.ref, chunkMs, ctx.options.timeline));
+    const same = common(byRep);
+    if (same !== undefined && same !== null) model.resyncDT = same;
+    else if (same === undefined) {
+      const byId = new Map(set.files.map((f, i) => [representationIdOf(f.name), byRep[i]]));
+      for (const r of reps) {
+        const dT = byId.get(r.id);
+        if (dT) r.resyncDT = dT;
+      }
+    }
   }
   const shared = common(reps.map((r) => r.segmentTemplate));
   if (shared) model.segmentTemplate = shared;

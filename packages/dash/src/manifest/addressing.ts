@@ -23,6 +23,8 @@ export interface AddressingContext {
   ref: MediaIndex;
   /** '' with base=1; `/dash/<mode>/<stream>/` with base=0. */
   urlPrefix: string;
+  /** Scheme and host of loopcast's own URLs. */
+  origin: string;
   /** Child query per content type (§4.4), '' or `?…`. */
   queries: Record<MediaType, string>;
 }
@@ -54,12 +56,16 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
       : `${ctx.urlPrefix}$RepresentationID$/$Number$.${ext}${query}`;
   const base = { initialization: `${ctx.urlPrefix}$RepresentationID$/init.${ext}${query}`, media };
   const ato = ctx.timing.kind === 'live' ? ctx.timing.atoMs : 0; // none once an event has ended
-  const atoAttr =
-    ato === 'inf'
+  const atoAttr = {
+    ...(ato === 'inf'
       ? { availabilityTimeOffset: 'INF' }
       : ato > 0
         ? { availabilityTimeOffset: formatSecondsMs(ato) }
-        : {};
+        : {}),
+    ...(ctx.timing.kind === 'live' && ctx.options.chunkdur !== null
+      ? { availabilityTimeComplete: 'false' }
+      : {}),
+  };
   if (timeline === 'duration') {
     const a = durationAddressing(t);
     const sn = startNumberText(ctx.options, t.s0);
@@ -138,6 +144,25 @@ export function segmentListFor(
       ...common,
     },
   };
+}
+
+/**
+ * Resync@dT (§10.2): the longest distance between chunk starts, ceil(C·ts / sd) × sd, in the
+ * SegmentTemplate's timescale; null when the samples differ in duration.
+ */
+export function resyncDistance(
+  index: MediaIndex,
+  ref: MediaIndex,
+  chunkMs: number,
+  timeline: Options['timeline'],
+): string | null {
+  if (index.sampleDuration === null || index.sampleDuration <= 0) return null;
+  const t = trackTiming(index, ref, null);
+  const sd = BigInt(index.sampleDuration);
+  const chunkTicks = BigInt(chunkMs) * t.ts;
+  const samples = (chunkTicks + 1000n * sd - 1n) / (1000n * sd);
+  const scale = timeline === 'duration' ? durationAddressing(t).scale : 1n;
+  return (samples * sd * scale).toString();
 }
 
 /** Longest segment of a track in ms, rounded up; live includes the loop correction (§6.1). */

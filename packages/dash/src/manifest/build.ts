@@ -14,7 +14,10 @@ import { manifestTiming, type ManifestTiming } from '../timing/presentation.js';
 import { utcTimingElements } from '../utc-timing.js';
 import { adaptationSet } from './adaptation-sets.js';
 import { longestSegmentMs, type AddressingContext } from './addressing.js';
-import type { ManifestModel } from './model.js';
+import type { AdaptationSetModel, ManifestModel } from './model.js';
+import { formatOption } from '../options/registry.js';
+import { trackTiming } from '../timing/track.js';
+import { numberWindow } from '../timing/window.js';
 import { selectTracks } from './tracks.js';
 
 export interface ManifestRequest {
@@ -67,6 +70,7 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     options,
     ref: ref.index,
     urlPrefix: options.base ? '' : streamPath,
+    origin: req.origin,
     queries: { video: query('video'), audio: query('audio'), text: query('text') },
   };
   const selected = selectTracks(stream, options, template.allTrackTypes);
@@ -96,6 +100,9 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
         })
       : [];
 
+  const limits = checkLimits(sets, options, req);
+  if (limits) return limits;
+
   const model: ManifestModel = {
     template: template.name,
     mode,
@@ -121,6 +128,11 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   if (timing.kind === 'live') {
     model.timeShiftBufferDepth = formatDuration(timing.tsbdSeconds * 1000);
     if (timing.mupSeconds !== null) model.minimumUpdatePeriod = formatDuration(timing.mupSeconds * 1000);
+    const ato = timing.atoMs;
+    if ((ato === 'inf' || ato > 0) && options.ltgt !== null) {
+      const target = options.ltgt;
+      model.serviceDescription = { target, min: Math.floor(0.75 * target), max: 2 * target };
+    }
     if (WRITES_SPD.has(template.name) && options.spd !== -1) {
       model.suggestedPresentationDelay = formatDuration(options.spd ?? 30000);
     }
@@ -147,4 +159,69 @@ export function cacheControl(timing: ManifestTiming, hasDirect: boolean): string
   if (timing.end && timing.end.endMs < next) next = timing.end.endMs;
   const n = Math.ceil((next - timing.clockMs) / 1000);
   return `public, max-age=${Math.min(timing.mupSeconds, Math.max(1, n))}`;
+}
+
+const MAX_NUMBER = 4294967296;
+const MAX_ESTIMATED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * 400s that depend on the built sets: a segment number that reaches 2^32 (§7.16, `snr`) and a
+ * manifest whose estimated size exceeds 8 MiB (§6.1, `depth`).
+ */
+function checkLimits(
+  sets: AdaptationSetModel[],
+  options: ManifestRequest['resolved']['options'],
+  req: ManifestRequest,
+): ManifestRefusal | null {
+  let bytes = 4096;
+  for (const s of sets) {
+    for (const r of s.representations) {
+      const st = r.segmentTemplate;
+      const count = st?.timeline?.length ?? r.segmentList?.mediaRanges.length ?? 0;
+      bytes += 800 + count * 48;
+      if (st?.startNumber !== undefined && st.timeline) {
+        const listed = st.timeline.reduce((n, e) => n + 1 + (e.r ?? 0), 0);
+        if (Number(st.startNumber) + listed - 1 >= MAX_NUMBER) return snrIssue(options);
+      }
+    }
+  }
+  const ref = timingReferenceOf(req.stream);
+  if (ref && options.timeline === 'duration' && req.mode !== 'odvod') {
+    const t = trackTiming(ref.index, ref.index, options.snr);
+    const timing = manifestTiming(ref.index, options, req.nowMs);
+    const last =
+      timing.kind === 'live'
+        ? numberWindow(t, timing.bufferStartMs, timing.edgeMs).last
+        : timing.kind === 'ended'
+          ? t.s0 + timing.end.count - 1
+          : t.s0 + t.count - 1;
+    if (last >= MAX_NUMBER) return snrIssue(options);
+  }
+  if (bytes > MAX_ESTIMATED_BYTES) {
+    const param = options.periods !== null ? 'periods' : 'depth';
+    return {
+      kind: 'InvalidOptions',
+      issues: [
+        {
+          param,
+          value: formatOption(param, options[param]),
+          reason: 'expected a value that keeps the manifest under 8 MiB',
+        },
+      ],
+    };
+  }
+  return null;
+}
+
+function snrIssue(options: ManifestRequest['resolved']['options']): ManifestRefusal {
+  return {
+    kind: 'InvalidOptions',
+    issues: [
+      {
+        param: 'snr',
+        value: formatOption('snr', options.snr),
+        reason: 'expected a start number that keeps every listed number below 2^32',
+      },
+    ],
+  };
 }

@@ -19,6 +19,8 @@ export interface SegmentTemplateModel {
   media: string;
   timeline?: TimelineS[];
   availabilityTimeOffset?: string;
+  /** `false` with chunked delivery (§10.2). */
+  availabilityTimeComplete?: string;
 }
 
 export interface SegmentListModel {
@@ -45,6 +47,8 @@ export interface RepresentationModel {
   /** odvod: `<rep>.<ext>[?query]`. */
   baseUrl?: string;
   segmentList?: SegmentListModel;
+  /** Resync@dT when the set's Representations disagree (§10.2). */
+  resyncDT?: string;
 }
 
 export interface AdaptationSetModel {
@@ -70,6 +74,9 @@ export interface AdaptationSetModel {
   par?: string;
   minBandwidth: number;
   maxBandwidth: number;
+  /** Low latency (§10.2): ProducerReferenceTime and a shared Resync@dT. */
+  producerReferenceTime?: { wallClockTime: string; presentationTime: string; utcTiming: UtcTimingModel };
+  resyncDT?: string;
   /** The shared SegmentTemplate, when all Representations agree (§6.1). */
   segmentTemplate?: SegmentTemplateModel;
   /** manifest_vod_aiv: run-length coded real durations. */
@@ -106,6 +113,8 @@ export interface ManifestModel {
   baseUrl?: string;
   /** Canonical manifest URL (pinned start, update+1). */
   location: string;
+  /** Low-latency ServiceDescription (§10.2). */
+  serviceDescription?: { target: number; min: number; max: number };
   /** The request URL as received (manifest_e's second Location). */
   requestUrl: string;
   periods: PeriodModel[];

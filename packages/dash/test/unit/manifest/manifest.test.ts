@@ -275,3 +275,51 @@ describe('static manifests', () => {
     assert.ok(r.kind === 'manifest' && r.xml.includes('<Title>A &amp; B &lt;&quot;quoted&quot;&gt;</Title>'));
   });
 });
+
+describe('limits and low latency', () => {
+  it('§7.16 a listed number of 2^32 or more is refused naming snr', () => {
+    const stream = fixtureStream('bbb');
+    const resolved = resolveOptions({
+      query: { snr: '2147483647', start: 'epoch' },
+      mode: 'live',
+      kind: 'manifest',
+      stream,
+      template: TEMPLATES.hand_made,
+    });
+    const r = buildManifest({
+      stream,
+      template: TEMPLATES.hand_made,
+      mode: 'live',
+      resolved,
+      nowMs: NOW,
+      origin: '',
+    });
+    assert.equal(r.kind, 'InvalidOptions');
+    assert.deepEqual(r.kind === 'InvalidOptions' ? r.issues.map((i) => i.param) : [], ['snr']);
+  });
+  it('§12.17 chunked delivery signalling', () => {
+    const r = mpd('start=2025-03-01T12:00:00Z&chunkdur=0.5');
+    assert.match(r.xml, /availabilityTimeOffset="3.5" availabilityTimeComplete="false"/);
+    assert.match(
+      r.xml,
+      /<ServiceDescription id="0"><Latency referenceId="0" target="3500" min="2625" max="7000"\/><PlaybackRate min="0.96" max="1.04"\/><\/ServiceDescription>/,
+    );
+    assert.deepEqual(
+      r.model.periods[0]!.adaptationSets.map((s) => s.resyncDT),
+      ['120', '22528', '2000'],
+    );
+    assert.match(
+      r.xml,
+      /<ProducerReferenceTime id="0" type="encoder" inband="true" wallClockTime="2025-03-01T12:00:00Z" presentationTime="0">/,
+    );
+    const r3 = mpd('start=2025-03-01T12:00:00Z&chunkdur=0.3');
+    assert.deepEqual(
+      r3.model.periods[0]!.adaptationSets.map((s) => s.resyncDT),
+      ['80', '13312', '2000'],
+    );
+    assert.doesNotMatch(
+      mpd('start=2025-03-01T12:00:00Z&ato=2').xml,
+      /availabilityTimeComplete|ProducerReferenceTime/,
+    );
+  });
+});
