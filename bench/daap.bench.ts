@@ -84,6 +84,20 @@ console.log(
   `loopcast DAAP bench: N = ${N}${quick ? ' (--quick)' : ''}${gc ? '' : ' (no --expose-gc: memory figures are rough)'}`,
 );
 
+// ---- store memory (first, on a quiet heap) -------------------------------------------------------
+{
+  collect();
+  const h0 = process.memoryUsage().heapUsed;
+  const s = new Share({ name: 'S', persistentId: 3n });
+  const store = new RevisionStore<string, { v: number }>(s.clock);
+  const sets = quick ? 100_000 : 1_000_000;
+  for (let i = 0; i < sets; i++) store.set(String.fromCharCode(97 + (i % 26)), { v: i });
+  collect();
+  const kib = (process.memoryUsage().heapUsed - h0) / 1024;
+  check(store.size() === 26, 'store size');
+  line('S', `store memory, ${sets} sets over 26 keys in one revision`, `${kib.toFixed(0)} KiB`, undefined, 'history does not pile up inside a revision');
+}
+
 // ---- B1 ----------------------------------------------------------------------------------------
 collect();
 const rss0 = process.memoryUsage().rss;
@@ -279,23 +293,6 @@ line(
     undefined,
     `${byteLength(enc)} bytes, checked against full listings`,
   );
-}
-
-// ---- store memory --------------------------------------------------------------------------------
-{
-  collect();
-  const h0 = process.memoryUsage().heapUsed;
-  const s = new Share({ name: 'S', persistentId: 3n });
-  const store = new RevisionStore<string, { v: number }>(s.clock);
-  const sets = quick ? 100_000 : 1_000_000;
-  for (let i = 0; i < sets; i++) store.set(String.fromCharCode(97 + (i % 26)), { v: i });
-  collect();
-  line(
-    'S',
-    `store memory, ${sets} sets over 26 keys in one revision`,
-    `${((process.memoryUsage().heapUsed - h0) / 1024).toFixed(0)} KiB`,
-  );
-  check(store.size() === 26, 'store size');
 }
 
 console.log(failed ? 'daap bench: correctness check FAILED' : 'daap bench: correctness checks passed');

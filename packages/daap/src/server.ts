@@ -87,8 +87,15 @@ export class DaapServer {
     return this.handler.on(ev, fn);
   }
 
-  /** Withdraw the advert, answer held requests, close sockets. */
-  async close(): Promise<void> {
+  private closing: Promise<void> | undefined;
+
+  /** Withdraw the advert, answer held requests, close sockets. Safe to call more than once. */
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
     const adv = this.advertiser;
     this.advertiser = undefined;
     if (adv) await Promise.race([adv.withdraw(), new Promise((r) => setTimeout(r, 1500).unref())]);
