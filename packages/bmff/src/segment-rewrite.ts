@@ -9,7 +9,9 @@
  * the moof move by the same amount; an explicit tfhd.base_data_offset is set to the moof's
  * position in the response.
  */
+import type { BoxEntry } from './box-entry.js';
 import { emsg as emsgEntry, type EmsgFields } from './boxes/emsg.js';
+import { prft as prftEntry, type PrftFields } from './boxes/prft.js';
 import { TFHD_BASE_DATA_OFFSET, TFHD_DEFAULT_BASE_IS_MOOF } from './boxes/tfhd.js';
 import { TRUN_DATA_OFFSET, TRUN_FIRST_SAMPLE_FLAGS, TRUN_SIZE, trunSampleSize } from './boxes/trun.js';
 import { ByteWriter } from './bytes.js';
@@ -21,6 +23,9 @@ export interface SegmentPlan {
   sequenceNumber: number;
   /** New decode time of the first tfdt; every other tfdt moves by the same amount. */
   baseMediaDecodeTime: bigint | number;
+  /** prft boxes to put before the (first) moof, ahead of the emsg boxes (low latency, dash.md
+   * §10.3): serialised boxes or typed fields. */
+  prft?: readonly (Buffer | PrftFields)[];
   /** emsg boxes to put before the (first) moof: serialised boxes or typed fields. */
   emsg?: readonly (Buffer | EmsgFields)[];
   /** Remove top-level sidx boxes (their times would contradict the new tfdt). Default true. */
@@ -66,7 +71,10 @@ export function rewriteSegment(segment: Buffer, plan: SegmentPlan): Buffer[] {
   for (let i = 0; i < top.length; i++) {
     const { h, pos } = top[i]!;
     if (h.type === 'sidx' && dropSidx) continue;
-    if (i === firstMoof) for (const e of plan.emsg ?? []) writeEmsg(w, e);
+    if (i === firstMoof) {
+      for (const e of plan.prft ?? []) writeTyped(w, prftEntry, e);
+      for (const e of plan.emsg ?? []) writeTyped(w, emsgEntry, e);
+    }
     if (h.type === 'moof') {
       writeMoof(w, segment, pos, h, plan, state, emitted);
     } else if (h.type === 'mdat' || w.pos + h.size > 4096) {
@@ -86,16 +94,16 @@ export function rewriteSegment(segment: Buffer, plan: SegmentPlan): Buffer[] {
   return out;
 }
 
-/** An emsg given as bytes is copied; given as fields it is written straight into the header
+/** A box given as bytes is copied; given as fields it is written straight into the header
  * bytes through its registry entry (no intermediate box or buffer). */
-function writeEmsg(w: ByteWriter, e: Buffer | EmsgFields): void {
+function writeTyped<T>(w: ByteWriter, entry: BoxEntry<T>, e: Buffer | T): void {
   if (Buffer.isBuffer(e)) {
     w.bytes(e);
     return;
   }
   const start = w.pos;
-  w.u32(0).fourcc('emsg');
-  emsgEntry.write(w, e);
+  w.u32(0).fourcc(entry.type);
+  entry.write(w, e);
   w.patchU32(start, w.pos - start);
 }
 

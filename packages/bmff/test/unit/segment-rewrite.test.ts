@@ -11,6 +11,7 @@ import {
   mfhd,
   parseBoxes,
   piffSampleEncryption,
+  prft,
   pssh,
   rewriteInit,
   rewriteSegment,
@@ -89,6 +90,35 @@ test(
     assert.ok(out.at(-1)!.equals(seg.subarray(orig.offset + orig.raw!.length)));
   },
 );
+
+test('rewrite: prft goes before emsg before the moof', { skip: noMedia }, () => {
+  const { media } = segments('bbb_v7');
+  const seg = media[0]!;
+  const out = rewriteSegment(seg, {
+    sequenceNumber: 1,
+    baseMediaDecodeTime: 0,
+    prft: [{ version: 1, flags: 0, referenceTrackId: 1, ntpTimestamp: 1n << 40n, mediaTime: 0n }],
+    emsg: [
+      {
+        version: 1,
+        flags: 0,
+        schemeIdUri: 'urn:x',
+        value: '',
+        timescale: 1,
+        presentationTime: 0n,
+        eventDuration: 0,
+        id: 1,
+        messageData: Buffer.alloc(0),
+      },
+    ],
+  });
+  const boxes = check(out, seg);
+  assert.deepEqual(
+    boxes.map((b) => b.type),
+    ['styp', 'prft', 'emsg', 'moof', 'mdat'],
+  );
+  assert.equal(boxes[1]!.get(prft).ntpTimestamp, 1n << 40n);
+});
 
 test(
   'rewrite: small times keep tfdt version 0 and the moof size; dropSidx false keeps sidx',
