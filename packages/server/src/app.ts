@@ -60,16 +60,14 @@ export async function buildApp(
     });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .code(404)
-      .send({
-        error: {
-          status: 404,
-          code: 'not_found',
-          message: `No route for ${request.method} ${request.url.split('?')[0]}`,
-          requestId: request.id,
-        },
-      }),
+    reply.code(404).send({
+      error: {
+        status: 404,
+        code: 'not_found',
+        message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+        requestId: request.id,
+      },
+    }),
   );
   registerAccessLog(app, ctx.settings.accessLog);
   registerHealthRoutes(app, ctx);

@@ -22,8 +22,8 @@ export function parseRange(header: string | undefined, length: number, ifRange?:
   }
   const start = Number(first);
   const end = last === '' ? length - 1 : Number(last);
-  if (end < start) return { kind: 'whole' };
   if (start >= length) return { kind: 'unsatisfiable' };
+  if (end < start) return { kind: 'whole' };
   return { kind: 'partial', start, end: Math.min(end, length - 1) };
 }
 

@@ -22,6 +22,7 @@ import {
   segmentContentType,
   timeResponse,
   type Mode,
+  type OptionIssue,
   type ResolvedOptions,
   type StreamModel,
   type StreamingPath,
@@ -32,7 +33,7 @@ import type { AppContext } from '../context.js';
 import { parseRange, sliceBuffers } from './byte-range.js';
 import { corsHeaders } from './cors.js';
 import { refusalError } from './refusals.js';
-import { sendBuffers, sendError, type HeaderMap, type StreamingError } from './send.js';
+import { sendBuffers, sendError, sendHead, type HeaderMap, type StreamingError } from './send.js';
 import { SegmentSource } from './segment-source.js';
 import { StreamModelCache } from './stream-models.js';
 
@@ -72,18 +73,19 @@ export function registerStreamingRoutes(
 
   const notFound = (message: string): StreamingError => ({ status: 404, code: 'not_found', message });
 
-  const optionError = (resolved: ResolvedOptions): StreamingError | null => {
-    if (resolved.issues.length === 0) return null;
+  const issuesError = (issues: readonly OptionIssue[]): StreamingError => {
     const fields: Record<string, string> = {};
-    for (const issue of resolved.issues) fields[issue.param] = issueMessage(issue);
+    for (const issue of issues) fields[issue.param] = issueMessage(issue);
     return {
       status: 400,
       code: 'invalid_field',
-      message: resolved.issues.map(issueMessage).join('; '),
-      field: resolved.issues[0]?.param,
+      message: issues.map(issueMessage).join('; '),
+      field: issues[0]?.param,
       fields,
     };
   };
+  const optionError = (resolved: ResolvedOptions): StreamingError | null =>
+    resolved.issues.length === 0 ? null : issuesError(resolved.issues);
 
   const loadStream = async (h: Handled, directory: string): Promise<StreamModel | null> => {
     const stream = await models.get(directory);
@@ -106,6 +108,10 @@ export function registerStreamingRoutes(
       origin: originOf(h.request),
       requestUrl: `${originOf(h.request)}${h.request.url}`,
     });
+    if (answer.kind === 'InvalidOptions') {
+      // A combination the core forbids (dash.md §3.2, e.g. patch without a SegmentTimeline).
+      return void sendError(h.request, h.reply, h.cors, issuesError(answer.issues));
+    }
     if (answer.kind !== 'manifest')
       return void sendError(h.request, h.reply, h.cors, refusalError(answer, 'the manifest'));
     sendBuffers(
@@ -222,8 +228,9 @@ export function registerStreamingRoutes(
     const end = range.kind === 'partial' ? range.end : length - 1;
     const headers: HeaderMap = { ...base, 'content-length': end - start + 1 };
     if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${length}`;
-    h.reply.code(range.kind === 'partial' ? 206 : 200).headers(headers);
-    if (h.request.method === 'HEAD') return void h.reply.send();
+    const status = range.kind === 'partial' ? 206 : 200;
+    if (h.request.method === 'HEAD') return sendHead(h.request, h.reply, status, headers);
+    h.reply.code(status).headers(headers);
     const body = await ctx.blobs.read(file.blobKey, { start, length: end - start + 1 });
     return void h.reply.send(body);
   }
@@ -270,7 +277,14 @@ export function registerStreamingRoutes(
     );
   }
 
-  async function handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // Fastify needs an async handler that sends to return the reply: returning undefined after an
+  // await makes it finish the response itself, empty.
+  async function handle(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+    await dispatch(request, reply);
+    return reply;
+  }
+
+  async function dispatch(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const cors = corsHeaders(allowed, request.headers.origin);
     const [pathname = '', search = ''] = request.url.split('?', 2) as [string, string?];
     const h: Handled = { request, reply, cors, query: new URLSearchParams(search) };

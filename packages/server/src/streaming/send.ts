@@ -29,6 +29,18 @@ export function sendBuffers(
   res.end();
 }
 
+/** A HEAD answer with the headers GET would send, Content-Length included, and no body. */
+export function sendHead(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  headers: HeaderMap,
+): void {
+  reply.hijack();
+  reply.raw.writeHead(status, { ...headers, 'x-request-id': request.id });
+  reply.raw.end();
+}
+
 export type StreamingErrorCode =
   | 'invalid_field'
   | 'not_found'
