@@ -106,31 +106,31 @@ export class Box {
 
   private ensureParsed(): void {
     if (this.parsed) return;
-    this.parsed = true;
     const raw = this.raw!;
     const entry = this.entry;
     if (!entry) {
       this._extra = raw.subarray(this.headerSize);
+      this.parsed = true;
       return;
     }
+    // all or nothing: a box whose fields or children fail to parse stays unparsed (and throws
+    // again on the next access), so it can never be written back with parts missing
     const r = new ByteReader(raw, this.headerSize, raw.length, this.offset);
-    try {
-      this._fields = entry.parse(r, this.ctx);
-    } catch (e) {
-      this.parsed = false;
-      throw e;
-    }
+    const fields = entry.parse(r, this.ctx);
     if (entry.container) {
-      this._children = parseChildren(raw, r.pos, raw.length, this.offset, this, {
+      const children = parseChildren(raw, r.pos, raw.length, this.offset, this, {
         ...this.ctx,
         parentType: this.type,
       });
-      const last = this._children.at(-1);
+      const last = children.at(-1);
       const end = last ? last.offset - this.offset + last.originalSize : r.pos;
+      this._children = children;
       if (end < raw.length) this._trailer = raw.subarray(end);
     } else if (r.remaining > 0) {
       this._extra = r.rest();
     }
+    this._fields = fields;
+    this.parsed = true;
   }
 
   /** Typed fields, parsed on first access. */

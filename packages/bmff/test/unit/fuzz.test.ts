@@ -12,7 +12,9 @@ const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) >>> 0 : 20261
 test('regression corpus: every committed input only raises the typed error', () => {
   for (const f of corpusFiles()) {
     const t = Date.now();
-    assert.doesNotThrow(() => exercise(readFileSync(f)), path.basename(f));
+    const input = readFileSync(f);
+    for (let variant = 0; variant < 4; variant++)
+      assert.doesNotThrow(() => exercise(input, variant), path.basename(f));
     assert.ok(Date.now() - t < 2000, `${path.basename(f)} took too long`);
   }
 });
