@@ -253,9 +253,15 @@ function authorize(ctx: Ctx, auth: Auth): boolean {
   const realm = { 'WWW-Authenticate': `Basic realm="${st.share.name.replace(/["\\]/g, '')}"` };
   const basicOk = (): boolean => pw !== undefined && authorized(ctx.req.headers.authorization, pw);
   if (auth === 'none') return true;
+  // Failures are logged with the address and path, never with the credentials (§6.4).
+  const failed = (reason: string): void =>
+    st.log.warn({ address: ctx.address, path: ctx.path, reason }, 'daap auth failure');
   if (auth === 'password') {
     if (pw === undefined || basicOk()) return true;
-    if (ctx.req.headers.authorization) st.throttle.fail(ctx.address);
+    if (ctx.req.headers.authorization) {
+      st.throttle.fail(ctx.address);
+      failed('bad credentials');
+    }
     sendEmpty(ctx, 401, realm);
     return false;
   }
@@ -267,7 +273,10 @@ function authorize(ctx: Ctx, auth: Auth): boolean {
     return true;
   }
   if (basicOk()) return true;
-  if (raw !== undefined) st.throttle.fail(ctx.address);
+  if (raw !== undefined) {
+    st.throttle.fail(ctx.address);
+    failed(s ? 'session from another address' : 'unknown session');
+  }
   if (auth === 'media' && pw === undefined) {
     // Play URLs kept across a restart keep working without a password (§6.4).
     if (raw !== undefined)

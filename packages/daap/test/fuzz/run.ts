@@ -1,18 +1,11 @@
 // The long fuzz run: npx tsx packages/daap/test/fuzz/run.ts --minutes N --seed S [--target T]
-// Targets: dmap-decoder, daap-query, daap-routes (default: all, round robin). Findings are
-// written to test-output/fuzz/<target>/<hash>; the exit code is 1 when there are any.
+// Targets: dmap-decoder, daap-query, daap-routes (default: all, round robin). The loop runs in a
+// worker thread; a watchdog terminates it when no progress is reported for 20 s (a hang). Heap
+// growth is sampled. Findings go to test-output/fuzz/<target>/<hash>; exit code 1 when any.
 
 import { parseArgs } from 'node:util';
-import {
-  decoderSeeds,
-  fuzzDecoderCase,
-  fuzzQueryCase,
-  fuzzRouteCase,
-  makeRng,
-  makeRouteFuzzer,
-  recordFinding,
-  type Finding,
-} from './targets.js';
+import { Worker } from 'node:worker_threads';
+import { recordFinding, type Finding } from './targets.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,37 +17,52 @@ const { values } = parseArgs({
 const seed = Number(values.seed ?? process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const until = Date.now() + Number(values.minutes) * 60_000;
 console.log(`fuzz seed ${seed}, ${values.minutes} min, target ${values.target ?? 'all'}`);
-const r = makeRng(seed);
-const seeds = decoderSeeds();
-const routes = await makeRouteFuzzer();
-const routesPw = await makeRouteFuzzer('s3cret');
-const counts: Record<string, number> = { 'dmap-decoder': 0, 'daap-query': 0, 'daap-routes': 0 };
-const findings: Finding[] = [];
-const heap0 = process.memoryUsage().heapUsed;
-let n = 0;
 const t0 = Date.now();
-while (Date.now() < until) {
-  for (const t of Object.keys(counts)) {
-    if (values.target && values.target !== t) continue;
-    let f: Finding | undefined;
-    for (let i = 0; i < 200; i++) {
-      if (t === 'dmap-decoder') f = fuzzDecoderCase(r, seeds);
-      else if (t === 'daap-query') f = fuzzQueryCase(r);
-      else f = await fuzzRouteCase(i % 2 ? routes : routesPw, r);
-      counts[t]!++;
-      n++;
-      if (f) {
-        findings.push(f);
-        console.log(`finding ${recordFinding(f)} (${f.target}): ${f.error}`);
-      }
+const findings: Finding[] = [];
+let last = Date.now();
+let counts: Record<string, number> = {};
+let peak = 0;
+const HEAP_LIMIT = 512 * 2 ** 20;
+
+// The worker registers tsx itself (a TypeScript file cannot be a worker entry point directly).
+const tsxApi = import.meta.resolve('tsx/esm/api');
+const entry = new URL('./worker.ts', import.meta.url).href;
+const boot = `(async () => { const { register } = await import(${JSON.stringify(tsxApi)}); register(); await import(${JSON.stringify(entry)}); })()`;
+const worker = new Worker(boot, { eval: true, workerData: { seed, until, target: values.target } });
+const exit = await new Promise<number>((resolve) => {
+  const watchdog = setInterval(() => {
+    if (Date.now() - last > 20_000) {
+      console.log(`hang: no progress for 20 s after ${JSON.stringify(counts)} (seed ${seed})`);
+      clearInterval(watchdog);
+      void worker.terminate().then(() => resolve(1));
     }
-  }
-}
-routes.close();
-routesPw.close();
+  }, 1000);
+  worker.on(
+    'message',
+    (m: { type: string; finding?: Finding; counts?: Record<string, number>; peak?: number }) => {
+      last = Date.now();
+      if (m.counts) counts = m.counts;
+      if (m.peak !== undefined) peak = m.peak;
+      if (m.type === 'finding' && m.finding) {
+        findings.push(m.finding);
+        console.log(`finding ${recordFinding(m.finding)} (${m.finding.target}): ${m.finding.error}`);
+      }
+      if (m.type === 'done') {
+        clearInterval(watchdog);
+        resolve(0);
+      }
+    },
+  );
+  worker.on('error', (e) => {
+    console.log(`worker crashed: ${e.message}`);
+    clearInterval(watchdog);
+    resolve(1);
+  });
+});
+const n = Object.values(counts).reduce((a, b) => a + b, 0);
 const secs = (Date.now() - t0) / 1000;
 console.log(`${n} cases in ${secs.toFixed(1)} s (${Math.round(n / secs)}/s):`, counts);
-console.log(
-  `heap growth ${((process.memoryUsage().heapUsed - heap0) / 1e6).toFixed(1)} MB; findings ${findings.length}`,
-);
-process.exit(findings.length ? 1 : 0);
+console.log(`peak heap growth ${(peak / 2 ** 20).toFixed(1)} MB; findings ${findings.length}`);
+const heapBad = peak > HEAP_LIMIT;
+if (heapBad) console.log('heap grew beyond 512 MB: a leak');
+process.exit(exit || findings.length || heapBad ? 1 : 0);
