@@ -6,6 +6,7 @@ import type { StreamFile } from '../stream.js';
 import { representationIdOf } from '../stream.js';
 import { staticSegments, timelineEntries } from '../timing/timeline.js';
 import { trackTiming } from '../timing/track.js';
+import { continuousAt, periodStartMs } from '../timing/periods.js';
 import { formatDateTime } from '../options/codec.js';
 import { resyncDistance, segmentListFor, segmentTemplateFor, type AddressingContext } from './addressing.js';
 import type { AdaptationSetModel, RepresentationModel } from './model.js';
@@ -107,7 +108,9 @@ export function adaptationSet(
     const chunkMs = ctx.options.chunkdur;
     const st = reps[0]?.segmentTemplate;
     model.producerReferenceTime = {
-      wallClockTime: formatDateTime(ctx.timing.astMs),
+      wallClockTime: formatDateTime(
+        ctx.timing.astMs + (ctx.period ? periodStartMs(ctx.period.length, ctx.period.index) : 0),
+      ),
       presentationTime: st?.presentationTimeOffset ?? '0',
       utcTiming: { schemeIdUri: 'urn:mpeg:dash:utc:http-xsdate:2014', value: `${ctx.origin}/time/xsd` },
     };
@@ -121,6 +124,16 @@ export function adaptationSet(
         if (dT) r.resyncDT = dT;
       }
     }
+  }
+  if (ctx.period && ctx.period.index > 0 && ctx.options.continuous) {
+    const { index, length } = ctx.period;
+    const continuous = set.files.every((f) =>
+      continuousAt(trackTiming(f.index, ctx.ref, null), length, index),
+    );
+    model.periodContinuity = {
+      schemeIdUri: `urn:mpeg:dash:period-${continuous ? 'continuity' : 'connectivity'}:2015`,
+      value: `p${index - 1}`,
+    };
   }
   const shared = common(reps.map((r) => r.segmentTemplate));
   if (shared) model.segmentTemplate = shared;

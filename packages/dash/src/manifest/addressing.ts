@@ -13,6 +13,8 @@ import { liveSegments, staticSegments, timelineEntries, type TimelineEntry } fro
 import { liveSegment, trackTiming, type LiveSegment, type TrackTiming } from '../timing/track.js';
 import { numberWindow } from '../timing/window.js';
 import { startsBeforeEnd, type EventEnd } from '../timing/event-end.js';
+import type { Ratio } from '../timing/exact.js';
+import { loopAt } from '../timing/track.js';
 import type { SegmentListModel, SegmentTemplateModel, TimelineS } from './model.js';
 
 export type MediaType = 'video' | 'audio' | 'text';
@@ -25,6 +27,8 @@ export interface AddressingContext {
   urlPrefix: string;
   /** Scheme and host of loopcast's own URLs. */
   origin: string;
+  /** Automatic Period j of length L (§7.15); absent for a single Period. */
+  period?: { index: number; length: Ratio };
   /** Child query per content type (§4.4), '' or `?…`. */
   queries: Record<MediaType, string>;
 }
@@ -66,14 +70,25 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
       ? { availabilityTimeComplete: 'false' }
       : {}),
   };
+  const period = ctx.period;
   if (timeline === 'duration') {
     const a = durationAddressing(t);
-    const sn = startNumberText(ctx.options, t.s0);
+    let first = t.s0;
+    let pto = t.t0 * a.scale;
+    if (period) {
+      // j·L is a whole number of addressing durations (checked when the Periods were laid out)
+      const j = BigInt(period.index);
+      const perPeriod =
+        (period.length.num * t.ts * t.addressing.den) / (period.length.den * t.addressing.num);
+      first = t.s0 + Number(j * perPeriod);
+      pto += (j * period.length.num * t.ts * a.scale) / period.length.den;
+    }
+    const sn = startNumberText(ctx.options, first);
     return {
       timescale: a.timescale.toString(),
       duration: a.duration.toString(),
       ...(sn !== undefined ? { startNumber: sn } : {}),
-      presentationTimeOffset: (t.t0 * a.scale).toString(),
+      presentationTimeOffset: pto.toString(),
       ...base,
       ...atoAttr,
     };
@@ -88,6 +103,27 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
   } else {
     segments = staticSegments(t);
   }
+  let pto = t.t0;
+  if (period) {
+    const j = BigInt(period.index);
+    const lo = j * period.length.num * t.ts;
+    const hi = (j + 1n) * period.length.num * t.ts;
+    const den = period.length.den;
+    segments = segments.filter((s) => s.position * den < hi && (s.position + s.duration) * den > lo);
+    pto += lo / den;
+    if (segments.length === 0 && timeline === 'number') {
+      const firstAfter = firstSegmentFrom(t, (lo + den - 1n) / den);
+      const sn = startNumberText(ctx.options, firstAfter);
+      return {
+        timescale: t.ts.toString(),
+        ...(sn !== undefined ? { startNumber: sn } : {}),
+        presentationTimeOffset: pto.toString(),
+        ...base,
+        timeline: [],
+        ...atoAttr,
+      };
+    }
+  }
   const firstNumber =
     segments[0]?.number ??
     (ctx.timing.kind === 'ended' ? t.s0 : undefined) ??
@@ -96,11 +132,21 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
   return {
     timescale: t.ts.toString(),
     ...(sn !== undefined ? { startNumber: sn } : {}),
-    presentationTimeOffset: t.t0.toString(),
+    presentationTimeOffset: pto.toString(),
     ...base,
     timeline: sEntries(timelineEntries(segments, t.t0)),
     ...atoAttr,
   };
+}
+
+/** Number of the first segment starting at or after tick position b. */
+function firstSegmentFrom(t: TrackTiming, b: bigint): number {
+  for (let loop = Math.max(0, loopAt(t, b) - 1); ; loop++) {
+    for (let k = 1; k <= t.count; k++) {
+      const s = liveSegment(t, loop, k);
+      if (s.position >= b) return s.number;
+    }
+  }
 }
 
 /** Every segment (l, k) of an ended event that starts before Z, from the first (§7.14). */

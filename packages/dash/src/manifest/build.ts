@@ -14,7 +14,20 @@ import { manifestTiming, type ManifestTiming } from '../timing/presentation.js';
 import { utcTimingElements } from '../utc-timing.js';
 import { adaptationSet } from './adaptation-sets.js';
 import { longestSegmentMs, type AddressingContext } from './addressing.js';
-import type { AdaptationSetModel, ManifestModel } from './model.js';
+import type { AdaptationSetModel, ManifestModel, PeriodModel } from './model.js';
+import type { MediaIndex } from '@loopcast/bmff';
+import type { Ratio } from '../timing/exact.js';
+import type { EndedManifestTiming, LiveManifestTiming } from '../timing/presentation.js';
+import {
+  addressingSeconds,
+  isMultiple,
+  listedPeriods,
+  periodLength,
+  periodStartMs,
+  ratioText,
+  smallestCommonLength,
+} from '../timing/periods.js';
+import type { SelectedSet } from './tracks.js';
 import { formatOption } from '../options/registry.js';
 import { trackTiming } from '../timing/track.js';
 import { numberWindow } from '../timing/window.js';
@@ -74,13 +87,34 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     queries: { video: query('video'), audio: query('audio'), text: query('text') },
   };
   const selected = selectTracks(stream, options, template.allTrackTypes);
-  const sets = selected.map((s, i) => adaptationSet(s, i + 1, ctx, mode === 'odvod'));
+  let periods: PeriodModel[];
+  let sets: AdaptationSetModel[];
+  if (options.periods !== null && timing.kind !== 'static') {
+    const layout = automaticPeriods(options, timing, ref.index, selected);
+    if (layout.kind === 'InvalidOptions') return layout;
+    periods = layout.periods.map(({ index, startMs, durationMs }) => ({
+      id: `p${index}`,
+      start: formatDuration(startMs),
+      ...(durationMs !== null ? { duration: formatDuration(durationMs) } : {}),
+      adaptationSets: selected.map((s, i) =>
+        adaptationSet(s, i + 1, { ...ctx, period: { index, length: layout.length } }, false),
+      ),
+    }));
+    sets = periods.flatMap((p) => p.adaptationSets);
+  } else {
+    sets = selected.map((s, i) => adaptationSet(s, i + 1, ctx, mode === 'odvod'));
+    periods = [
+      {
+        id: 'p0',
+        start: 'PT0S',
+        ...(timing.kind !== 'live' ? { duration: formatDuration(presentationMsOf(timing, ref.index)) } : {}),
+        adaptationSets: sets,
+      },
+    ];
+  }
   const listed = selected.flatMap((s) => s.files);
   const maxSegMs = Math.max(...listed.map((f) => longestSegmentMs(f.index, ref.index, liveMode)));
-  const presentationMs =
-    timing.kind === 'ended'
-      ? timing.end.lengthMs
-      : Math.round((ref.index.mediaDuration * 1000) / ref.index.timescale);
+  const presentationMs = presentationMsOf(timing, ref.index);
 
   const locationQuery = childQuery(options, baseline, 'manifest', {
     ...pin,
@@ -113,14 +147,7 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     maxSegmentDuration: formatDuration(maxSegMs),
     location,
     requestUrl: req.requestUrl ?? location,
-    periods: [
-      {
-        id: 'p0',
-        start: 'PT0S',
-        ...(live ? {} : { duration: formatDuration(presentationMs) }),
-        adaptationSets: sets,
-      },
-    ],
+    periods,
     utcTimings,
   };
   if (options.base) model.baseUrl = `${req.origin}${streamPath}`;
@@ -223,5 +250,89 @@ function snrIssue(options: ManifestRequest['resolved']['options']): ManifestRefu
         reason: 'expected a start number that keeps every listed number below 2^32',
       },
     ],
+  };
+}
+
+function presentationMsOf(timing: ManifestTiming, ref: MediaIndex): number {
+  return timing.kind === 'ended'
+    ? timing.end.lengthMs
+    : Math.round((ref.mediaDuration * 1000) / ref.timescale);
+}
+
+interface PeriodLayout {
+  kind: 'layout';
+  length: Ratio;
+  periods: { index: number; startMs: number; durationMs: number | null }[];
+}
+
+/** §7.15: checks the Period length and lists the Periods of the manifest. */
+function automaticPeriods(
+  options: ManifestRequest['resolved']['options'],
+  timing: LiveManifestTiming | EndedManifestTiming,
+  ref: MediaIndex,
+  selected: SelectedSet[],
+): PeriodLayout | { kind: 'InvalidOptions'; issues: OptionIssue[] } {
+  const spec = options.periods!;
+  const value = formatOption('periods', spec);
+  const invalid = (reason: string, param: 'periods' | 'stop' = 'periods') => ({
+    kind: 'InvalidOptions' as const,
+    issues: [{ param, value: param === 'periods' ? value : formatOption('stop', options.stop), reason }],
+  });
+  const length = periodLength(spec);
+  const durations: Ratio[] = [addressingSeconds(ref, ref.segments.length - 1)];
+  if (options.timeline === 'duration') {
+    for (const s of selected)
+      durations.push(addressingSeconds(ref, (s.files[0]?.index.segments.length ?? 2) - 1));
+  }
+  if (!durations.every((d) => isMultiple(length, d))) {
+    return invalid(
+      `expected a Period length that is a multiple of every segment duration (the smallest valid length is ${ratioText(smallestCommonLength(durations))} s)`,
+    );
+  }
+  const lengthMs = (n: bigint) => (n * length.den + length.num * 1000n - 1n) / (length.num * 1000n); // ceil(n ms / L)
+  if (timing.kind === 'live') {
+    if (timing.mupSeconds === null)
+      return invalid(
+        'expected a stream with a minimumUpdatePeriod (mup > 0): Periods are announced by MPD updates',
+      );
+    if (timing.atoMs === 'inf') return invalid('expected no ato=inf with automatic Periods');
+    const span = BigInt(
+      (options.depth === 0 ? 60 : options.depth) * 1000 + timing.mupSeconds * 1000 + timing.atoMs,
+    );
+    if (lengthMs(span) + 1n > 1000n)
+      return invalid('expected at most 1000 Periods in a manifest: use longer Periods or a smaller depth');
+    const limit = timing.elapsedMs + timing.mupSeconds * 1000 + timing.atoMs;
+    const ends = timing.end?.lengthMs ?? null;
+    return {
+      kind: 'layout',
+      length,
+      periods: listedPeriods(length, timing.bufferStartMs, limit, ends).map((index) => ({
+        index,
+        startMs: periodStartMs(length, index),
+        durationMs: options.periodDur
+          ? periodStartMs(length, index + 1) - periodStartMs(length, index)
+          : null,
+      })),
+    };
+  }
+  const z = timing.end.lengthMs;
+  if (lengthMs(BigInt(z)) > 1000n) return invalid('expected an event of at most 1000 Periods', 'stop');
+  const listed = listedPeriods(length, 0, z, z);
+  return {
+    kind: 'layout',
+    length,
+    periods: listed.map((index, i) => {
+      const startMs = periodStartMs(length, index);
+      const last = i === listed.length - 1;
+      return {
+        index,
+        startMs,
+        durationMs: last
+          ? z - startMs
+          : options.periodDur
+            ? periodStartMs(length, index + 1) - startMs
+            : null,
+      };
+    }),
   };
 }

@@ -74,6 +74,8 @@ export interface AdaptationSetModel {
   par?: string;
   minBandwidth: number;
   maxBandwidth: number;
+  /** period-continuity or period-connectivity SupplementalProperty (§7.15). */
+  periodContinuity?: { schemeIdUri: string; value: string };
   /** Low latency (§10.2): ProducerReferenceTime and a shared Resync@dT. */
   producerReferenceTime?: { wallClockTime: string; presentationTime: string; utcTiming: UtcTimingModel };
   resyncDT?: string;

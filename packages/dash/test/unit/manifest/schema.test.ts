@@ -16,6 +16,9 @@ const EXTRA_HAND_MADE_LIVE = [
   'chunkdur=0.5&timeline=1&start=now',
   'ato=inf&snr=-1',
   'time=direct,head,http-ntp,iso,ntp,sntp,xsd&spd=-1&mup=-1',
+  'start=2025-03-01T12:00:00Z&depth=30&periods=60&continuous=1&periodDur=1',
+  'start=2025-03-01T12:00:00Z&depth=30&periods=60s&timeline=number&chunkdur=1',
+  'start=2025-03-01T12:00:00Z&stop=2025-03-01T12:03:00Z&periods=60&timeline=1',
 ];
 
 function render(
