@@ -36,7 +36,7 @@ for (const backend of backends) {
         t.skip(message);
         return null;
       }
-      open = openDatabase(testDb.url, 4);
+      open = await openDatabase(testDb.url, 4);
       return open;
     };
     after(async () => {

@@ -48,7 +48,7 @@ export interface StartOptions {
 export async function startServer(settings: Settings, options: StartOptions = {}): Promise<RunningServer> {
   const print = options.print ?? console.log;
   const logger = createLogger(settings);
-  const database = openDatabase(
+  const database = await openDatabase(
     settings.databaseUrl ?? `sqlite:${join(settings.data, 'loopcast.db')}`,
     settings.dbPool,
   );

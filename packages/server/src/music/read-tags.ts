@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { readItunesMetadata, type ItunesMetadata } from '@loopcast/bmff';
-import { parseFile, type IAudioMetadata } from 'music-metadata';
+import type { IAudioMetadata } from 'music-metadata';
 
 export type MusicFormat = 'mp3' | 'm4a' | 'flac' | 'ogg' | 'wav';
 
@@ -69,6 +69,8 @@ export async function readTrackTags(path: string, fileName = basename(path)): Pr
   let meta: IAudioMetadata | null = null;
   let tagError: string | null = null;
   try {
+    // Loaded on first use: most starts never read a music file.
+    const { parseFile } = await import('music-metadata');
     meta = await parseFile(path, { duration: true, skipCovers: false });
   } catch (err) {
     tagError = (err as Error).message.slice(0, 500);

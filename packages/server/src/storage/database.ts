@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResult } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { DialectKind } from './dialect.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -27,15 +27,16 @@ export class DatabaseError extends Error {}
 // (every 64-bit value loopcast stores fits in 2^53) and ISO-8601 UTC text, as SQLite gives.
 const PG_INT8 = 20;
 const PG_TIMESTAMPTZ = 1184;
-const pgTypes: pg.CustomTypesConfig = {
+const pgTypes = (types: typeof pg.types): pg.CustomTypesConfig => ({
   getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) => {
     if (oid === PG_INT8) return (value: string) => Number(value);
     if (oid === PG_TIMESTAMPTZ) return (value: string) => new Date(value).toISOString();
-    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+    return types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
   }) as pg.CustomTypesConfig['getTypeParser'],
-};
+});
 
-export function openDatabase(url: string, poolSize = 10): OpenDatabase {
+/** Opens the database; the PostgreSQL driver is loaded only when it is used (start-up time). */
+export async function openDatabase(url: string, poolSize = 10): Promise<OpenDatabase> {
   let db: Kysely<Database>;
   let kind: DialectKind;
   if (url.startsWith('sqlite:')) {
@@ -48,7 +49,8 @@ export function openDatabase(url: string, poolSize = 10): OpenDatabase {
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     kind = 'sqlite';
   } else if (/^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
+    const { default: pgModule } = await import('pg');
+    const pool = new pgModule.Pool({ connectionString: url, max: poolSize, types: pgTypes(pgModule.types) });
     // An idle client losing its connection must not crash the process: the pool replaces it.
     pool.on('error', () => {});
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
