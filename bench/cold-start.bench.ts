@@ -26,7 +26,7 @@ async function firstOk(url: string, started: number, deadlineMs: number): Promis
       throw new Error(`status ${response.status}`);
     } catch (err) {
       if (performance.now() - started > deadlineMs)
-        throw new Error(`no 200 from ${url} within ${deadlineMs} ms: ${String(err)}`);
+        throw new Error(`no 200 from ${url} within ${deadlineMs} ms`, { cause: err });
       await new Promise((r) => setTimeout(r, 5));
     }
   }
