@@ -61,7 +61,7 @@ export { FileMedia, MemoryMedia, type FileMediaOptions } from './media/file-medi
 export { audioMimeOf, imageMimeOf } from './media/mime.js';
 
 export { createDaapHandler, VERSION, type DaapRequestHandler } from './http/handler.js';
-export type { DaapHandlerOptions, Logger } from './http/context.js';
+export type { DaapHandlerOptions, Logger, RequestEvent } from './http/context.js';
 export { ManualTimers, realTimers, type Timers } from './http/clock.js';
 export type { SessionEvent } from './http/sessions.js';
 export { parseQuery, compileQuery, QuerySyntaxError, type QueryNode } from './http/query.js';

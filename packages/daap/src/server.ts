@@ -4,7 +4,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { createDaapHandler, VERSION, type DaapRequestHandler } from './http/handler.js';
-import type { DaapHandlerOptions } from './http/context.js';
+import type { DaapHandlerOptions, RequestEvent } from './http/context.js';
 import type { SessionEvent } from './http/sessions.js';
 import type { SessionInfo } from './media/types.js';
 import { CiaoAdvertiser } from './mdns/advertise.js';
@@ -83,8 +83,20 @@ export class DaapServer {
     return this.handler.sessions;
   }
 
-  on(ev: 'session', fn: (e: SessionEvent) => void): () => void {
-    return this.handler.on(ev, fn);
+  on(ev: 'session', fn: (e: SessionEvent) => void): () => void;
+  on(ev: 'request', fn: (e: RequestEvent) => void): () => void;
+  on(ev: 'session' | 'request', fn: ((e: SessionEvent) => void) | ((e: RequestEvent) => void)): () => void {
+    return ev === 'session'
+      ? this.handler.on('session', fn as (e: SessionEvent) => void)
+      : this.handler.on('request', fn as (e: RequestEvent) => void);
+  }
+
+  /** For a status panel: mDNS off, advertising (with the name in use), or withdrawn. */
+  get mdnsStatus(): { state: 'off' | 'starting' | 'advertising' | 'withdrawn'; name?: string } {
+    if (this.opts.mdns === false) return { state: 'off' };
+    if (this.closing) return { state: 'withdrawn' };
+    if (this.advertisedName === undefined) return { state: 'starting' };
+    return { state: 'advertising', name: this.advertisedName };
   }
 
   private closing: Promise<void> | undefined;

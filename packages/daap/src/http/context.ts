@@ -1,5 +1,6 @@
 // Per-handler state and per-request context shared by the routes.
 
+import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Share } from '../model/share.js';
 import type { ArtworkScaler, MediaProvider } from '../media/types.js';
@@ -59,9 +60,21 @@ export interface HandlerState {
   readonly groupIds: Map<bigint, number>;
   readonly usedGroupIds: Set<number>;
   readonly artCache: Map<string, { mime: string; bytes: Uint8Array }>;
+  /** 'request' events for metrics */
+  readonly events: EventEmitter;
   warnedNoScaler: boolean;
   closing: boolean;
   reqSeq: number;
+}
+
+/** One answered request, for metrics (loopcast_daap_requests_total{route,status}). */
+export interface RequestEvent {
+  readonly method: string;
+  /** the route pattern, e.g. "/databases/{n}/items", or "unknown" */
+  readonly route: string;
+  readonly status: number;
+  readonly ms: number;
+  readonly session?: number;
 }
 
 export interface Ctx {

@@ -2,6 +2,7 @@
 // port. Routing, authentication (§6.4), sessions (§6.5) and error mapping (§6.21) live here; each
 // route is in routes/.
 
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DmapEncodeError } from '../dmap/encode.js';
 import type { Database } from '../model/database.js';
@@ -9,7 +10,13 @@ import { SourceLoadError } from '../model/items.js';
 import type { SessionInfo } from '../media/types.js';
 import { authorized, Throttle } from './auth.js';
 import { realTimers } from './clock.js';
-import { silentLogger, type Ctx, type DaapHandlerOptions, type HandlerState } from './context.js';
+import {
+  silentLogger,
+  type Ctx,
+  type DaapHandlerOptions,
+  type HandlerState,
+  type RequestEvent,
+} from './context.js';
 import { ReplyCache, sendDmap, sendEmpty, statusBody } from './reply.js';
 import { BadParameter, idSegment, parseTarget } from './request.js';
 import { artworkRoute, groupArtworkRoute } from './routes/art-routes.js';
@@ -37,6 +44,16 @@ interface Route {
   /** top tag of the reply, for 400/503 bodies */
   readonly top?: string;
   readonly run: (ctx: Ctx) => Promise<void>;
+}
+
+/** A metrics label for a route: "/databases/{n}/items" and the like. */
+function routeName(re: RegExp): string {
+  return re.source
+    .replace(/^\^|\$$/g, '')
+    .replace(/\\\//g, '/')
+    .replace(/\(\\d\+\)/g, '{n}')
+    .replace(/\(\[\^\/\]\+\)/g, '{kind}')
+    .replace('\\.[^/]*', '.{ext}');
 }
 
 function dbOf(ctx: Ctx): Database | undefined {
@@ -104,6 +121,7 @@ export interface DaapRequestHandler {
   /** live sessions */
   readonly sessions: readonly SessionInfo[];
   on(ev: 'session', fn: (e: SessionEvent) => void): () => void;
+  on(ev: 'request', fn: (e: RequestEvent) => void): () => void;
   /** end held requests and sessions; the share is left untouched */
   close(): void;
 }
@@ -135,6 +153,7 @@ export function createDaapHandler(opts: DaapHandlerOptions): DaapRequestHandler 
     groupIds: new Map(),
     usedGroupIds: new Set(),
     artCache: new Map(),
+    events: new EventEmitter(),
     warnedNoScaler: false,
     closing: false,
     reqSeq: 0,
@@ -158,9 +177,11 @@ export function createDaapHandler(opts: DaapHandlerOptions): DaapRequestHandler 
     state: { value: state },
     sessions: { get: () => sessions.list() },
     on: {
-      value: (ev: 'session', fn: (e: SessionEvent) => void) => {
-        sessions.events.on(ev, fn);
-        return () => sessions.events.off(ev, fn);
+      value: (ev: 'session' | 'request', fn: ((e: SessionEvent) => void) | ((e: RequestEvent) => void)) => {
+        const em = ev === 'session' ? sessions.events : state.events;
+        const listener = fn as (...args: unknown[]) => void;
+        em.on(ev, listener);
+        return () => em.off(ev, listener);
       },
     },
     close: {
@@ -204,16 +225,21 @@ async function handle(state: HandlerState, req: IncomingMessage, res: ServerResp
   // Access log: one line per request with its shape and status (§13.4 reads it).
   const t0 = state.timers.now();
   res.once('finish', () => {
+    const ms = state.timers.now() - t0;
     state.log.info(
-      {
-        req: ctx.reqId,
-        method: req.method,
-        url: req.url,
-        status: res.statusCode,
-        ms: state.timers.now() - t0,
-      },
+      { req: ctx.reqId, method: req.method, url: req.url, status: res.statusCode, ms },
       'daap request',
     );
+    if (state.events.listenerCount('request') > 0) {
+      const e: RequestEvent = {
+        method: req.method ?? 'GET',
+        route: route ? routeName(route.re) : 'unknown',
+        status: res.statusCode,
+        ms,
+        ...(ctx.session ? { session: ctx.session.id } : {}),
+      };
+      state.events.emit('request', e);
+    }
   });
   if (!route) return sendEmpty(ctx, 404);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendEmpty(ctx, 405, { Allow: 'GET, HEAD' });

@@ -180,3 +180,16 @@ test('sessions: cap by least recently seen, events, keep-alive revision gives an
   assert.deepEqual(mlitIds(d), []);
   h.close();
 });
+
+test("'request' events carry a route label and status for metrics", async () => {
+  const { share, media } = demoShare();
+  const h = createDaapHandler({ share, media, timers: new ManualTimers() });
+  const seen: string[] = [];
+  const off = h.on('request', (e) => seen.push(`${e.route} ${e.status}`));
+  await call(h, '/server-info');
+  await call(h, '/databases/1/items/11.mp3');
+  await call(h, '/nope');
+  off();
+  assert.deepEqual(seen, ['/server-info 200', '/databases/{n}/items/{n}.{ext} 200', 'unknown 404']);
+  h.close();
+});
