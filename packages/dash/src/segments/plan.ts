@@ -58,10 +58,16 @@ export interface MediaSegmentPlan {
   insertBoxes: readonly InsertedBox[];
   /** Cache-Control max-age (§3.8). */
   maxAgeSeconds: number;
+  /**
+   * Live only: AST and the segment's position and listed duration in ticks after AST, so the
+   * server can time chunks (chunk j is complete at AST + (position + e_j) / timescale, §10.3).
+   */
+  live: { astMs: number; position: bigint; duration: bigint } | null;
 }
 
 export type SegmentRefusal =
-  | { kind: 'TooEarly'; retryAfterSeconds: number }
+  /** `availableInMs`: exact wait, for holding low-latency requests (§10.3). */
+  | { kind: 'TooEarly'; retryAfterSeconds: number; availableInMs: number }
   | { kind: 'Gone' }
   | { kind: 'NotFound'; reason: string }
   | { kind: 'NoTimingReference' };
@@ -110,8 +116,9 @@ export function planSegment(
     if (!lk) return notFound('no segment starts at this time');
   }
   let maxAgeSeconds = 3600;
+  let astMs = 0;
   if (live) {
-    const astMs = resolveAvailabilityStart(options.start, nowMs);
+    astMs = resolveAvailabilityStart(options.start, nowMs);
     // §7.14: segments of an event are those starting before Z; from TE on all of them are served.
     const request = endRequest(options.stop, null, astMs, nowMs);
     const end = request === null ? null : eventEnd(ref.index, astMs, request);
@@ -145,5 +152,6 @@ export function planSegment(
     loopOffset: loopOffset(t, lk.loop),
     timescale: index.timescale,
     maxAgeSeconds,
+    live: live ? { astMs, position: seg.position, duration: seg.duration } : null,
   };
 }

@@ -31,7 +31,7 @@ export function numberWindow(
 
 export type Availability =
   | { kind: 'available'; maxAgeSeconds: number }
-  | { kind: 'TooEarly'; retryAfterSeconds: number }
+  | { kind: 'TooEarly'; retryAfterSeconds: number; availableInMs: number }
   | { kind: 'Gone' };
 
 export interface AvailabilityClock {
@@ -66,12 +66,20 @@ export function liveAvailability(
   const es = BigInt(clock.elapsedMs);
   const unit = t.ts * den; // ticks·den per second
   if (clock.elapsedMs < 0) {
-    return { kind: 'TooEarly', retryAfterSeconds: Math.max(1, Number(ceilDiv(-es, 1000n))) };
+    return {
+      kind: 'TooEarly',
+      retryAfterSeconds: Math.max(1, Number(ceilDiv(-es, 1000n))),
+      availableInMs: -clock.elapsedMs,
+    };
   }
   if (clock.atoMs !== 'inf') {
     const wait = eEarly * 1000n - BigInt(clock.atoMs) * unit - es * unit; // ms·unit
     if (wait > 0n)
-      return { kind: 'TooEarly', retryAfterSeconds: Math.max(1, Number(ceilDiv(wait, unit * 1000n))) };
+      return {
+        kind: 'TooEarly',
+        retryAfterSeconds: Math.max(1, Number(ceilDiv(wait, unit * 1000n))),
+        availableInMs: Number(ceilDiv(wait, unit)),
+      };
   }
   const tsbd = BigInt(timeShiftBufferDepth(clock.depth, clock.elapsedMs));
   const goneAt = (eLate + dmax) * 1000n + (tsbd + BigInt(clock.leeway)) * 1000n * unit; // ms·unit

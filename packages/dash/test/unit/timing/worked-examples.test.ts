@@ -307,7 +307,7 @@ describe('§12.14 startNumber', () => {
     assert.ok(p.kind === 'media');
     assert.deepEqual([p.sequenceNumber, p.baseMediaDecodeTime], [0, 0n]);
     const early = plan('bbb_v6', num(150), { start: '2025-03-01T12:00:00Z', snr: '0' });
-    assert.deepEqual(early, { kind: 'TooEarly', retryAfterSeconds: 2 });
+    assert.deepEqual(early, { kind: 'TooEarly', retryAfterSeconds: 2, availableInMs: 1500 });
   });
   it('snr=1000&depth=30', () => {
     const q = { start: '2025-03-01T12:00:00Z', snr: '1000', depth: '30' };
