@@ -2,53 +2,19 @@
 // in insertion order, with O(log changes) sizes and diffs costing O(keys touched in the gap).
 //
 // Layout: each insertion of a key is a *slot* (a key removed and set again gets a new slot at the
-// end, §4.6). A slot holds its newest version inline and older versions in a linked list, so the
-// common single-version slot costs one object. A removal is a version whose value is undefined.
-// The order of slots is insertion order. A per-revision change log (keys touched in each revision)
-// lets diff() look only at those keys (§4.4: the reference could only diff one step).
+// end, §4.6). Slots are columns indexed by insertion number, not objects: the newest version's
+// value and revision, the first revision, the previous slot of the same key, and a dead flag.
+// Older versions (rare) hang off a side map. A removal is a version whose value is undefined.
+// A per-revision change log (keys touched in each revision) lets diff() look only at those keys
+// (§4.4: the reference could only diff one step).
 
 import type { RevisionClock } from './clock.js';
+import { Int32Column } from './columns.js';
 
 interface Version<V> {
   readonly rev: number;
   readonly val: V | undefined;
-  readonly older: Version<V> | null;
-}
-
-class Slot<K, V> {
-  dead = false;
-  /** older versions, newest first */
-  older: Version<V> | null = null;
-  /** previous slot of the same key (an older insertion), for reads of old revisions */
-  prev: Slot<K, V> | null;
-  constructor(
-    readonly key: K,
-    /** creation sequence number: listing order */
-    readonly seq: number,
-    /** revision of the newest version */
-    public rev: number,
-    /** value of the newest version; undefined = removed */
-    public val: V | undefined,
-    prev: Slot<K, V> | null,
-  ) {
-    this.prev = prev;
-  }
-  /** revision of the first version */
-  get firstRev(): number {
-    let r = this.rev;
-    for (let v = this.older; v; v = v.older) r = v.rev;
-    return r;
-  }
-  valueAt(rev: number): V | undefined {
-    if (this.rev <= rev) return this.val;
-    for (let v = this.older; v; v = v.older) if (v.rev <= rev) return v.val;
-    return undefined;
-  }
-  push(rev: number, val: V | undefined): void {
-    this.older = { rev: this.rev, val: this.val, older: this.older };
-    this.rev = rev;
-    this.val = val;
-  }
+  older: Version<V> | null;
 }
 
 export interface Diff<K> {
@@ -57,11 +23,21 @@ export interface Diff<K> {
 }
 
 export class RevisionStore<K, V> {
-  private readonly slots = new Map<K, Slot<K, V>>();
-  private order: Slot<K, V>[] = [];
-  private deadSlots = 0;
-  private seq = 0;
-  /** keys touched in each revision, for diff() (duplicates allowed) */
+  /** key → its newest slot */
+  private readonly index = new Map<K, number>();
+  private keys: (K | undefined)[] = [];
+  /** value of each slot's newest version; undefined = removed */
+  private vals: (V | undefined)[] = [];
+  private readonly revs = new Int32Column();
+  private readonly firsts = new Int32Column();
+  /** previous slot of the same key (an older insertion), −1 for none */
+  private readonly prevs = new Int32Column();
+  private readonly deads = new Int32Column();
+  /** older versions of a slot, newest first */
+  private readonly older = new Map<number, Version<V>>();
+  private n = 0;
+  private deadCount = 0;
+  /** keys touched in each revision, for diff() */
   private readonly changes = new Map<number, K[]>();
   /** [rev, size] pairs, ascending by rev */
   private sizeRevs: number[] = [];
@@ -102,57 +78,91 @@ export class RevisionStore<K, V> {
     }
   }
 
+  private newSlot(key: K, value: V, rev: number, prev: number): void {
+    const j = this.n++;
+    this.revs.ensure(this.n);
+    this.firsts.ensure(this.n);
+    this.prevs.ensure(this.n);
+    this.deads.ensure(this.n);
+    this.keys[j] = key;
+    this.vals[j] = value;
+    this.revs.a[j] = rev;
+    this.firsts.a[j] = rev;
+    this.prevs.a[j] = prev;
+    this.deads.a[j] = 0;
+    this.index.set(key, j);
+  }
+
+  private pushVersion(i: number, rev: number, val: V | undefined): void {
+    this.older.set(i, { rev: this.revs.a[i]!, val: this.vals[i], older: this.older.get(i) ?? null });
+    this.revs.a[i] = rev;
+    this.vals[i] = val;
+  }
+
+  private kill(i: number): void {
+    if (this.deads.a[i]) return;
+    this.deads.a[i] = 1;
+    this.deadCount++;
+    this.keys[i] = undefined;
+    this.vals[i] = undefined;
+    this.older.delete(i);
+  }
+
   /** Add, or replace keeping the position. */
   set(key: K, value: V): void {
     if (value === undefined) throw new TypeError('value must not be undefined');
     const h = this.clock.head;
-    const s = this.slots.get(key);
+    const i = this.index.get(key);
     // Log each key once per revision: a million sets of 26 keys leave 26 log entries.
-    if (!s || s.rev !== h) this.log(key);
+    if (i === undefined || this.revs.a[i] !== h) this.log(key);
     else this.version++;
-    if (s && !s.dead && s.val !== undefined) {
+    if (i !== undefined && this.vals[i] !== undefined) {
       // Replace: overwrite in place within the pending revision, so history does not pile up
       // inside one revision (§12, the store benchmark).
-      if (s.rev === h) s.val = value;
-      else s.push(h, value);
+      if (this.revs.a[i] === h) this.vals[i] = value;
+      else this.pushVersion(i, h, value);
       return;
     }
     // New insertion (or re-insertion after a removal): a new slot at the end.
-    const slot = new Slot<K, V>(key, this.seq++, h, value, s ?? null);
-    this.slots.set(key, slot);
-    this.order.push(slot);
+    this.newSlot(key, value, h, i ?? -1);
     this.setSize(+1);
   }
 
   delete(key: K): boolean {
-    const s = this.slots.get(key);
-    if (!s || s.dead || s.val === undefined) return false;
+    const i = this.index.get(key);
+    if (i === undefined || this.vals[i] === undefined) return false;
     const h = this.clock.head;
-    if (s.rev !== h) this.log(key);
+    if (this.revs.a[i] !== h) this.log(key);
     else this.version++;
-    if (s.rev === h) {
-      if (s.older === null) {
+    if (this.revs.a[i] === h) {
+      if (this.firsts.a[i] === h) {
         // Created and removed inside the pending revision: no reader ever saw this slot.
-        s.dead = true;
-        this.deadSlots++;
-        if (s.prev) this.slots.set(key, s.prev);
-        else this.slots.delete(key);
-      } else s.val = undefined;
-    } else s.push(h, undefined);
+        const prev = this.prevs.a[i]!;
+        this.kill(i);
+        if (prev >= 0) this.index.set(key, prev);
+        else this.index.delete(key);
+      } else this.vals[i] = undefined;
+    } else this.pushVersion(i, h, undefined);
     this.setSize(-1);
     return true;
   }
 
-  private slotAt(key: K, rev: number): Slot<K, V> | undefined {
-    let s = this.slots.get(key) ?? null;
-    while (s && (s.dead || (s.older === null ? s.rev : s.firstRev) > rev)) s = s.prev;
-    return s ?? undefined;
+  private valueAt(i: number, rev: number): V | undefined {
+    if (this.revs.a[i]! <= rev) return this.vals[i];
+    for (let v = this.older.get(i); v; v = v.older ?? undefined) if (v.rev <= rev) return v.val;
+    return undefined;
+  }
+
+  private slotAt(key: K, rev: number): number {
+    let i = this.index.get(key) ?? -1;
+    while (i >= 0 && (this.deads.a[i] || this.firsts.a[i]! > rev)) i = this.prevs.a[i]!;
+    return i;
   }
 
   get(key: K, rev: number = this.clock.head): V | undefined {
     if (rev !== this.clock.head) this.clock.check(rev);
-    const s = this.slotAt(key, rev);
-    return s ? s.valueAt(rev) : undefined;
+    const i = this.slotAt(key, rev);
+    return i >= 0 ? this.valueAt(i, rev) : undefined;
   }
 
   has(key: K, rev?: number): boolean {
@@ -177,21 +187,21 @@ export class RevisionStore<K, V> {
   /** Values in insertion order as of rev. */
   *values(rev: number = this.clock.head): IterableIterator<V> {
     if (rev !== this.clock.head) this.clock.check(rev);
-    const order = this.order;
-    for (let i = 0; i < order.length; i++) {
-      const s = order[i]!;
-      if (s.dead) continue;
-      const v = s.rev <= rev ? s.val : s.valueAt(rev);
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      if (this.deads.a[i]) continue;
+      const v = this.revs.a[i]! <= rev ? this.vals[i] : this.valueAt(i, rev);
       if (v !== undefined) yield v;
     }
   }
 
   *entries(rev: number = this.clock.head): IterableIterator<[K, V]> {
     if (rev !== this.clock.head) this.clock.check(rev);
-    for (const s of this.order) {
-      if (s.dead) continue;
-      const v = s.valueAt(rev);
-      if (v !== undefined) yield [s.key, v];
+    const n = this.n;
+    for (let i = 0; i < n; i++) {
+      if (this.deads.a[i]) continue;
+      const v = this.valueAt(i, rev);
+      if (v !== undefined) yield [this.keys[i]!, v];
     }
   }
 
@@ -214,13 +224,13 @@ export class RevisionStore<K, V> {
     const removed: K[] = [];
     for (const k of this.touched(from, to)) {
       const sa = this.slotAt(k, from);
-      const a = sa?.valueAt(from);
+      const a = sa >= 0 ? this.valueAt(sa, from) : undefined;
       const sb = this.slotAt(k, to);
-      const b = sb?.valueAt(to);
+      const b = sb >= 0 ? this.valueAt(sb, to) : undefined;
       if (b !== undefined) {
         // A key removed and set again moves to the end, so it counts as updated even with the
         // same record: its position changed.
-        if (a !== b || sa !== sb) updated.push({ key: k, seq: sb!.seq });
+        if (a !== b || sa !== sb) updated.push({ key: k, seq: sb });
       } else if (a !== undefined) removed.push(k);
     }
     updated.sort((x, y) => x.seq - y.seq);
@@ -241,55 +251,80 @@ export class RevisionStore<K, V> {
       this.sizeRevs = this.sizeRevs.slice(i);
       this.sizeVals = this.sizeVals.slice(i);
     }
-    if (this.deadSlots > 64 && this.deadSlots * 2 > this.order.length) {
-      this.order = this.order.filter((s) => !s.dead);
-      this.deadSlots = 0;
-    }
-  }
-
-  private kill(s: Slot<K, V>): void {
-    if (!s.dead) {
-      s.dead = true;
-      this.deadSlots++;
-    }
+    if (this.deadCount > 1024 && this.deadCount * 2 > this.n) this.compact();
   }
 
   private trim(key: K, upTo: number): void {
-    const head = this.slots.get(key);
-    if (!head) return;
+    const top = this.index.get(key);
+    if (top === undefined) return;
+    const prevs = this.prevs.a;
     // Fast path: one live version and no older insertion: nothing to forget.
-    if (head.older === null && head.prev === null && head.val !== undefined) return;
-    // Find the slot that is current at upTo (or the newest slot started after it).
-    let s: Slot<K, V> | null = head;
-    let newer: Slot<K, V> | null = null;
-    while (s) {
-      if (!s.dead) {
+    if (prevs[top] === -1 && this.vals[top] !== undefined && !this.older.has(top)) return;
+    let s = top;
+    let newer = -1;
+    while (s >= 0) {
+      if (!this.deads.a[s]) {
         // Drop versions older than the newest one at or below upTo.
-        if (s.rev <= upTo) s.older = null;
-        else {
-          let v = s.older;
-          while (v && v.rev > upTo) v = v.older;
-          if (v) (v as { older: Version<V> | null }).older = null;
+        if (this.revs.a[s]! <= upTo) {
+          this.older.delete(s);
+          this.firsts.a[s] = this.revs.a[s]!;
+        } else {
+          let v = this.older.get(s);
+          while (v && v.rev > upTo) v = v.older ?? undefined;
+          if (v) {
+            v.older = null;
+            this.firsts.a[s] = v.rev;
+          }
         }
         // A slot whose only version is a removal at or below upTo is gone for good.
-        if (s.older === null && s.val === undefined && s.rev <= upTo) this.kill(s);
+        if (!this.older.has(s) && this.vals[s] === undefined && this.revs.a[s]! <= upTo) this.kill(s);
       }
-      const next: Slot<K, V> | null = s.prev;
-      if (s.dead) {
-        if (newer) newer.prev = next;
-        else if (next) this.slots.set(key, next);
-        else this.slots.delete(key);
+      const next = prevs[s]!;
+      if (this.deads.a[s]) {
+        if (newer >= 0) prevs[newer] = next;
+        else if (next >= 0) this.index.set(key, next);
+        else this.index.delete(key);
       } else {
         newer = s;
-        if (s.firstRev <= upTo) {
+        if (this.firsts.a[s]! <= upTo) {
           // Everything older ended in a removal at or below upTo: superseded.
-          for (let o = next; o; o = o.prev) this.kill(o);
-          s.prev = null;
+          for (let o = next; o >= 0; o = prevs[o]!) this.kill(o);
+          prevs[s] = -1;
           return;
         }
       }
       s = next;
     }
+  }
+
+  /** Drop dead slots, renumbering the live ones (order kept). */
+  private compact(): void {
+    const remap = new Int32Array(this.n).fill(-1);
+    let m = 0;
+    for (let i = 0; i < this.n; i++) if (!this.deads.a[i]) remap[i] = m++;
+    const keys: (K | undefined)[] = new Array<K | undefined>(m);
+    const vals: (V | undefined)[] = new Array<V | undefined>(m);
+    const older = new Map<number, Version<V>>();
+    for (let i = 0; i < this.n; i++) {
+      const j = remap[i]!;
+      if (j < 0) continue;
+      keys[j] = this.keys[i];
+      vals[j] = this.vals[i];
+      this.revs.a[j] = this.revs.a[i]!;
+      this.firsts.a[j] = this.firsts.a[i]!;
+      const p = this.prevs.a[i]!;
+      this.prevs.a[j] = p >= 0 ? remap[p]! : -1;
+      this.deads.a[j] = 0;
+      const o = this.older.get(i);
+      if (o) older.set(j, o);
+    }
+    this.keys = keys;
+    this.vals = vals;
+    this.older.clear();
+    for (const [k, v] of older) this.older.set(k, v);
+    for (const [k, i] of this.index) this.index.set(k, remap[i]!);
+    this.n = m;
+    this.deadCount = 0;
   }
 
   /**
@@ -301,10 +336,8 @@ export class RevisionStore<K, V> {
     const base = this.clock.oldest;
     let n = 0;
     for (const r of records) {
-      if (this.slots.has(r.id)) continue;
-      const slot = new Slot<K, V>(r.id, this.seq++, base, r, null);
-      this.slots.set(r.id, slot);
-      this.order.push(slot);
+      if (this.index.has(r.id)) continue;
+      this.newSlot(r.id, r, base, -1);
       n++;
     }
     this.live += n;

@@ -130,3 +130,47 @@ test('history does not pile up inside one revision (1,000,000 sets over 26 keys)
   const r = commit(clock);
   assert.equal(s.size(r), 26);
 });
+
+test('churn with cleaning compacts dead slots and keeps order, values and diffs right', () => {
+  const r = rng(99);
+  const clock = new RevisionClock();
+  const s = new RevisionStore<number, { v: number }>(clock);
+  const model = new Map<number, { v: number }>();
+  const snapshots = new Map<number, [number, { v: number }][]>();
+  let counter = 0;
+  for (let round = 0; round < 30; round++) {
+    for (let i = 0; i < 400; i++) {
+      const k = Math.floor(r() * 600);
+      if (r() < 0.5) {
+        const v = { v: counter++ };
+        s.set(k, v);
+        if (model.has(k)) model.set(k, v);
+        else model.set(k, v);
+      } else {
+        s.delete(k);
+        model.delete(k);
+      }
+    }
+    const rev = commit(clock);
+    snapshots.set(rev, [...s.entries(rev)]);
+    assert.equal(s.size(rev), model.size);
+    if (round % 5 === 4) {
+      const upTo = rev - 2;
+      s.clean(upTo);
+      clock.oldest = upTo;
+    }
+  }
+  const newest = clock.head - 1;
+  for (let a = clock.oldest; a <= newest; a++) {
+    assert.deepEqual([...s.entries(a)], snapshots.get(a), `rev ${a}`);
+    const before = new Map(snapshots.get(a));
+    const d = s.diff(a, newest);
+    for (const k of d.removed) before.delete(k);
+    for (const k of d.updated) before.set(k, s.get(k, newest)!);
+    assert.deepEqual(
+      new Map([...before].sort((x, y) => x[0] - y[0])),
+      new Map([...s.entries(newest)].sort((x, y) => x[0] - y[0])),
+    );
+  }
+  assert.deepEqual(new Set(s.values(newest)), new Set(model.values()));
+});
