@@ -42,9 +42,22 @@ export function insertPssh(moov: Box, pssh: Box | Buffer): void {
   moov.insert(b, last ? moov.children.indexOf(last) + 1 : undefined);
 }
 
-/** Appends a box (the PIFF sample-encryption uuid box, senc, saiz, saio) to a traf. */
-export function insertIntoTraf(traf: Box, box: Box | Buffer): void {
-  traf.insert(asBox(box));
+/**
+ * Puts a box (the PIFF sample-encryption uuid box, senc, saiz, saio) into a traf: before the
+ * first child of type `before`, else right after the last child of type `after`, else at the
+ * end. The PIFF box of drm-events.md §6.7 goes `{ before: 'saiz', after: 'senc' }`.
+ */
+export function insertIntoTraf(
+  traf: Box,
+  box: Box | Buffer,
+  where: { before?: string; after?: string } = {},
+): void {
+  const b = asBox(box);
+  const kids = traf.children;
+  const i = where.before ? kids.findIndex((c) => c.key === where.before) : -1;
+  if (i >= 0) return traf.insert(b, i);
+  const j = where.after ? kids.findLastIndex((c) => c.key === where.after) : -1;
+  traf.insert(b, j >= 0 ? j + 1 : undefined);
 }
 
 export { parseBoxes };

@@ -12,6 +12,7 @@
 import type { BoxEntry } from './box-entry.js';
 import { emsg as emsgEntry, type EmsgFields } from './boxes/emsg.js';
 import { prft as prftEntry, type PrftFields } from './boxes/prft.js';
+import { PIFF_SAMPLE_ENCRYPTION_UUID } from './boxes/sample-encryption.js';
 import { TFHD_BASE_DATA_OFFSET, TFHD_DEFAULT_BASE_IS_MOOF } from './boxes/tfhd.js';
 import { TRUN_DATA_OFFSET, TRUN_FIRST_SAMPLE_FLAGS, TRUN_SIZE, trunSampleSize } from './boxes/trun.js';
 import { ByteWriter } from './bytes.js';
@@ -32,6 +33,9 @@ export interface SegmentPlan {
   dropSidx?: boolean;
   /** Serialised boxes appended to every traf (the PIFF sample-encryption box, …). */
   trafBoxes?: readonly Buffer[];
+  /** Copy each traf's senc into a PIFF sample-encryption box (uuid a2394f52-…, drm-events.md
+   * §6.7), placed immediately before saiz, or right after senc when there is no saiz. */
+  piff?: boolean;
   /** New track id for tfhd. */
   trackId?: number;
   /** Move saio offsets with the moof; false reproduces the `bugs=saio` fault. Default true. */
@@ -206,12 +210,27 @@ function writeTraf(
   const saios: OffsetPatch[] = [];
   let baseAt = -1;
   let oldBase = 0;
+  const senc = plan.piff ? findChild(src, trafPos + th.headerSize, end, 'senc') : undefined;
+  const hasSaiz = senc !== undefined && findChild(src, trafPos + th.headerSize, end, 'saiz') !== undefined;
+  let piffDone = senc === undefined;
+  const writePiff = (): void => {
+    const payload = src.subarray(senc!.pos + senc!.headerSize, senc!.pos + senc!.size);
+    w.u32(24 + payload.length)
+      .fourcc('uuid')
+      .hex(PIFF_SAMPLE_ENCRYPTION_UUID);
+    // the senc payload as is: version, flags (bit 0 clear: no override), count, records
+    const at = w.pos;
+    w.bytes(payload);
+    if (payload.length >= 4) w.buf[at + 3]! &= 0xfe;
+    piffDone = true;
+  };
   for (let p = trafPos + th.headerSize; p < end;) {
     const h = readBoxHeader(src, p, end, end);
     const body = p + h.headerSize;
     const need = (n: number): void => {
       if (h.size - h.headerSize < n) throw parseError(`'${h.type}' too small`, p);
     };
+    if (!piffDone && hasSaiz && h.type === 'saiz') writePiff();
     if (h.type === 'tfhd') {
       need(8);
       tfhdFlags = src.readUInt32BE(body) & 0xffffff;
@@ -283,6 +302,7 @@ function writeTraf(
       copies.push({ src: p, len: h.size, out: w.pos });
       w.bytes(src.subarray(p, p + h.size));
     }
+    if (!piffDone && !hasSaiz && h.type === 'senc') writePiff();
     p += h.size;
   }
   if (tfhdFlags < 0) throw parseError('traf without tfhd', trafPos);
@@ -309,13 +329,22 @@ function writeTfdt(w: ByteWriter, st: MoofState, old: bigint | undefined, versio
 }
 
 function hasChild(src: Buffer, p: number, end: number, type: string): boolean {
+  return findChild(src, p, end, type) !== undefined;
+}
+
+/** The first child of a type among the boxes in [p, end), header checked. */
+function findChild(
+  src: Buffer,
+  p: number,
+  end: number,
+  type: string,
+): (BoxHeader & { pos: number }) | undefined {
   while (p + 8 <= end) {
-    const size = src.readUInt32BE(p);
-    if (src.toString('latin1', p + 4, p + 8) === type) return true;
-    if (size < 8) return false;
-    p += size;
+    const h = readBoxHeader(src, p, end, end);
+    if (h.type === type) return { ...h, pos: p };
+    p += h.size;
   }
-  return false;
+  return undefined;
 }
 
 /** Bytes of sample data a run covers (for implicit offsets of the following run). */

@@ -74,6 +74,7 @@ export function exercise(buf: Buffer, variant = 0): void {
             baseMediaDecodeTime: 5,
             trafBoxes: [Buffer.from('0000000866726565', 'hex')],
             fixSaio: false,
+            piff: true,
           }),
       );
   }

@@ -266,3 +266,38 @@ test(
     }
   },
 );
+
+test(
+  'rewrite: piff copies senc into the PIFF box before saiz; saio keeps pointing at senc',
+  { skip: noMedia },
+  () => {
+    for (const name of ['bbb_v6_enc', 'bbb_a1_enc']) {
+      const { media } = segments(name);
+      for (const seg of media.slice(0, 3)) {
+        const orig = parseBoxes(seg).find((b) => b.type === 'moof')!;
+        const origSaio = orig.find('traf/saio')!.get(saio).offsets[0]!;
+        for (const fixSaio of [true, false]) {
+          const out = rewriteSegment(seg, {
+            sequenceNumber: 1,
+            baseMediaDecodeTime: 2n ** 40n,
+            piff: true,
+            fixSaio,
+          });
+          const moof = check(out, seg).find((b) => b.type === 'moof')!;
+          const traf = moof.child('traf')!;
+          const kids = traf.children.map((c) => c.key);
+          const piffKey = `uuid:${PIFF_SAMPLE_ENCRYPTION_UUID}`;
+          assert.equal(kids.indexOf(piffKey) + 1, kids.indexOf('saiz'), `${name}: ${kids.join(',')}`);
+          const p = traf.child(piffKey)!.get(piffSampleEncryption);
+          const s = traf.child('senc')!.get(senc);
+          assert.deepEqual(p.samples, s.samples);
+          assert.equal(p.flags & 1, 0);
+          const sencBox = traf.child('senc')!;
+          const offset = traf.child('saio')!.get(saio).offsets[0];
+          if (fixSaio) assert.equal(offset, sencBox.offset - moof.offset + sencBox.headerSize + 8);
+          else assert.equal(offset, origSaio);
+        }
+      }
+    }
+  },
+);

@@ -96,7 +96,7 @@ test(
       ivSize: senc.ivSize,
       samples: senc.samples,
     });
-    insertIntoTraf(traf, piff);
+    insertIntoTraf(traf, piff, { before: 'saiz', after: 'senc' });
     const out = serializeBoxes(boxes);
     const parsed = parseBoxes(out);
     assert.deepEqual(
@@ -104,6 +104,8 @@ test(
       ['styp', 'emsg', 'moof', 'mdat'],
     );
     const m2 = parsed[2]!;
+    const keys = m2.child('traf')!.children.map((c) => c.key);
+    assert.equal(keys.indexOf(`uuid:${PIFF_SAMPLE_ENCRYPTION_UUID}`) + 1, keys.indexOf('saiz'));
     const p2 = m2.find(`traf/uuid:${PIFF_SAMPLE_ENCRYPTION_UUID}`)!.get(piffSampleEncryption);
     assert.deepEqual(p2.samples, senc.samples);
     assert.equal(m2.find('traf/trun')!.get(trun).dataOffset, parsed[3]!.offset - m2.offset + 8);
