@@ -17,7 +17,12 @@ export {
   formatOption,
 } from './options/registry.js';
 export type { ResolveInput, ResolvedOptions, RequestKind, QueryInput } from './options/parse.js';
-export { resolveOptions, parseStreamDefaults } from './options/parse.js';
+export {
+  resolveOptions,
+  parseStreamDefaults,
+  validateStreamDefaults,
+  requestClock,
+} from './options/parse.js';
 export { childQuery, canonicalQuery, encodeQueryValue } from './options/child-url.js';
 export type { CgiOptionEntry, ManifestEntry } from './options/documents.js';
 export { cgiOptionsDocument, manifestsDocument } from './options/documents.js';

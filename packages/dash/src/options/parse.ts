@@ -254,3 +254,49 @@ function deriveOptions(values: Mutable, input: ResolveInput, issues: OptionIssue
     }
   }
 }
+
+/**
+ * Validation of stream defaults when they are stored (§4.5): every unknown option, option not
+ * allowed as a stream default, or value that does not parse is an issue named by its full name.
+ */
+export function validateStreamDefaults(defaults: Record<string, unknown>): OptionIssue[] {
+  const issues: OptionIssue[] = [];
+  const visit = (name: string, v: unknown): void => {
+    const row = ROW_BY_FULL_NAME.get(name);
+    const text = defaultsText(v);
+    if (!row) {
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [k, sv] of Object.entries(v as Record<string, unknown>)) visit(`${name}.${k}`, sv);
+        return;
+      }
+      issues.push({
+        param: name,
+        value: text ?? JSON.stringify(v),
+        reason: 'expected the full name of an option',
+      });
+      return;
+    }
+    if (!row.streamDefault) {
+      issues.push({
+        param: name,
+        value: text ?? '',
+        reason: 'expected an option that may be stored as a stream default',
+      });
+      return;
+    }
+    if (text === null) {
+      issues.push({ param: name, value: JSON.stringify(v), reason: `expected ${row.syntax}` });
+      return;
+    }
+    if (text === '') return;
+    const r = row.codec.parse(text);
+    if (!r.ok) issues.push({ param: name, value: text, reason: r.reason });
+  };
+  for (const [k, v] of Object.entries(defaults)) visit(k, v);
+  return issues;
+}
+
+/** The request clock: the `now` option when given, else the system clock the server read. */
+export function requestClock(options: Pick<Options, 'now'>, systemNowMs: number): number {
+  return options.now ?? systemNowMs;
+}

@@ -46,7 +46,20 @@ export function effectiveStartNumber(index: MediaIndex, snr: number | null): num
   return snr < 0 ? 1 : snr;
 }
 
+/** Memo by index object (indexes are immutable once loaded), then reference and start number. */
+const MEMO = new WeakMap<MediaIndex, WeakMap<MediaIndex, Map<number | null, TrackTiming>>>();
+
 export function trackTiming(index: MediaIndex, ref: MediaIndex, snr: number | null): TrackTiming {
+  let byRef = MEMO.get(index);
+  if (!byRef) MEMO.set(index, (byRef = new WeakMap<MediaIndex, Map<number | null, TrackTiming>>()));
+  let bySnr = byRef.get(ref);
+  if (!bySnr) byRef.set(ref, (bySnr = new Map<number | null, TrackTiming>()));
+  let t = bySnr.get(snr);
+  if (!t) bySnr.set(snr, (t = computeTrackTiming(index, ref, snr)));
+  return t;
+}
+
+function computeTrackTiming(index: MediaIndex, ref: MediaIndex, snr: number | null): TrackTiming {
   const dur: bigint[] = [];
   const start: bigint[] = [];
   let acc = 0n;

@@ -280,3 +280,20 @@ describe('registry documents (§3.6)', () => {
     assert.deepEqual(m['hand_made.mpd']?.restrictions, {});
   });
 });
+
+describe('stream defaults validation (§4.5)', () => {
+  it('names unknown, forbidden and malformed defaults by full name', async () => {
+    const { validateStreamDefaults } = await import('../../../src/options/parse.js');
+    const issues = validateStreamDefaults({
+      timeShiftBufferDepth: 30,
+      playready: { version: '2.0', piff: 'maybe' },
+      now: 5,
+      bogus: 1,
+      segmentTimeline: true,
+    });
+    assert.deepEqual(
+      issues.map((i) => i.param),
+      ['playready.piff', 'now', 'bogus'],
+    );
+  });
+});
