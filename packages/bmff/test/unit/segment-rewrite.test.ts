@@ -20,6 +20,7 @@ import {
   serializeBox,
   serializeBoxes,
   tfdt,
+  tfhd,
   tkhd,
   trex,
   trun,
@@ -299,5 +300,50 @@ test(
         }
       }
     }
+  },
+);
+
+test(
+  'rewrite: an explicit base_data_offset becomes the moof position; a missing data_offset is set',
+  { skip: noMedia },
+  () => {
+    const buf = bbb('bbb_t1');
+    const idx = indexBuffer(buf);
+    const s2 = idx.segments[2]!;
+    const boxes = parseBoxes(buf.subarray(s2.pos, s2.pos + s2.size));
+    const moof = boxes.find((b) => b.type === 'moof')!;
+    const mdat = boxes.find((b) => b.type === 'mdat')!;
+    // packager style: absolute base pointing at the mdat payload, no data_offset in trun
+    moof.find('traf/tfhd')!.update(tfhd, (f) => {
+      f.flags = (f.flags & ~0x020000) | 0x000001;
+      f.baseDataOffset = BigInt(s2.pos + mdat.offset + 8 + 4); // +4: tfhd grows by 8, trun shrinks by 4
+    });
+    moof.find('traf/trun')!.update(trun, (f) => {
+      f.flags &= ~1;
+      delete f.dataOffset;
+    });
+    const seg = serializeBoxes(boxes, { fixOffsets: false });
+    const m0 = parseBoxes(seg).find((b) => b.type === 'moof')!;
+    const md0 = parseBoxes(seg).find((b) => b.type === 'mdat')!;
+    assert.equal(
+      Number(m0.find('traf/tfhd')!.get(tfhd).baseDataOffset),
+      s2.pos + md0.offset + 8,
+      'test input is consistent',
+    );
+    const out = rewriteSegment(seg, {
+      sequenceNumber: 3,
+      baseMediaDecodeTime: 2n ** 35n,
+      emsg: [Buffer.from('0000000866726565', 'hex')],
+      sourceOffset: s2.pos,
+    });
+    const rb = parseBoxes(Buffer.concat(out));
+    const m1 = rb.find((b) => b.type === 'moof')!;
+    const md1 = rb.find((b) => b.type === 'mdat')!;
+    const base = Number(m1.find('traf/tfhd')!.get(tfhd).baseDataOffset);
+    assert.equal(base, m1.offset, 'base is the moof position in the response');
+    const r = m1.find('traf/trun')!.get(trun);
+    assert.equal(r.flags & 1, 1);
+    assert.equal(base + r.dataOffset!, md1.offset + 8, 'data_offset points at the same sample bytes');
+    assert.ok(out.at(-1)!.equals(seg.subarray(md0.offset)));
   },
 );
