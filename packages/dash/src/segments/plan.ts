@@ -63,6 +63,11 @@ export interface MediaSegmentPlan {
    * server can time chunks (chunk j is complete at AST + (position + e_j) / timescale, §10.3).
    */
   live: { astMs: number; position: bigint; duration: bigint } | null;
+  /**
+   * `stpp` in live loops l ≥ 1: move every TTML `begin`/`end` by o(l) ticks of `timescale`
+   * (§9.4); null when nothing moves.
+   */
+  ttmlTimeShift: { ticks: bigint; timescale: number } | null;
 }
 
 export type SegmentRefusal =
@@ -153,5 +158,9 @@ export function planSegment(
     timescale: index.timescale,
     maxAgeSeconds,
     live: live ? { astMs, position: seg.position, duration: seg.duration } : null,
+    ttmlTimeShift:
+      live && lk.loop > 0 && index.contentType === 'text' && index.codecs.startsWith('stpp')
+        ? { ticks: loopOffset(t, lk.loop), timescale: index.timescale }
+        : null,
   };
 }

@@ -363,3 +363,23 @@ describe('§7.7 exact @duration form', () => {
     assert.equal(Number(a.duration) / Number(a.timescale), 40 / 11);
   });
 });
+
+describe('segment plan details', () => {
+  it('§3.8 live max-age counts to the moment the segment is gone', () => {
+    const p = plan('bbb_v6', num(143), { start: '2025-03-01T12:00:00Z', depth: '30' });
+    assert.ok(p.kind === 'media');
+    // gone after 572 + 4 + 30 + 16 = 622 s; the clock is at 602.5 s
+    assert.equal(p.maxAgeSeconds, 19);
+    assert.deepEqual(p.live, { astMs: Date.UTC(2025, 2, 1, 12), position: 136320n, duration: 960n });
+  });
+  it('§9.4 stpp segments of later loops carry the TTML time shift', () => {
+    const q = { start: '2025-03-01T12:00:00Z' };
+    const first = plan('bbb_t1', num(4), q);
+    const later = plan('bbb_t1', num(5), q);
+    assert.ok(first.kind === 'media' && later.kind === 'media');
+    assert.equal(first.ttmlTimeShift, null);
+    assert.deepEqual(later.ttmlTimeShift, { ticks: 8000n, timescale: 200 });
+    const video = plan('bbb_v6', num(11), q);
+    assert.ok(video.kind === 'media' && video.ttmlTimeShift === null);
+  });
+});
