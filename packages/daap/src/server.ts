@@ -101,6 +101,28 @@ export class DaapServer {
 
   private closing: Promise<void> | undefined;
 
+  /**
+   * On SIGINT/SIGTERM, withdraw the advert (goodbye packets) and close, then let the signal take
+   * its default course (§8 lifecycle). Returns a function that removes the handlers. Opt-in: a
+   * library does not take over a process's signals by itself.
+   */
+  closeOnSignals(signals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): () => void {
+    const handlers = new Map<NodeJS.Signals, () => void>();
+    const remove = (): void => {
+      for (const [sig, fn] of handlers) process.off(sig, fn);
+      handlers.clear();
+    };
+    for (const sig of signals) {
+      const fn = (): void => {
+        remove();
+        void this.close().finally(() => process.kill(process.pid, sig));
+      };
+      handlers.set(sig, fn);
+      process.on(sig, fn);
+    }
+    return remove;
+  }
+
   /** Withdraw the advert, answer held requests, close sockets. Safe to call more than once. */
   close(): Promise<void> {
     this.closing ??= this.doClose();

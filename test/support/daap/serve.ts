@@ -27,14 +27,7 @@ const server = new DaapServer({
 });
 await server.listen();
 console.log(JSON.stringify({ port: server.port, name: server.advertisedName ?? null }));
-let closing = false;
-const stop = (): void => {
-  if (closing) return;
-  closing = true;
-  void server.close().then(() => {
-    console.log(JSON.stringify({ closed: true }));
-    process.exit(0);
-  });
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+// Withdraw the advert and close on SIGTERM/SIGINT, then exit by the signal's default action.
+server.on('session', () => undefined);
+process.on('exit', () => console.log(JSON.stringify({ closed: true })));
+server.closeOnSignals();

@@ -98,13 +98,15 @@ export function readLines(
   });
 }
 
-export function waitExit(p: ChildProcess, timeoutMs: number): Promise<number | null> {
+/** Resolves with the exit code, or the signal name when the process died by a signal. */
+export function waitExit(p: ChildProcess, timeoutMs: number): Promise<number | string | null> {
   if (p.exitCode !== null) return Promise.resolve(p.exitCode);
+  if (p.signalCode !== null) return Promise.resolve(p.signalCode);
   return new Promise((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('process did not exit')), timeoutMs);
-    p.once('exit', (code) => {
+    p.once('exit', (code, signal) => {
       clearTimeout(t);
-      resolve(code);
+      resolve(code ?? signal);
     });
   });
 }
