@@ -35,7 +35,7 @@ export { Database } from './model/database.js';
 export { ContainerCollection, type Container, type ContainerFields } from './model/containers.js';
 export { type EntryList, type Entry } from './model/entries.js';
 export { ItemCollection, SourceLoadError, type LazySource } from './model/items.js';
-export { RevisionStore, type Diff } from './model/revisions.js';
+export { RevisionStore, type Diff, type Snapshot } from './model/revisions.js';
 export {
   type Item,
   type Id,

@@ -22,6 +22,16 @@ export interface Diff<K> {
   readonly removed: K[];
 }
 
+/** A read-only view of one revision of a store (§5.2 `at(rev)`). */
+export interface Snapshot<K, V> {
+  readonly rev: number;
+  get(key: K): V | undefined;
+  has(key: K): boolean;
+  readonly size: number;
+  values(): IterableIterator<V>;
+  entries(): IterableIterator<[K, V]>;
+}
+
 export class RevisionStore<K, V> {
   /** key → its newest slot */
   private readonly index = new Map<K, number>();
@@ -182,6 +192,23 @@ export class RevisionStore<K, V> {
       else hi = mid - 1;
     }
     return this.sizeVals[lo]!;
+  }
+
+  /** A read-only view of revision rev (it stays readable until cleaned). */
+  at(rev: number): Snapshot<K, V> {
+    this.clock.check(rev);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const store = this;
+    return {
+      rev,
+      get: (key) => this.get(key, rev),
+      has: (key) => this.has(key, rev),
+      get size() {
+        return store.size(rev);
+      },
+      values: () => this.values(rev),
+      entries: () => this.entries(rev),
+    };
   }
 
   /** Values in insertion order as of rev. */

@@ -174,3 +174,16 @@ test('churn with cleaning compacts dead slots and keeps order, values and diffs 
   }
   assert.deepEqual(new Set(s.values(newest)), new Set(model.values()));
 });
+
+test('at(rev) is a read-only view of one revision', () => {
+  const clock = new RevisionClock();
+  const s = new RevisionStore<string, number>(clock);
+  s.set('a', 1);
+  const r2 = commit(clock);
+  s.set('b', 2);
+  commit(clock);
+  const v = s.at(r2);
+  assert.equal(v.size, 1);
+  assert.equal(v.has('b'), false);
+  assert.deepEqual([...v.values()], [1]);
+});
