@@ -299,15 +299,15 @@ function authorize(ctx: Ctx, auth: Auth): boolean {
     return true;
   }
   if (basicOk()) return true;
-  if (raw !== undefined) {
-    st.throttle.fail(ctx.address);
-    failed(s ? 'session from another address' : 'unknown session');
-  }
   if (auth === 'media' && pw === undefined) {
-    // Play URLs kept across a restart keep working without a password (§6.4).
+    // Play URLs kept across a restart keep working without a password (§6.4); not a failure.
     if (raw !== undefined)
       st.log.info({ path: ctx.path, session: raw }, 'media request with unknown session');
     return true;
+  }
+  if (raw !== undefined) {
+    st.throttle.fail(ctx.address);
+    failed(s ? 'session from another address' : 'unknown session');
   }
   if (pw !== undefined && raw === undefined) {
     sendEmpty(ctx, 401, realm);

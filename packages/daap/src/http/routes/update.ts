@@ -22,8 +22,13 @@ export function update(ctx: Ctx): Promise<void> {
   const R = st.share.revision;
   const r = intParam(ctx.params, 'revision-number') ?? 1;
   const s = ctx.session;
+  // Closing: end without a body (an answer may never repeat the client's revision, rule 3).
+  if (st.closing) {
+    sendEmpty(ctx, 204);
+    return Promise.resolve();
+  }
   // Rule 1: revisions differ (first call, missed update, stale client) → answer at once.
-  if (r !== R || st.closing) {
+  if (r !== R) {
     writeBody(ctx, mupd(R), false);
     return Promise.resolve();
   }
