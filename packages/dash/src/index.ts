@@ -54,6 +54,8 @@ export type {
   InsertedBox,
 } from './segments/plan.js';
 export { planSegment, isRefusal } from './segments/plan.js';
+export type { ThumbnailPlan } from './segments/plan.js';
+export { THUMBNAIL_JPEG, THUMBNAIL_ID } from './thumbnails.js';
 
 // routes and time
 export type { StreamingPath, SegmentExtension } from './routes/paths.js';

@@ -28,6 +28,7 @@ import {
   smallestCommonLength,
 } from '../timing/periods.js';
 import type { SelectedSet } from './tracks.js';
+import { thumbnailSet } from './thumbnail-set.js';
 import { formatOption } from '../options/registry.js';
 import { trackTiming } from '../timing/track.js';
 import { numberWindow } from '../timing/window.js';
@@ -96,13 +97,17 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
       id: `p${index}`,
       start: formatDuration(startMs),
       ...(durationMs !== null ? { duration: formatDuration(durationMs) } : {}),
-      adaptationSets: selected.map((s, i) =>
-        adaptationSet(s, i + 1, { ...ctx, period: { index, length: layout.length } }, false),
+      adaptationSets: withThumbnails(
+        selected.map((s, i) =>
+          adaptationSet(s, i + 1, { ...ctx, period: { index, length: layout.length } }, false),
+        ),
+        { ...ctx, period: { index, length: layout.length } },
       ),
     }));
     sets = periods.flatMap((p) => p.adaptationSets);
   } else {
     sets = selected.map((s, i) => adaptationSet(s, i + 1, ctx, mode === 'odvod'));
+    if (mode !== 'odvod') sets = withThumbnails(sets, ctx);
     periods = [
       {
         id: 'p0',
@@ -284,6 +289,10 @@ function automaticPeriods(
     for (const s of selected)
       durations.push(addressingSeconds(ref, (s.files[0]?.index.segments.length ?? 2) - 1));
   }
+  if (options.thumbnails) {
+    const d = addressingSeconds(ref, ref.segments.length - 1);
+    durations.push({ num: 4n * d.num, den: d.den });
+  }
   if (!durations.every((d) => isMultiple(length, d))) {
     return invalid(
       `expected a Period length that is a multiple of every segment duration (the smallest valid length is ${ratioText(smallestCommonLength(durations))} s)`,
@@ -335,4 +344,9 @@ function automaticPeriods(
       };
     }),
   };
+}
+
+/** Appends the thumbnail set (§11.2) when `thumbnails=1`, after every other set. */
+function withThumbnails(sets: AdaptationSetModel[], ctx: AddressingContext): AdaptationSetModel[] {
+  return ctx.options.thumbnails ? [...sets, thumbnailSet(ctx, sets.length + 1)] : sets;
 }

@@ -15,7 +15,8 @@ export interface SegmentTemplateModel {
   duration?: string;
   startNumber?: string;
   presentationTimeOffset: string;
-  initialization: string;
+  /** Absent for thumbnails. */
+  initialization?: string;
   media: string;
   timeline?: TimelineS[];
   availabilityTimeOffset?: string;
@@ -55,7 +56,7 @@ export interface AdaptationSetModel {
   id: number;
   /** 1, 2, … in document order. */
   group: number;
-  contentType: 'video' | 'audio' | 'text';
+  contentType: 'video' | 'audio' | 'text' | 'image';
   mimeType: string;
   lang?: string;
   /** The codecs string when every Representation shares it. */

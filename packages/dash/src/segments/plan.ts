@@ -16,6 +16,7 @@ import {
   trackTiming,
 } from '../timing/track.js';
 import { liveAvailability } from '../timing/window.js';
+import { THUMBNAIL_ID, staticThumbnailCount, thumbnailTiming } from '../thumbnails.js';
 import { endRequest, eventEnd, numberStartsBeforeEnd, startsBeforeEnd } from '../timing/event-end.js';
 
 export type SegmentAddress =
@@ -77,10 +78,19 @@ export type SegmentRefusal =
   | { kind: 'NotFound'; reason: string }
   | { kind: 'NoTimingReference' };
 
-export type SegmentPlan = InitSegmentPlan | MediaSegmentPlan;
+/** A thumbnail (§11.2): the server sends `THUMBNAIL_JPEG` as `image/jpeg`. */
+export interface ThumbnailPlan {
+  kind: 'thumbnail';
+  representationId: string;
+  contentType: 'image';
+  sequenceNumber: number;
+  maxAgeSeconds: number;
+}
+
+export type SegmentPlan = InitSegmentPlan | MediaSegmentPlan | ThumbnailPlan;
 
 export function isRefusal(x: SegmentPlan | SegmentRefusal): x is SegmentRefusal {
-  return x.kind !== 'init' && x.kind !== 'media';
+  return x.kind !== 'init' && x.kind !== 'media' && x.kind !== 'thumbnail';
 }
 
 const notFound = (reason: string): SegmentRefusal => ({ kind: 'NotFound', reason });
@@ -95,6 +105,7 @@ export function planSegment(
 ): SegmentPlan | SegmentRefusal {
   const ref = timingReferenceOf(stream);
   if (!ref) return { kind: 'NoTimingReference' };
+  if (rep.toLowerCase() === THUMBNAIL_ID) return planThumbnail(ref.index, mode, address, options, nowMs);
   const file = findRepresentation(stream, rep);
   if (!file) return notFound(`no Representation ${rep}`);
   const index = file.index;
@@ -163,4 +174,41 @@ export function planSegment(
         ? { ticks: loopOffset(t, lk.loop), timescale: index.timescale }
         : null,
   };
+}
+
+/** Thumbnail numbers follow the timing reference, each 4 × its addressing duration (§11.2). */
+function planThumbnail(
+  ref: MediaIndex,
+  mode: 'live' | 'vod',
+  address: SegmentAddress,
+  options: Options,
+  nowMs: number,
+): ThumbnailPlan | SegmentRefusal {
+  if (address.kind !== 'number') return notFound('thumbnails are addressed by number');
+  const t = thumbnailTiming(ref, options.snr);
+  const i = address.number - t.s0;
+  if (i < 0) return notFound('segment number below the start number');
+  const base = {
+    kind: 'thumbnail' as const,
+    representationId: THUMBNAIL_ID,
+    contentType: 'image' as const,
+    sequenceNumber: address.number,
+  };
+  if (mode === 'vod') {
+    return i < staticThumbnailCount(ref)
+      ? { ...base, maxAgeSeconds: 3600 }
+      : notFound('beyond the end of the presentation');
+  }
+  const astMs = resolveAvailabilityStart(options.start, nowMs);
+  const request = endRequest(options.stop, null, astMs, nowMs);
+  const end = request === null ? null : eventEnd(ref, astMs, request);
+  if (end && 4 * i >= end.count) return notFound('segment starts at or after the end of the event');
+  if (end && nowMs >= end.endMs) return { ...base, maxAgeSeconds: 3600 };
+  const a = liveAvailability(t, i, 1, true, {
+    elapsedMs: nowMs - astMs,
+    depth: options.depth,
+    leeway: options.leeway,
+    atoMs: options.ato ?? 0,
+  });
+  return a.kind === 'available' ? { ...base, maxAgeSeconds: a.maxAgeSeconds } : a;
 }

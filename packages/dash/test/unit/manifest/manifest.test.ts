@@ -327,3 +327,49 @@ describe('limits and low latency', () => {
     );
   });
 });
+
+describe('§11.2 thumbnails', () => {
+  it('adds the image set after every other set', () => {
+    const r = mpd('start=2025-03-01T12:00:00Z&thumbnails=1');
+    const sets = r.model.periods[0]!.adaptationSets;
+    assert.deepEqual(
+      sets.map((s) => s.id),
+      [1, 2, 4, 999],
+    );
+    assert.deepEqual(
+      [
+        sets[3]!.segmentTemplate!.timescale,
+        sets[3]!.segmentTemplate!.duration,
+        sets[3]!.segmentTemplate!.startNumber,
+      ],
+      ['240', '3840', '1'],
+    );
+    assert.match(
+      r.xml,
+      /<EssentialProperty schemeIdUri="http:\/\/dashif.org\/thumbnail_tile" value="1x1"\/>/,
+    );
+    assert.ok(r.xml.includes('media="$RepresentationID$/$Number$.jpg?start=2025-03-01T12:00:00Z"'));
+    assert.doesNotMatch(mpd('thumbnails=1', { template: 'manifest_e' }).xml, /image\/jpeg/);
+  });
+  it('plans thumbnails with the availability of a segment four times as long', async () => {
+    const { planSegment } = await import('../../../src/segments/plan.js');
+    const stream = fixtureStream('bbb');
+    const o = resolveOptions({
+      query: { start: '2025-03-01T12:00:00Z' },
+      mode: 'live',
+      kind: 'segment',
+      stream,
+    }).options;
+    const ok = planSegment(stream, 'live', 't999', { kind: 'number', number: 37 }, o, NOW);
+    assert.equal(ok.kind, 'thumbnail');
+    assert.deepEqual(planSegment(stream, 'live', 't999', { kind: 'number', number: 38 }, o, NOW), {
+      kind: 'TooEarly',
+      retryAfterSeconds: 6,
+      availableInMs: 5500,
+    });
+    assert.equal(planSegment(stream, 'live', 't999', { kind: 'time', time: 0n }, o, NOW).kind, 'NotFound');
+    const v = resolveOptions({ query: {}, mode: 'vod', kind: 'segment', stream }).options;
+    assert.equal(planSegment(stream, 'vod', 'T999', { kind: 'number', number: 3 }, v, NOW).kind, 'thumbnail');
+    assert.equal(planSegment(stream, 'vod', 't999', { kind: 'number', number: 4 }, v, NOW).kind, 'NotFound');
+  });
+});
