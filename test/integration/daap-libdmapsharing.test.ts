@@ -21,11 +21,13 @@ import {
 import type { ChildProcess } from 'node:child_process';
 
 const SIZE = 5000;
-const log: { url: string; status: number }[] = [];
+const log: { url: string; status: number; encoding?: string }[] = [];
 const logger: Logger = {
   info: (o: object) => {
-    const e = o as { url?: string; status?: number };
-    if (e.url !== undefined && e.status !== undefined) log.push({ url: e.url, status: e.status });
+    const e = o as { url?: string; status?: number; encoding?: string };
+    if (e.url !== undefined && e.status !== undefined) {
+      log.push({ url: e.url, status: e.status, ...(e.encoding ? { encoding: e.encoding } : {}) });
+    }
   },
   warn: () => {},
   error: () => {},
