@@ -311,3 +311,78 @@ test('Remote: groups with sort headers, container 0, browse, DACP 404', async ()
   assert.equal((await call(h, '/ctrl-int/1/getspeakers?session-id=41')).status, 404);
   h.close();
 });
+
+test('iTunes 4: version 1.0 server-info, content codes, old meta lists', async () => {
+  const { h, share } = setup();
+  const H = {
+    'user-agent': 'iTunes/4.0 (Macintosh; N; PPC)',
+    'client-daap-version': '1.0',
+    'accept-encoding': 'gzip',
+  };
+  const si = await get(h, '/server-info', H);
+  assert.deepEqual(val(si.root, 'mpro'), { major: 1, minor: 0, patch: 0 });
+  assert.deepEqual(val(si.root, 'apro'), { major: 1, minor: 0, patch: 0 });
+  await get(h, '/content-codes', H);
+  const S = val((await get(h, '/login', H)).root, 'mlid') as number;
+  const R = val((await get(h, `/update?session-id=${S}&revision-number=1`, H)).root, 'musr') as number;
+  assert.equal(R, share.revision);
+  await get(h, `/databases?session-id=${S}&revision-number=${R}`, H);
+  const meta = [
+    'dmap.itemid',
+    'dmap.itemname',
+    'dmap.itemkind',
+    'dmap.persistentid',
+    'daap.songalbum',
+    'daap.songartist',
+    'daap.songbitrate',
+    'daap.songbeatsperminute',
+    'daap.songcomment',
+    'daap.songcompilation',
+    'daap.songcomposer',
+    'daap.songdateadded',
+    'daap.songdatemodified',
+    'daap.songdisccount',
+    'daap.songdiscnumber',
+    'daap.songdisabled',
+    'daap.songeqpreset',
+    'daap.songformat',
+    'daap.songgenre',
+    'daap.songdescription',
+    'daap.songrelativevolume',
+    'daap.songsamplerate',
+    'daap.songsize',
+    'daap.songstarttime',
+    'daap.songstoptime',
+    'daap.songtime',
+    'daap.songtrackcount',
+    'daap.songtracknumber',
+    'daap.songuserrating',
+    'daap.songyear',
+    'daap.songdatakind',
+    'daap.songdataurl',
+    'com.apple.itunes.norm-volume',
+  ].join(',');
+  const items = await get(
+    h,
+    `/databases/1/items?type=music&meta=${meta}&session-id=${S}&revision-number=${R}`,
+    H,
+  );
+  const first = find(items.root, 'mlcl', 'mlit')!;
+  assert.deepEqual(
+    (first.value as DmapNode[]).slice(0, 3).map((n) => n.code),
+    ['mikd', 'miid', 'minm'],
+  );
+  const cs = await get(
+    h,
+    `/databases/1/containers?session-id=${S}&meta=dmap.itemid,dmap.itemname,dmap.persistentid,com.apple.itunes.smart-playlist`,
+    H,
+  );
+  assert.equal(val(cs.root, 'mrco'), 3);
+  const ci = await get(
+    h,
+    `/databases/1/containers/2/items?session-id=${S}&type=music&meta=dmap.itemkind,dmap.itemid,dmap.containeritemid`,
+    H,
+  );
+  assert.deepEqual(ids(ci.root, 'mcti'), [1, 2, 3]);
+  h.close();
+});
