@@ -14,6 +14,7 @@ import type { Settings } from './config/settings.js';
 import type { AppContext } from './context.js';
 import { installDemo, type DemoInstallResult } from './demo/install.js';
 import { createLogger } from './logging.js';
+import { MusicShare } from './music/music-share.js';
 import { loadSecrets, type Secrets } from './secrets.js';
 import { openDatabase } from './storage/database.js';
 
@@ -23,6 +24,8 @@ export const VERSION: string = (
 
 export interface RunningServer {
   app: FastifyInstance;
+  /** The DAAP share, when LOOPCAST_DAAP is on. */
+  music: MusicShare | null;
   context: AppContext;
   secrets: Secrets;
   /** The origin clients reach, e.g. http://127.0.0.1:5000. */
@@ -82,6 +85,25 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   await app.listen({ host: settings.host, port: settings.port });
   context.state.started = true;
 
+  // The DAAP share owns its own port (daap.md §5.5); mDNS only with --mdns on.
+  let music: MusicShare | null = null;
+  if (settings.daap) {
+    music = await MusicShare.create(database.db, blobs, logger, {
+      name: settings.daapName,
+      host: settings.host,
+      port: settings.daapPort,
+      mdns: settings.mdns === 'on',
+      ...(settings.daapPassword ? { password: settings.daapPassword } : {}),
+    });
+    try {
+      await music.start();
+    } catch (err) {
+      await app.close();
+      await database.close();
+      throw err;
+    }
+  }
+
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : settings.port;
   const shownHost = settings.host === '0.0.0.0' || settings.host === '::' ? 'localhost' : settings.host;
@@ -91,6 +113,11 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   print(
     `loopcast ${VERSION} listening on http://${settings.host}:${port} (database ${database.kind}, blobs ${blobs.kind})`,
   );
+  if (music) {
+    print(
+      `DAAP share "${settings.daapName}" on port ${music.port}${settings.mdns === 'on' ? ', advertised over Bonjour' : ', mDNS off'}`,
+    );
+  }
   if (admin?.generatedPassword) {
     print(
       `first admin created: user "${admin.username}", password "${admin.generatedPassword}" (shown once; change it at first login)`,
@@ -115,7 +142,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       const grace = setTimeout(() => app.server.closeAllConnections(), settings.shutdownGrace);
       grace.unref();
       try {
-        await app.close();
+        await Promise.all([app.close(), music?.close()]);
       } finally {
         clearTimeout(grace);
         await database.close();
@@ -123,5 +150,5 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     })();
     return closing;
   };
-  return { app, context, secrets, origin, close };
+  return { app, music, context, secrets, origin, close };
 }

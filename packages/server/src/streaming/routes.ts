@@ -20,6 +20,7 @@ import {
   planSegment,
   resolveOptions,
   segmentContentType,
+  THUMBNAIL_JPEG,
   timeResponse,
   type Mode,
   type OptionIssue,
@@ -140,6 +141,13 @@ export function registerStreamingRoutes(
     const plan = planSegment(stream, path.mode, path.rep, path.address, resolved.options, nowMs);
     if (isRefusal(plan))
       return void sendError(h.request, h.reply, h.cors, refusalError(plan, `segment ${path.rep}`));
+    if (plan.kind === 'thumbnail') {
+      // Generated thumbnails (dash.md §11.2): the core's placeholder image for every number.
+      return sendRanged(h, [Buffer.from(THUMBNAIL_JPEG)], {
+        'content-type': segmentContentType('image'),
+        'cache-control': `public, max-age=${plan.maxAgeSeconds}`,
+      });
+    }
     const file = findRepresentation(stream, path.rep);
     const indexed = file?.index.segments[plan.fragmentIndex];
     if (!file || !indexed)

@@ -1,0 +1,225 @@
+/**
+ * loopcast's own DAAP share (spec daap.md §11): one database holding the music library, the base
+ * container plus one container per source, served by `@loopcast/daap` on its own port. The share
+ * follows the `music` change counter (every node's changes, daap.md §11.4 and app.md §13.4): each
+ * change becomes one revision, and long-polling clients receive it as a delta.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  DaapServer,
+  Share,
+  type ArtworkScaler,
+  type Database,
+  type Id,
+  type ImageSource,
+  type MediaProvider,
+} from '@loopcast/daap';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { Database as Schema } from '../storage/schema.js';
+import { readChangeCounter, setStateOnce } from '../storage/server-state.js';
+import { albumOrder, trackItem, type TrackRow, type TrackSource } from './track-item.js';
+
+const POLL_MS = 5000;
+
+/** Containers per source, with ids that never change. */
+const SOURCE_CONTAINERS = [
+  { id: 2, source: 'demo', name: 'Demo music' },
+  { id: 3, source: 'upload', name: 'Uploads' },
+] as const;
+
+export interface MusicShareOptions {
+  name: string;
+  host: string;
+  port: number;
+  password?: string;
+  mdns: boolean;
+}
+
+async function stablePersistentId(db: Kysely<Schema>, key: string): Promise<bigint> {
+  const fresh = (randomBytes(8).readBigUInt64BE() >> 1n).toString();
+  return BigInt(await setStateOnce(db, key, fresh));
+}
+
+async function loadRows(db: Kysely<Schema>): Promise<TrackRow[]> {
+  return db
+    .selectFrom('music_tracks')
+    .leftJoin('blobs', 'blobs.id', 'music_tracks.blob_id')
+    .selectAll('music_tracks')
+    .select('blobs.store_key as blob_key')
+    .orderBy('music_tracks.id')
+    .execute();
+}
+
+export function blobMedia(blobs: BlobStore): MediaProvider {
+  return {
+    item(ctx) {
+      const source = ctx.item.source as TrackSource | undefined;
+      if (!source?.blobKey) return Promise.resolve(undefined);
+      const size = ctx.item.size;
+      return Promise.resolve({
+        mime: ctx.item.mime ?? 'application/octet-stream',
+        ...(size !== undefined ? { size } : {}),
+        seekable: true,
+        open: (start: number, endInclusive?: number) =>
+          (async function* () {
+            const end = endInclusive ?? (size ?? 0) - 1;
+            const stream = await blobs.read(source.blobKey, { start, length: Math.max(0, end - start + 1) });
+            for await (const chunk of stream) yield chunk as Uint8Array;
+          })(),
+      });
+    },
+    artwork(ctx) {
+      const source = ctx.item.source as TrackSource | undefined;
+      if (!source?.artworkKey || !source.artworkMime) return Promise.resolve(undefined);
+      const { artworkKey, artworkMime } = source;
+      return Promise.resolve({
+        mime: artworkMime,
+        bytes: async () => {
+          const info = await blobs.stat(artworkKey);
+          return blobs.readBytes(artworkKey, 0, info?.size ?? 0);
+        },
+      } satisfies ImageSource);
+    },
+  };
+}
+
+/** Scales cover art to the client's mw/mh with sharp, loaded only when a client asks. */
+export const sharpScaler: ArtworkScaler = {
+  async scale(image, maxWidth, maxHeight) {
+    if (!maxWidth && !maxHeight) return image;
+    const { default: sharp } = await import('sharp');
+    const scaled = await sharp(Buffer.from(await image.bytes()))
+      .resize({ width: maxWidth, height: maxHeight, fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    return { mime: 'image/jpeg', bytes: () => Promise.resolve(scaled) };
+  },
+};
+
+export class MusicShare {
+  readonly share: Share;
+  private readonly database: Database;
+  private server: DaapServer | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private counter = -1;
+  private syncing: Promise<void> | null = null;
+
+  private constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly blobs: BlobStore,
+    private readonly logger: FastifyBaseLogger,
+    private readonly opts: MusicShareOptions,
+    sharePid: bigint,
+    databasePid: bigint,
+  ) {
+    this.share = new Share({ name: opts.name, persistentId: sharePid });
+    this.database = this.share.addDatabase({ id: 1, name: opts.name, persistentId: databasePid });
+    for (const c of SOURCE_CONTAINERS) this.database.addContainer({ id: c.id, name: c.name });
+  }
+
+  /** Ids survive restarts (daap.md §11.2), so they live in `server_state`. */
+  static async create(
+    db: Kysely<Schema>,
+    blobs: BlobStore,
+    logger: FastifyBaseLogger,
+    opts: MusicShareOptions,
+  ): Promise<MusicShare> {
+    const sharePid = await stablePersistentId(db, 'daap.share_persistent_id');
+    const databasePid = await stablePersistentId(db, 'daap.database_persistent_id');
+    return new MusicShare(db, blobs, logger, opts, sharePid, databasePid);
+  }
+
+  get port(): number {
+    return this.server?.port ?? this.opts.port;
+  }
+
+  get revision(): number {
+    return this.share.revision;
+  }
+
+  async start(): Promise<void> {
+    await this.sync();
+    this.server = new DaapServer({
+      share: this.share,
+      media: blobMedia(this.blobs),
+      artworkScaler: sharpScaler,
+      host: this.opts.host,
+      port: this.opts.port,
+      mdns: this.opts.mdns ? {} : false,
+      ...(this.opts.password ? { password: this.opts.password } : {}),
+      logger: this.logger,
+    });
+    await this.server.listen();
+    this.timer = setInterval(() => void this.syncIfChanged(), POLL_MS);
+    this.timer.unref();
+  }
+
+  /** Re-reads the library when the `music` counter moved (changes made by any node). */
+  async syncIfChanged(): Promise<void> {
+    try {
+      const counter = await readChangeCounter(this.db, 'music');
+      if (counter !== this.counter) await this.sync();
+    } catch (err) {
+      this.logger.warn({ err }, 'music share: library check failed');
+    }
+  }
+
+  /** Makes the share match the table: one revision for the whole batch of changes. */
+  sync(): Promise<void> {
+    this.syncing ??= this.applyLibrary().finally(() => {
+      this.syncing = null;
+    });
+    return this.syncing;
+  }
+
+  private async applyLibrary(): Promise<void> {
+    this.counter = await readChangeCounter(this.db, 'music');
+    const rows = await loadRows(this.db);
+    const items = this.database.items;
+    const seen = new Set<Id>();
+    for (const row of rows) {
+      seen.add(row.id);
+      const item = trackItem(row);
+      const current = items.get(row.id);
+      if (
+        !current ||
+        current.dateModified?.getTime() !== item.dateModified?.getTime() ||
+        itemKey(current) !== itemKey(item)
+      ) {
+        items.put(item);
+      }
+    }
+    for (const item of [...items.values()]) if (!seen.has(item.id)) items.delete(item.id);
+    for (const c of SOURCE_CONTAINERS) {
+      const container = this.database.containers.get(c.id);
+      if (!container) continue;
+      const wanted = rows
+        .filter((r) => r.source === c.source)
+        .sort(albumOrder)
+        .map((r) => r.id);
+      const existing = [...container.entries.values()].map((e) => e.itemId);
+      if (wanted.join(',') === existing.join(',')) continue;
+      for (const entry of [...container.entries.values()]) container.entries.remove(entry.id);
+      for (const id of wanted) container.entries.append(id);
+    }
+    const revision = this.share.update();
+    this.logger.debug({ revision, tracks: rows.length }, 'music share synchronised');
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.server?.close();
+  }
+}
+
+/** The fields that matter for a client; bigint and Date made comparable. */
+function itemKey(item: ReturnType<typeof trackItem>): string {
+  const text = (v: unknown): string =>
+    v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
+  return Object.entries(item)
+    .filter(([k]) => k !== 'source')
+    .map(([k, v]: [string, unknown]) => `${k}=${text(v)}`)
+    .join('\n');
+}

@@ -1,0 +1,118 @@
+/**
+ * loopcast's own DAAP share (daap.md §11) over real sockets, mDNS off: the demo music is listed
+ * with its tags and containers, a song streams its stored bytes, artwork is served, and a library
+ * change made through storage reaches a long-polling client as one revision with a delta.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { child, children, DaapClient, type DmapNode } from '@loopcast/daap';
+import { DEMO_DIR } from '../../packages/server/src/demo/install.js';
+import { addMusicTrackFromPath } from '../../packages/server/src/music/add-track.js';
+import { freePort } from '../support/ports.js';
+import { startTestServer, type TestServer } from '../support/loopcast.js';
+
+let t: TestServer;
+let client: DaapClient;
+let sessionId = 0;
+
+before(async () => {
+  const daapPort = await freePort();
+  t = await startTestServer({
+    env: {
+      LOOPCAST_DAAP: 'on',
+      LOOPCAST_DAAP_PORT: String(daapPort),
+      LOOPCAST_DAAP_NAME: 'loopcast test share',
+    },
+  });
+  client = new DaapClient('127.0.0.1', daapPort, {
+    'Client-DAAP-Version': '3.13',
+    'User-Agent': 'Rhythmbox/3.4.7',
+  });
+});
+after(() => t.stop());
+
+const value = (node: DmapNode | undefined, code: string): unknown =>
+  node ? child(node, code)?.value : undefined;
+
+async function listItems(): Promise<DmapNode[]> {
+  const reply = await client.request(
+    `/databases/1/items?session-id=${sessionId}&meta=dmap.itemid,dmap.itemname,daap.songartist,daap.songalbum,daap.songformat,daap.songtracknumber`,
+  );
+  assert.equal(reply.status, 200);
+  return children(child(reply.root!, 'mlcl')!, 'mlit');
+}
+
+describe('the music share', { timeout: 60_000 }, () => {
+  it('answers server-info with the share name and logs a client in', async () => {
+    const info = await client.request('/server-info');
+    assert.equal(info.status, 200);
+    assert.equal(value(info.root, 'minm'), 'loopcast test share');
+    const login = await client.request('/login');
+    assert.equal(login.status, 200);
+    sessionId = Number(value(login.root, 'mlid'));
+    assert.ok(sessionId > 0);
+  });
+
+  it('lists the demo music with tags, and the source containers in album order', async () => {
+    const items = await listItems();
+    assert.equal(items.length, 10);
+    const titles = items.map((i) => value(i, 'minm')).sort();
+    assert.ok(titles.includes('Neon Orchard') && titles.includes('Five Minute Sunrise'), titles.join(', '));
+    const neon = items.find((i) => value(i, 'minm') === 'Neon Orchard')!;
+    assert.equal(value(neon, 'asar'), 'Kasimir Oduya');
+    assert.equal(value(neon, 'asal'), 'Sine Waves of Summer');
+    assert.equal(value(neon, 'asfm'), 'm4a');
+    const containers = await client.request(
+      `/databases/1/containers?session-id=${sessionId}&meta=dmap.itemid,dmap.itemname,dmap.itemcount`,
+    );
+    const names = children(child(containers.root!, 'mlcl')!, 'mlit').map((c) => value(c, 'minm'));
+    assert.deepEqual(names, ['loopcast test share', 'Demo music', 'Uploads']);
+  });
+
+  it('streams a song as its stored bytes, with ranges, and serves artwork', async () => {
+    const items = await listItems();
+    const neon = items.find((i) => value(i, 'minm') === 'Neon Orchard')!;
+    const id = Number(value(neon, 'miid'));
+    const song = await client.request(`/databases/1/items/${id}.m4a?session-id=${sessionId}`);
+    assert.equal(song.status, 200);
+    const { readFileSync } = await import('node:fs');
+    const original = readFileSync(join(DEMO_DIR, 'music', 'kasimir-oduya_neon-orchard.m4a'));
+    assert.deepEqual(song.body, original);
+    const part = await client.request(`/databases/1/items/${id}.m4a?session-id=${sessionId}`, {
+      headers: { Range: 'bytes=100-199' },
+    });
+    assert.equal(part.status, 206);
+    assert.deepEqual(part.body, original.subarray(100, 200));
+    const art = await client.request(
+      `/databases/1/items/${id}/extra_data/artwork?session-id=${sessionId}&mw=64&mh=64`,
+    );
+    assert.equal(art.status, 200);
+    assert.match(art.headers['content-type'] ?? '', /^image\/(jpeg|png)$/);
+  });
+
+  it('delivers a library change to a long-polling client as a delta', async () => {
+    const update = await client.request(`/update?session-id=${sessionId}&revision-number=1`);
+    const revision = Number(value(update.root, 'musr'));
+    const held = client.request(
+      `/update?session-id=${sessionId}&revision-number=${revision}&delta=${revision}`,
+      { timeoutMs: 15_000 },
+    );
+    const { db } = t.server.context.database;
+    const added = await addMusicTrackFromPath(
+      { db, blobs: t.server.context.blobs },
+      'upload',
+      join(DEMO_DIR, 'music', 'mira-vale_lanterns.mp3'),
+    );
+    await t.server.music!.syncIfChanged();
+    const woke = await held;
+    const next = Number(value(woke.root, 'musr'));
+    assert.ok(next > revision, `revision moved from ${revision} to ${next}`);
+    const delta = await client.request(
+      `/databases/1/items?session-id=${sessionId}&revision-number=${next}&delta=${revision}&meta=dmap.itemid,dmap.itemname`,
+    );
+    assert.equal(value(delta.root, 'muty'), 1);
+    const listed = children(child(delta.root!, 'mlcl')!, 'mlit').map((i) => Number(value(i, 'miid')));
+    assert.deepEqual(listed, [added.id]);
+  });
+});
