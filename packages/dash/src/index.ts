@@ -56,6 +56,8 @@ export type {
 export { planSegment, isRefusal } from './segments/plan.js';
 export type { ThumbnailPlan } from './segments/plan.js';
 export { THUMBNAIL_JPEG, THUMBNAIL_ID } from './thumbnails.js';
+export type { GeneratedCue, GeneratedFormat, WvttSample } from './generated-text.js';
+export { generatedCues, ttmlDocument, wvttSamples, mediaClockTime } from './generated-text.js';
 
 // routes and time
 export type { StreamingPath, SegmentExtension } from './routes/paths.js';

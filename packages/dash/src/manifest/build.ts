@@ -29,6 +29,7 @@ import {
 } from '../timing/periods.js';
 import type { SelectedSet } from './tracks.js';
 import { thumbnailSet } from './thumbnail-set.js';
+import { generatedTextFiles } from '../generated-text.js';
 import { formatOption } from '../options/registry.js';
 import { trackTiming } from '../timing/track.js';
 import { numberWindow } from '../timing/window.js';
@@ -87,7 +88,8 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     origin: req.origin,
     queries: { video: query('video'), audio: query('audio'), text: query('text') },
   };
-  const selected = selectTracks(stream, options, template.allTrackTypes);
+  const generated = template.allTrackTypes && liveMode ? generatedTextFiles(ref.index, options) : [];
+  const selected = selectTracks(stream, options, template.allTrackTypes, generated);
   let periods: PeriodModel[];
   let sets: AdaptationSetModel[];
   if (options.periods !== null && timing.kind !== 'static') {

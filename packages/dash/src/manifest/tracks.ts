@@ -39,7 +39,12 @@ function inState(files: StreamFile[], encrypted: boolean, keep: (f: StreamFile) 
     : files.filter((f) => Boolean(f.index.encryption) !== encrypted && keep(f));
 }
 
-export function selectTracks(stream: StreamModel, options: Options, allTrackTypes: boolean): SelectedSet[] {
+export function selectTracks(
+  stream: StreamModel,
+  options: Options,
+  allTrackTypes: boolean,
+  generatedText: readonly StreamFile[] = [],
+): SelectedSet[] {
   const encrypted = options.drm.length > 0;
   const of = (type: 'video' | 'audio' | 'text'): StreamFile[] =>
     stream.files.filter((f) => f.index.contentType === type).sort(byBitrate);
@@ -74,7 +79,7 @@ export function selectTracks(stream: StreamModel, options: Options, allTrackType
     const text = inState(of('text'), encrypted, (f) => textMatches(f, options)).sort(
       (a, b) => a.index.trackId - b.index.trackId,
     );
-    const textSets: SelectedSet[] = text.map((f) => ({
+    const textSets: SelectedSet[] = [...text, ...generatedText].map((f) => ({
       trackId: f.index.trackId,
       contentType: 'text',
       files: [f],

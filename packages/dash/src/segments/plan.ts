@@ -17,6 +17,15 @@ import {
 } from '../timing/track.js';
 import { liveAvailability } from '../timing/window.js';
 import { THUMBNAIL_ID, staticThumbnailCount, thumbnailTiming } from '../thumbnails.js';
+import {
+  generatedCues,
+  generatedTextFile,
+  ttmlDocument,
+  wvttSamples,
+  type GeneratedCue,
+  type GeneratedFormat,
+  type WvttSample,
+} from '../generated-text.js';
 import { endRequest, eventEnd, numberStartsBeforeEnd, startsBeforeEnd } from '../timing/event-end.js';
 
 export type SegmentAddress =
@@ -39,6 +48,8 @@ export interface InitSegmentPlan {
   /** Live streams drop `moov/mvex/mehd` (§9.2). */
   removeMehd: boolean;
   insertBoxes: readonly InsertedBox[];
+  /** A generated subtitle track (§11.1): bmff builds its init segment; no stored bytes. */
+  generated?: { format: GeneratedFormat; language: string; timescale: 1000 };
   maxAgeSeconds: number;
 }
 
@@ -69,6 +80,16 @@ export interface MediaSegmentPlan {
    * (§9.4); null when nothing moves.
    */
   ttmlTimeShift: { ticks: bigint; timescale: number } | null;
+  /** A generated subtitle segment (§11.1): its cues and sample payloads; no stored bytes. */
+  generated?: {
+    format: GeneratedFormat;
+    language: string;
+    cues: GeneratedCue[];
+    /** stpp: the single sample's TTML document. */
+    ttml?: string;
+    /** wvtt: samples covering the segment. */
+    wvttSamples?: WvttSample[];
+  };
 }
 
 export type SegmentRefusal =
@@ -106,7 +127,8 @@ export function planSegment(
   const ref = timingReferenceOf(stream);
   if (!ref) return { kind: 'NoTimingReference' };
   if (rep.toLowerCase() === THUMBNAIL_ID) return planThumbnail(ref.index, mode, address, options, nowMs);
-  const file = findRepresentation(stream, rep);
+  const file =
+    findRepresentation(stream, rep) ?? (mode === 'live' ? generatedTextFile(ref.index, rep) : null);
   if (!file) return notFound(`no Representation ${rep}`);
   const index = file.index;
   if (index.encryption && options.drm.length === 0)
@@ -117,8 +139,19 @@ export function planSegment(
     contentType: index.contentType,
     insertBoxes: [] as InsertedBox[],
   };
+  const gen =
+    file.blobKey === '' && index.text
+      ? { format: index.text.format, language: index.language ?? 'und' }
+      : null;
   if (address.kind === 'init') {
-    return { ...base, kind: 'init', fragmentIndex: 0, removeMehd: mode === 'live', maxAgeSeconds: 3600 };
+    return {
+      ...base,
+      kind: 'init',
+      fragmentIndex: 0,
+      removeMehd: mode === 'live',
+      maxAgeSeconds: 3600,
+      ...(gen ? { generated: { ...gen, timescale: 1000 as const } } : {}),
+    };
   }
   const t = trackTiming(index, ref.index, options.snr);
   const live = mode === 'live';
@@ -158,7 +191,9 @@ export function planSegment(
     maxAgeSeconds = a.maxAgeSeconds;
   }
   const seg = liveSegment(t, lk.loop, lk.k);
+  const generated = gen ? generatedSegment(gen, astMs, t.t0, seg, options) : undefined;
   return {
+    ...(generated ? { generated } : {}),
     ...base,
     kind: 'media',
     fragmentIndex: lk.k,
@@ -170,7 +205,7 @@ export function planSegment(
     maxAgeSeconds,
     live: live ? { astMs, position: seg.position, duration: seg.duration } : null,
     ttmlTimeShift:
-      live && lk.loop > 0 && index.contentType === 'text' && index.codecs.startsWith('stpp')
+      live && !gen && lk.loop > 0 && index.contentType === 'text' && index.codecs.startsWith('stpp')
         ? { ticks: loopOffset(t, lk.loop), timescale: index.timescale }
         : null,
   };
@@ -211,4 +246,20 @@ function planThumbnail(
     atoMs: options.ato ?? 0,
   });
   return a.kind === 'available' ? { ...base, maxAgeSeconds: a.maxAgeSeconds } : a;
+}
+
+function generatedSegment(
+  gen: { format: GeneratedFormat; language: string },
+  astMs: number,
+  t0: bigint,
+  seg: { position: bigint; duration: bigint; number: number },
+  options: Options,
+): NonNullable<MediaSegmentPlan['generated']> {
+  // timescale 1000: ticks are milliseconds after AST (plus t0 on the media timeline)
+  const startMs = astMs + Number(seg.position);
+  const endMs = startMs + Number(seg.duration);
+  const cues = generatedCues(startMs, endMs, options.timesubsdur, gen.language, seg.number);
+  return gen.format === 'stpp'
+    ? { ...gen, cues, ttml: ttmlDocument(cues, astMs - Number(t0), gen.language, options.timesubsreg) }
+    : { ...gen, cues, wvttSamples: wvttSamples(cues, startMs, endMs, options.timesubsreg) };
 }

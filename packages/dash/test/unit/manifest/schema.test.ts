@@ -10,6 +10,7 @@ import { validateMpds, validatorUnavailable } from '../../support/xmllint.js';
 
 const NOW = 1740831002500;
 const EXTRA_HAND_MADE_LIVE = [
+  'timesubsstpp=en,cy&timesubswvtt=en&timeline=1',
   'thumbnails=1',
   'start=2025-03-01T12:00:00Z&depth=30&thumbnails=1&periods=80s&continuous=1',
   'start=2025-03-01T12:00:00Z&stop=2025-03-01T12:09:00Z',
