@@ -373,3 +373,37 @@ describe('§11.2 thumbnails', () => {
     assert.equal(planSegment(stream, 'vod', 't999', { kind: 'number', number: 4 }, v, NOW).kind, 'NotFound');
   });
 });
+
+describe('Location', () => {
+  it('carries update=N+1 and manifest_e adds the request URL', () => {
+    const h = mpd('update=3&now=1740831002500');
+    assert.ok(
+      h.xml.includes(
+        'hand_made.mpd?now=1740831002500&amp;start=2025-01-01T00:00:00Z&amp;update=4</Location>',
+      ),
+    );
+    const stream = fixtureStream('bbb');
+    const resolved = resolveOptions({
+      query: { update: '1' },
+      mode: 'live',
+      kind: 'manifest',
+      stream,
+      template: TEMPLATES.manifest_e,
+    });
+    const e = buildManifest({
+      stream,
+      template: TEMPLATES.manifest_e,
+      mode: 'live',
+      resolved,
+      nowMs: NOW,
+      origin: 'http://localhost:5000',
+      requestUrl: 'http://localhost:5000/dash/live/bbb/manifest_e.mpd?update=1&x=y',
+    });
+    assert.ok(e.kind === 'manifest');
+    const locations = [...e.xml.matchAll(/<Location>([^<]*)<\/Location>/g)].map((m) => m[1]);
+    assert.deepEqual(locations, [
+      'http://localhost:5000/dash/live/bbb/manifest_e.mpd?start=2025-01-01T00:00:00Z&amp;update=2',
+      'http://localhost:5000/dash/live/bbb/manifest_e.mpd?update=1&amp;x=y',
+    ]);
+  });
+});
