@@ -273,7 +273,7 @@ function benchRewrite(): void {
   const time = (fn: () => void, n: number): number => {
     for (let i = 0; i < Math.min(n, 2000); i++) fn();
     let best = Infinity;
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < 7; round++) {
       const t = process.hrtime.bigint();
       for (let i = 0; i < n; i++) fn();
       best = Math.min(best, (ms(t) * 1000) / n);

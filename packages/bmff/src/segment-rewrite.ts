@@ -227,19 +227,16 @@ function writeTraf(
   for (let p = trafPos + th.headerSize; p < end;) {
     const h = readBoxHeader(src, p, end, end);
     const body = p + h.headerSize;
-    const need = (n: number): void => {
-      if (h.size - h.headerSize < n) throw parseError(`'${h.type}' too small`, p);
-    };
     if (!piffDone && hasSaiz && h.type === 'saiz') writePiff();
     if (h.type === 'tfhd') {
-      need(8);
+      need(h, p, 8);
       tfhdFlags = src.readUInt32BE(body) & 0xffffff;
       const at = w.pos;
       w.bytes(src.subarray(p, p + h.size));
       if (plan.trackId !== undefined) w.buf.writeUInt32BE(plan.trackId >>> 0, at + h.headerSize + 4);
       let q = body + 8;
       if (tfhdFlags & TFHD_BASE_DATA_OFFSET) {
-        need(16);
+        need(h, p, 16);
         baseAt = at + h.headerSize + 8;
         oldBase = Number(src.readBigUInt64BE(q));
         q += 8;
@@ -252,19 +249,19 @@ function writeTraf(
         sawTfdt = true;
       }
     } else if (h.type === 'tfdt') {
-      need(8);
+      need(h, p, 8);
       const version = src[body]!;
-      if (version === 1) need(12);
+      if (version === 1) need(h, p, 12);
       const old = version === 1 ? src.readBigUInt64BE(body + 4) : BigInt(src.readUInt32BE(body + 4));
       writeTfdt(w, st, old, version);
       sawTfdt = true;
     } else if (h.type === 'trun') {
-      need(8);
+      need(h, p, 8);
       const flags = src.readUInt32BE(body) & 0xffffff;
       const count = src.readUInt32BE(body + 4);
       const at = w.pos;
       if (flags & TRUN_DATA_OFFSET) {
-        need(12);
+        need(h, p, 12);
         w.bytes(src.subarray(p, p + h.size));
         const old = src.readInt32BE(body + 8);
         offsets.push({ at: at + h.headerSize + 8, old });
@@ -283,7 +280,7 @@ function writeTraf(
         nextImplicit += runBytes(src, body, h, flags, count, defaultSize);
       }
     } else if (h.type === 'saio') {
-      need(8);
+      need(h, p, 8);
       const version = src[body]!;
       const flags = src.readUInt32BE(body) & 0xffffff;
       const at = w.pos;
@@ -328,21 +325,29 @@ function writeTfdt(w: ByteWriter, st: MoofState, old: bigint | undefined, versio
   }
 }
 
+/** Throws unless the box at p has at least n payload bytes. */
+function need(h: BoxHeader, p: number, n: number): void {
+  if (h.size - h.headerSize < n) throw parseError(`'${h.type}' too small`, p);
+}
+
 function hasChild(src: Buffer, p: number, end: number, type: string): boolean {
   return findChild(src, p, end, type) !== undefined;
 }
 
-/** The first child of a type among the boxes in [p, end), header checked. */
+/** The first child of a type among the boxes in [p, end); the hot path compares the type as a
+ * 32-bit code, and only a match gets its header fully read (and checked). */
 function findChild(
   src: Buffer,
   p: number,
   end: number,
   type: string,
 ): (BoxHeader & { pos: number }) | undefined {
+  const code = Buffer.from(type, 'latin1').readUInt32BE(0);
   while (p + 8 <= end) {
-    const h = readBoxHeader(src, p, end, end);
-    if (h.type === type) return { ...h, pos: p };
-    p += h.size;
+    if (src.readUInt32BE(p + 4) === code) return { ...readBoxHeader(src, p, end, end), pos: p };
+    const size = src.readUInt32BE(p);
+    if (size < 8) return undefined; // 0 (to the end), 1 (64-bit) or malformed: no more siblings to skip cheaply
+    p += size;
   }
   return undefined;
 }
