@@ -40,6 +40,11 @@ export interface DaapHandlerOptions {
   /** DAAP-Server value, default "loopcast/<version>" */
   readonly serverHeader?: string;
   readonly logger?: Logger;
+  /**
+   * Which client addresses are served at all (others get 403 before routing). loopcast's own
+   * share uses it for "no password: loopback, private and link-local only" (§6.4).
+   */
+  readonly allowClient?: (address: string) => boolean;
   /** injected clock (tests) */
   readonly timers?: Timers;
 }

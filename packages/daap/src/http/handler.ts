@@ -243,6 +243,7 @@ async function handle(state: HandlerState, req: IncomingMessage, res: ServerResp
   });
   if (!route) return sendEmpty(ctx, 404);
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendEmpty(ctx, 405, { Allow: 'GET, HEAD' });
+  if (state.opts.allowClient && !state.opts.allowClient(address)) return sendEmpty(ctx, 403);
   if (state.throttle.blocked(address)) return sendEmpty(ctx, 503, { 'Retry-After': '60' });
   if (!authorize(ctx, route.auth)) return;
   const s = ctx.session;

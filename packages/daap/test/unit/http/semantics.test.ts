@@ -193,3 +193,16 @@ test("'request' events carry a route label and status for metrics", async () => 
   assert.deepEqual(seen, ['/server-info 200', '/databases/{n}/items/{n}.{ext} 200', 'unknown 404']);
   h.close();
 });
+
+test('allowClient: addresses outside the policy get 403 on every route', async () => {
+  const { share, media } = demoShare();
+  const h = createDaapHandler({
+    share,
+    media,
+    timers: new ManualTimers(),
+    allowClient: (a) => a.startsWith('127.'),
+  });
+  assert.equal((await call(h, '/server-info', { address: '127.0.0.1' })).status, 200);
+  assert.equal((await call(h, '/server-info', { address: '203.0.113.9' })).status, 403);
+  h.close();
+});
