@@ -17,6 +17,18 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   serve: { summary: 'Run the server (DASH streams, web UI, API, DAAP share)', run: runServe },
   init: { summary: 'Write a settings file with random secrets and the first admin', run: runInit },
+  daap: {
+    summary: 'Share a music folder on its own: daap serve --library DIR',
+    run: async (argv, io) => {
+      const [sub, ...rest] = argv;
+      if (sub === 'serve') return (await import('./daap-serve.js')).runDaapServe(rest, io);
+      if (sub === '--help' || sub === undefined) {
+        io.stdout((await import('./daap-serve.js')).daapServeHelp());
+        return sub === undefined ? 2 : 0;
+      }
+      throw new UsageError(`unknown daap command ${JSON.stringify(sub)}`);
+    },
+  },
   mp4: {
     summary: 'Inspect MP4 files: mp4 dump FILE, mp4 index FILE --json',
     run: async (argv, io) => {
