@@ -1,11 +1,10 @@
 // Bonjour through @homebridge/ciao (daap.md §8), behind the Advertiser interface so that an
 // embedder can supply another responder. IPv4 only unless asked: iTunes had trouble with IPv6.
 
-import ciao from '@homebridge/ciao';
+import type { CiaoService, Responder } from '@homebridge/ciao';
 import type { Advert, Advertiser } from './txt.js';
 
-type Responder = ReturnType<typeof ciao.getResponder>;
-type Service = ReturnType<Responder['createService']>;
+type Service = CiaoService;
 
 export class CiaoAdvertiser implements Advertiser {
   private responder: Responder | undefined;
@@ -15,6 +14,8 @@ export class CiaoAdvertiser implements Advertiser {
   constructor(private readonly opts: { ipv6?: boolean; onRename?: (name: string) => void } = {}) {}
 
   async publish(a: Advert): Promise<string> {
+    // Loaded on first use: an embedder with mDNS off never loads the responder.
+    const ciao = (await import('@homebridge/ciao')).default;
     this.responder = ciao.getResponder(this.opts.ipv6 ? { advertiseIpv6: true } : { disableIpv6: true });
     const service = this.responder.createService({
       name: a.name,
