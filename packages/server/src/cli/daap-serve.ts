@@ -55,10 +55,8 @@ export async function runDaapServe(argv: string[], io: CliIo): Promise<number> {
   }
   const library = args.values.get('--library');
   if (!library) throw new UsageError('--library DIR is required');
-  const name = checked(
-    '--name',
-    args.values.get('--name') ?? `loopcast on ${hostname()}`,
-    SETTINGS.daapName.parse,
+  const name = checked('--name', args.values.get('--name') ?? `loopcast on ${hostname()}`, (raw) =>
+    SETTINGS.daapName.parse(raw),
   );
   const host = checked('--host', args.values.get('--host') ?? '0.0.0.0', (raw) => SETTINGS.host.parse(raw));
   const port = checked('--port', args.values.get('--port') ?? '3689', (raw) => SETTINGS.daapPort.parse(raw));
