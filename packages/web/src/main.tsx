@@ -1,0 +1,37 @@
+/**
+ * The UI shell (app.md §9.1): picks the page for the current path and loads its code on demand, so
+ * the builder never downloads the player page and the other way round.
+ */
+import '@picocss/pico/css/pico.min.css';
+import './style.css';
+import { render, type ComponentType } from 'preact';
+import { NotFoundPage } from './shell.tsx';
+
+interface Route {
+  pattern: RegExp;
+  load: () => Promise<ComponentType<{ match: RegExpExecArray }>>;
+}
+
+/** The UI route table; the server answers the same paths with this shell. */
+const ROUTES: Route[] = [
+  { pattern: /^\/$/, load: () => import('./builder/BuilderPage.tsx').then((m) => m.BuilderPage) },
+  {
+    pattern: /^\/play\/([^/]+)\/([^/]+)\/([^/]+)$/,
+    load: () => import('./player/PlayerPage.tsx').then((m) => m.PlayerPage),
+  },
+];
+
+async function start(): Promise<void> {
+  const root = document.getElementById('app')!;
+  const path = location.pathname;
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const Page = await route.load();
+    render(<Page match={match} />, root);
+    return;
+  }
+  render(<NotFoundPage />, root);
+}
+
+void start();

@@ -1,0 +1,273 @@
+/**
+ * Starting dash.js, Shaka Player or the browser's own DASH support on a <video> element. The two
+ * libraries are not bundled: their prebuilt files are loaded from the server on demand (only the
+ * chosen one), so the app stays small. Only the few calls used here are typed, which also keeps
+ * the code independent of the differences between the 4.x and 5.x typings.
+ */
+import { PLAYERS } from 'virtual:loopcast-registry';
+
+export type PlayerName = 'native' | 'dashjs' | 'shaka';
+
+export interface PlayerHooks {
+  log: (line: string) => void;
+  error: (line: string) => void;
+}
+
+export interface PlayerElements {
+  video: HTMLVideoElement;
+  /** Where dash.js draws TTML subtitles (it cannot use the video's own text tracks for them). */
+  captions: HTMLDivElement;
+}
+
+export interface DrmConfig {
+  /** ClearKey licence server, when the manifest asks for ClearKey. */
+  clearkey: string | null;
+}
+
+export interface StartedPlayer {
+  name: PlayerName;
+  version: string;
+  /** The library's player object, for tests and the console. */
+  instance: unknown;
+  isLive: () => boolean | null;
+  /** Seconds behind the live edge, null when not live or not known yet. */
+  latency: () => number | null;
+  /** Bits per second of the video being played, when the player knows it. */
+  bitrate: () => number | null;
+  destroy: () => void;
+}
+
+export interface ChosenVersion {
+  version: string;
+  /** Set when the requested version is not bundled and another of its major was chosen. */
+  note: string | null;
+}
+
+/** The `dashjs` / `shaka` option: a requested version resolves to the bundled one of its major. */
+export function chooseVersion(player: 'dashjs' | 'shaka', requested: string | null): ChosenVersion {
+  const bundled = PLAYERS[player];
+  const newest = bundled[0] ?? '';
+  if (!requested || requested === 'none') return { version: newest, note: null };
+  if (bundled.includes(requested)) return { version: requested, note: null };
+  const major = requested.split('.')[0];
+  const sameMajor = bundled.find((v) => v.split('.')[0] === major);
+  const label = player === 'dashjs' ? 'dash.js' : 'Shaka Player';
+  if (sameMajor) return { version: sameMajor, note: `${label} ${requested} requested, ${sameMajor} loaded` };
+  return { version: newest, note: `${label} ${requested} is not bundled; ${newest} loaded` };
+}
+
+const loadScript = (src: string): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const s = document.createElement('script');
+    s.src = src;
+    s.onload = () => resolve();
+    s.onerror = () => reject(new Error(`cannot load ${src}`));
+    document.head.append(s);
+  });
+
+const short = (v: unknown): string => {
+  try {
+    return JSON.stringify(v).slice(0, 300);
+  } catch {
+    return String(v);
+  }
+};
+
+// --- dash.js -------------------------------------------------------------------------------
+
+interface DashEvent {
+  type: string;
+  error?: unknown;
+  /** dash.js 4.x: the index of the new quality. */
+  newQuality?: number;
+  /** dash.js 5.x: the new Representation. */
+  newRepresentation?: { id?: string; bandwidth?: number };
+  mediaType?: string;
+  event?: { schemeIdUri?: string; value?: string; id?: number; presentationTime?: number };
+}
+interface DashPlayer {
+  initialize(view: HTMLVideoElement, url: string, autoPlay: boolean): void;
+  on(type: string, listener: (e: DashEvent) => void): void;
+  isDynamic(): boolean;
+  getCurrentLiveLatency(): number;
+  setProtectionData(data: Record<string, { serverURL: string }>): void;
+  attachTTMLRenderingDiv(div: HTMLDivElement): void;
+  getVersion(): string;
+  reset(): void;
+  /** 5.x */
+  getCurrentRepresentationForType?(type: string): { bandwidth?: number } | null;
+  /** 4.x */
+  getQualityFor?(type: string): number;
+  getBitrateInfoListFor?(type: string): { bitrate: number }[];
+}
+interface DashGlobal {
+  MediaPlayer: (() => { create(): DashPlayer }) & { events: Record<string, string> };
+}
+
+async function startDashjs(
+  { video, captions }: PlayerElements,
+  url: string,
+  version: string,
+  drm: DrmConfig,
+  hooks: PlayerHooks,
+): Promise<StartedPlayer> {
+  await loadScript(`/static/players/dashjs-${version}.js`);
+  const dashjs = (window as unknown as { dashjs: DashGlobal }).dashjs;
+  const p = dashjs.MediaPlayer().create();
+  const ev = dashjs.MediaPlayer.events;
+  p.on(ev.ERROR!, (e) => hooks.error(`dash.js error ${short(e.error)}`));
+  const logged: [string | undefined, (e: DashEvent) => string][] = [
+    [ev.MANIFEST_LOADED, () => 'manifest loaded'],
+    [ev.STREAM_INITIALIZED, () => 'stream initialised'],
+    [ev.PLAYBACK_PLAYING, () => 'playing'],
+    [ev.PLAYBACK_PAUSED, () => 'paused'],
+    [ev.PLAYBACK_WAITING, () => 'waiting'],
+    [
+      ev.QUALITY_CHANGE_RENDERED,
+      (e) => {
+        const rep = e.newRepresentation;
+        const to = rep
+          ? `${rep.id ?? ''}${rep.bandwidth ? ` (${Math.round(rep.bandwidth / 1000)} kbit/s)` : ''}`
+          : e.newQuality;
+        return `quality change: ${e.mediaType ?? ''} → ${to ?? '?'}`;
+      },
+    ],
+    [ev.PERIOD_SWITCH_COMPLETED, () => 'period change'],
+  ];
+  for (const [type, text] of logged) if (type) p.on(type, (e) => hooks.log(text(e)));
+  if (drm.clearkey) p.setProtectionData({ 'org.w3.clearkey': { serverURL: drm.clearkey } });
+  p.initialize(video, url, true);
+  p.attachTTMLRenderingDiv(captions);
+  // isDynamic() throws until the manifest has been parsed.
+  const isLive = () => {
+    try {
+      return p.isDynamic();
+    } catch {
+      return null;
+    }
+  };
+  return {
+    name: 'dashjs',
+    version: p.getVersion?.() ?? version,
+    instance: p,
+    isLive,
+    latency: () => (isLive() ? p.getCurrentLiveLatency() : null),
+    bitrate: () => {
+      try {
+        if (p.getCurrentRepresentationForType)
+          return p.getCurrentRepresentationForType('video')?.bandwidth ?? null;
+        const index = p.getQualityFor?.('video');
+        return index === undefined ? null : (p.getBitrateInfoListFor?.('video')[index]?.bitrate ?? null);
+      } catch {
+        return null; // not known before the stream is initialised
+      }
+    },
+    destroy: () => p.reset(),
+  };
+}
+
+// --- Shaka Player --------------------------------------------------------------------------
+
+interface ShakaErrorEvent {
+  detail: { code: number; severity: number; data?: unknown[] };
+}
+interface ShakaPlayer {
+  attach(video: HTMLVideoElement): Promise<void>;
+  load(url: string): Promise<void>;
+  configure(config: object): boolean;
+  addEventListener(type: string, listener: (e: Event & Partial<ShakaErrorEvent>) => void): void;
+  isLive(): boolean;
+  getPresentationStartTimeAsDate(): Date | null;
+  getStats(): { streamBandwidth: number; width: number; height: number };
+  destroy(): Promise<void>;
+}
+interface ShakaGlobal {
+  polyfill: { installAll(): void };
+  Player: (new () => ShakaPlayer) & { version: string };
+}
+
+async function startShaka(
+  video: HTMLVideoElement,
+  url: string,
+  version: string,
+  drm: DrmConfig,
+  hooks: PlayerHooks,
+): Promise<StartedPlayer> {
+  await loadScript(`/static/players/shaka-${version}.js`);
+  const shaka = (window as unknown as { shaka: ShakaGlobal }).shaka;
+  shaka.polyfill.installAll();
+  const p = new shaka.Player();
+  await p.attach(video);
+  p.addEventListener('error', (e) =>
+    hooks.error(`Shaka error ${e.detail?.code ?? '?'} severity ${e.detail?.severity ?? '?'}`),
+  );
+  p.addEventListener('loaded', () => hooks.log('manifest loaded'));
+  p.addEventListener('adaptation', () => hooks.log('quality change'));
+  p.addEventListener('emsg', (e) => {
+    const d = (
+      e as Event & { detail?: { schemeIdUri?: string; value?: string; id?: number; startTime?: number } }
+    ).detail;
+    hooks.log(
+      `event ${d?.schemeIdUri ?? ''} value=${d?.value ?? ''} id=${d?.id ?? ''} t=${d?.startTime ?? ''}`,
+    );
+  });
+  p.addEventListener('timelineregionenter', (e) => {
+    const d = (
+      e as Event & { detail?: { schemeIdUri?: string; value?: string; id?: string; startTime?: number } }
+    ).detail;
+    hooks.log(
+      `event ${d?.schemeIdUri ?? ''} value=${d?.value ?? ''} id=${d?.id ?? ''} t=${d?.startTime ?? ''}`,
+    );
+  });
+  if (drm.clearkey) p.configure({ drm: { servers: { 'org.w3.clearkey': drm.clearkey } } });
+  const started: StartedPlayer = {
+    name: 'shaka',
+    version: shaka.Player.version.replace(/^v/, ''),
+    instance: p,
+    isLive: () => p.isLive(),
+    // Shaka has no latency getter: wall clock minus presentation start minus the playhead.
+    latency: () => {
+      const start = p.isLive() ? p.getPresentationStartTimeAsDate() : null;
+      return start ? (Date.now() - start.getTime()) / 1000 - video.currentTime : null;
+    },
+    bitrate: () => {
+      const bw = p.getStats().streamBandwidth;
+      return Number.isFinite(bw) && bw > 0 ? bw : null;
+    },
+    destroy: () => void p.destroy(),
+  };
+  try {
+    await p.load(url);
+  } catch (e) {
+    hooks.error(`Shaka load failed ${(e as { code?: number }).code ?? String(e)}`);
+  }
+  return started;
+}
+
+// --- native --------------------------------------------------------------------------------
+
+function startNative(video: HTMLVideoElement, url: string): StartedPlayer {
+  video.src = url;
+  return {
+    name: 'native',
+    version: navigator.userAgent,
+    instance: null,
+    isLive: () => (Number.isFinite(video.duration) ? false : video.duration === Infinity ? true : null),
+    latency: () => null,
+    bitrate: () => null,
+    destroy: () => video.removeAttribute('src'),
+  };
+}
+
+export async function startPlayer(
+  name: PlayerName,
+  version: string,
+  elements: PlayerElements,
+  url: string,
+  drm: DrmConfig,
+  hooks: PlayerHooks,
+): Promise<StartedPlayer> {
+  if (name === 'dashjs') return startDashjs(elements, url, version, drm, hooks);
+  if (name === 'shaka') return startShaka(elements.video, url, version, drm, hooks);
+  return startNative(elements.video, url);
+}
