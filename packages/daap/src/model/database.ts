@@ -40,19 +40,19 @@ export class Database {
    */
   derive(head: number): boolean {
     const items = this.items;
-    const touched = items.touched(head - 1, head);
-    let membership = false;
-    const removed: Id[] = [];
-    for (const id of touched) {
-      const now = items.has(id, head);
-      const before = head - 1 >= items.oldest ? items.has(id, head - 1) : !now;
-      if (now !== before) membership = true;
-      if (!now) removed.push(id);
-    }
-    for (const c of [...this.containers.values(head)]) {
+    const membership = items.membershipChangedIn(head);
+    const removed = items.removedIn(head);
+    const containers = [...this.containers.values(head)];
+    const smart = containers.some((c) => c.smart);
+    // Only smart containers need every touched item; the rest need only the removals.
+    const touched = smart ? items.touched(head - 1, head) : undefined;
+    for (const c of containers) {
       if (c.base) continue;
-      for (const id of removed) for (const e of [...c.entries.entriesOf(id)]) c.entries.remove(e);
-      if (c.smart) {
+      for (const id of removed) {
+        if (items.has(id, head)) continue; // removed and set again in the same revision
+        for (const e of [...c.entries.entriesOf(id)]) c.entries.remove(e);
+      }
+      if (c.smart && touched) {
         for (const id of touched) {
           const it = items.get(id, head);
           const has = c.entries.entriesOf(id).length > 0;
@@ -62,12 +62,7 @@ export class Database {
         }
       }
     }
-    let containerCount = false;
-    for (const id of this.containers.touched(head - 1, head)) {
-      const now = this.containers.has(id, head);
-      const before = head - 1 >= this.containers.oldest ? this.containers.has(id, head - 1) : !now;
-      if (now !== before) containerCount = true;
-    }
+    const containerCount = this.containers.membershipChangedIn(head);
     for (const c of [...this.containers.values(head)]) {
       if (c.base) {
         if (membership) this.containers.touch(c.id);

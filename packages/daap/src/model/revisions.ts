@@ -49,6 +49,13 @@ export class RevisionStore<K, V> {
   private deadCount = 0;
   /** keys touched in each revision, for diff() */
   private readonly changes = new Map<number, K[]>();
+  /** keys that gained history in each revision (a replaced value, a removal, a re-insertion):
+   * only these can have anything for clean() to forget, so a bulk insert costs clean() nothing */
+  private readonly historied = new Map<number, K[]>();
+  /** keys removed in each revision (model bookkeeping: entries of removed items, §4.7) */
+  private readonly removals = new Map<number, K[]>();
+  /** revisions in which a key appeared or disappeared */
+  private readonly membership = new Set<number>();
   /** [rev, size] pairs, ascending by rev */
   private sizeRevs: number[] = [];
   private sizeVals: number[] = [];
@@ -77,7 +84,25 @@ export class RevisionStore<K, V> {
     this.version++;
   }
 
+  private mark(map: Map<number, K[]>, key: K): void {
+    const h = this.clock.head;
+    let list = map.get(h);
+    if (!list) map.set(h, (list = []));
+    list.push(key);
+  }
+
+  /** Keys removed in revision rev (duplicates possible). */
+  removedIn(rev: number): readonly K[] {
+    return this.removals.get(rev) ?? [];
+  }
+
+  /** Whether a key appeared or disappeared in revision rev. */
+  membershipChangedIn(rev: number): boolean {
+    return this.membership.has(rev);
+  }
+
   private setSize(delta: number): void {
+    this.membership.add(this.clock.head);
     this.live += delta;
     const h = this.clock.head;
     const last = this.sizeRevs.length - 1;
@@ -130,10 +155,14 @@ export class RevisionStore<K, V> {
       // Replace: overwrite in place within the pending revision, so history does not pile up
       // inside one revision (§12, the store benchmark).
       if (this.revs.a[i] === h) this.vals[i] = value;
-      else this.pushVersion(i, h, value);
+      else {
+        this.pushVersion(i, h, value);
+        this.mark(this.historied, key);
+      }
       return;
     }
     // New insertion (or re-insertion after a removal): a new slot at the end.
+    if (i !== undefined) this.mark(this.historied, key);
     this.newSlot(key, value, h, i ?? -1);
     this.setSize(+1);
   }
@@ -144,6 +173,8 @@ export class RevisionStore<K, V> {
     const h = this.clock.head;
     if (this.revs.a[i] !== h) this.log(key);
     else this.version++;
+    this.mark(this.historied, key);
+    this.mark(this.removals, key);
     if (this.revs.a[i] === h) {
       if (this.firsts.a[i] === h) {
         // Created and removed inside the pending revision: no reader ever saw this slot.
@@ -267,11 +298,14 @@ export class RevisionStore<K, V> {
   /** Forget what only revisions below upTo needed (§4.5). */
   clean(upTo: number): void {
     if (upTo <= this.clock.oldest) return;
-    for (const [rev, keys] of this.changes) {
+    for (const [rev, keys] of this.historied) {
       if (rev > upTo) continue;
       for (const k of keys) this.trim(k, upTo); // idempotent, so duplicates are harmless
-      this.changes.delete(rev);
+      this.historied.delete(rev);
     }
+    for (const rev of this.changes.keys()) if (rev <= upTo) this.changes.delete(rev);
+    for (const rev of this.removals.keys()) if (rev <= upTo) this.removals.delete(rev);
+    for (const rev of this.membership) if (rev <= upTo) this.membership.delete(rev);
     let i = 0;
     while (i + 1 < this.sizeRevs.length && this.sizeRevs[i + 1]! <= upTo) i++;
     if (i > 0) {
