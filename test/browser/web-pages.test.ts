@@ -204,4 +204,38 @@ describe('web pages in Chromium', () => {
       await g.context.close();
     }
   });
+
+  it(
+    'an unbundled dash.js version resolves to the bundled one of its major',
+    { timeout: 60_000 },
+    async (t) => {
+      if (!requireChromium(t)) return;
+      browser ??= await launchChromium();
+      const origin = loopcast!.origin;
+      const g = await openGuarded(browser, origin);
+      try {
+        await g.page.goto(`${origin}/play/vod/demo/hand_made?player=dashjs&dashjs=4.6.0&abr=0`);
+        await g.page.waitForSelector('[data-ready]');
+        assert.match(
+          (await g.page.textContent('.player-meta')) ?? '',
+          /dash\.js 4\.6\.0 requested, 4\.\d+\.\d+ loaded/,
+        );
+        const pb: Playback = {
+          player: 'dashjs',
+          mpd: `${origin}/dash/vod/demo/hand_made.mpd?abr=0`,
+          context: g.context,
+          page: g.page,
+          badResponses: g.badResponses,
+          okUrls: g.okUrls,
+          offHost: g.offHost,
+          failedRequests: g.failedRequests,
+          close: () => g.context.close(),
+        };
+        const figures = await watch(pb, { seconds: 4, live: false });
+        t.diagnostic(`dash.js 4 on the player page: ${formatFigures(figures)}`);
+      } finally {
+        await g.context.close();
+      }
+    },
+  );
 });
