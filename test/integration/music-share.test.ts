@@ -116,3 +116,69 @@ describe('the music share', { timeout: 60_000 }, () => {
     assert.deepEqual(listed, [added.id]);
   });
 });
+
+describe('the watched music folder', { timeout: 60_000 }, () => {
+  it('shares the folder, follows additions, renames (same id) and deletions', async () => {
+    const { copyFileSync, mkdtempSync, renameSync, unlinkSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const folder = mkdtempSync(join(tmpdir(), 'loopcast-musicdir-'));
+    const demo = join(DEMO_DIR, 'music');
+    copyFileSync(join(demo, 'mira-vale_slow-tide.mp3'), join(folder, 'slow-tide.mp3'));
+    copyFileSync(join(demo, 'theo-marchetti_glasshouse.m4a'), join(folder, 'glasshouse.m4a'));
+    const daapPort = await freePort();
+    const server = await startTestServer({
+      env: { LOOPCAST_DAAP: 'on', LOOPCAST_DAAP_PORT: String(daapPort), LOOPCAST_MUSIC_DIR: folder },
+    });
+    try {
+      const c = new DaapClient('127.0.0.1', daapPort);
+      const sid = Number(value((await c.request('/login')).root, 'mlid'));
+      const items = async () => {
+        const reply = await c.request(`/databases/1/items?session-id=${sid}&meta=dmap.itemid,dmap.itemname`);
+        return children(child(reply.root!, 'mlcl')!, 'mlit').map((i) => ({
+          name: value(i, 'minm') as string,
+          id: Number(value(i, 'miid')),
+        }));
+      };
+      const waitFor = async (check: (m: { name: string; id: number }[]) => boolean) => {
+        for (let i = 0; i < 80; i++) {
+          const m = await items();
+          if (check(m)) return m;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return items();
+      };
+      const first = await items();
+      assert.equal(first.length, 12, 'ten demo tracks and two folder tracks');
+      const demoIds = new Set(
+        (
+          await server.server.context.database.db
+            .selectFrom('music_tracks')
+            .select('id')
+            .where('source', '=', 'demo')
+            .execute()
+        ).map((r) => r.id),
+      );
+      const folderTrack = (list: { name: string; id: number }[], name: string) =>
+        list.find((i) => i.name === name && !demoIds.has(i.id));
+      const containers = await c.request(`/databases/1/containers?session-id=${sid}&meta=dmap.itemname`);
+      const names = children(child(containers.root!, 'mlcl')!, 'mlit').map((n) => value(n, 'minm'));
+      assert.ok(names.includes(folder.split('/').at(-1)), `folder container in ${names.join(', ')}`);
+      // The server's share polls the change counter; these waits allow the 1 s debounce + 5 s poll.
+      copyFileSync(join(demo, 'juniper-hale_paper-boats.mp3'), join(folder, 'paper-boats.mp3'));
+      await server.server.music!.syncIfChanged();
+      const added = await waitFor((m) => m.length === 13);
+      assert.equal(added.length, 13);
+      assert.ok(folderTrack(added, 'Paper Boats'));
+      const glasshouse = folderTrack(added, 'Glasshouse')?.id;
+      assert.ok(glasshouse);
+      renameSync(join(folder, 'glasshouse.m4a'), join(folder, 'renamed.m4a'));
+      unlinkSync(join(folder, 'slow-tide.mp3'));
+      const after = await waitFor((m) => m.length === 12);
+      assert.equal(after.length, 12);
+      assert.equal(folderTrack(after, 'Glasshouse')?.id, glasshouse, 'a renamed file keeps its id');
+      assert.equal(folderTrack(after, 'Slow Tide'), undefined, 'the deleted folder file is gone');
+    } finally {
+      await server.stop();
+    }
+  });
+});

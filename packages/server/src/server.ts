@@ -14,6 +14,7 @@ import type { Settings } from './config/settings.js';
 import type { AppContext } from './context.js';
 import { installDemo, type DemoInstallResult } from './demo/install.js';
 import { createLogger } from './logging.js';
+import { watchMusicFolder, type MusicFolderWatch } from './music/folder-watch.js';
 import { MusicShare } from './music/music-share.js';
 import { loadSecrets, type Secrets } from './secrets.js';
 import { openDatabase } from './storage/database.js';
@@ -87,12 +88,19 @@ export async function startServer(settings: Settings, options: StartOptions = {}
 
   // The DAAP share owns its own port (daap.md §5.5); mDNS only with --mdns on.
   let music: MusicShare | null = null;
+  let folder: MusicFolderWatch | null = null;
+  if (settings.musicDir) {
+    folder = await watchMusicFolder(database.db, settings.musicDir, settings.daapTranscode, logger, () =>
+      music?.syncIfChanged(),
+    );
+  }
   if (settings.daap) {
     music = await MusicShare.create(database.db, blobs, logger, {
       name: settings.daapName,
       host: settings.host,
       port: settings.daapPort,
       mdns: settings.mdns === 'on',
+      ...(settings.musicDir ? { musicDir: settings.musicDir } : {}),
       ...(settings.daapPassword ? { password: settings.daapPassword } : {}),
     });
     try {
@@ -142,7 +150,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       const grace = setTimeout(() => app.server.closeAllConnections(), settings.shutdownGrace);
       grace.unref();
       try {
-        await Promise.all([app.close(), music?.close()]);
+        await Promise.all([app.close(), music?.close(), folder?.close()]);
       } finally {
         clearTimeout(grace);
         await database.close();

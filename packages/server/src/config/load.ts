@@ -3,8 +3,8 @@
  * settings file > default. Every value is parsed before anything else happens; a bad one becomes a
  * `SettingError` whose message is the single line the process prints before exiting with status 2.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { CLI_ONLY_ENV, REFERENCE_RENAMES, SETTINGS, type SettingName, type Settings } from './settings.js';
 import { SettingValueError } from './value-syntax.js';
@@ -120,21 +120,44 @@ export function loadSettings(options: LoadOptions = {}): LoadedSettings {
   }
   const settings = values as Settings;
   applyDerivedDefaults(settings, cwd, options.isTerminal ?? Boolean(process.stdout.isTTY));
-  crossCheck(settings, warnings);
+  crossCheck(settings, warnings, filePath);
   return { settings, sources, settingsFile: existsSync(filePath) ? filePath : null, warnings };
 }
 
 /** Defaults that depend on other settings (app.md §12.2). */
 function applyDerivedDefaults(s: Settings, cwd: string, isTerminal: boolean): void {
   s.data = resolve(cwd, s.data);
+  if (s.musicDir !== undefined) s.musicDir = resolve(cwd, s.musicDir);
   s.databaseUrl ??= `sqlite:${resolve(s.data, 'loopcast.db')}`;
   s.s3ForcePathStyle ??= s.s3Endpoint !== undefined;
   s.blobCacheMb ??= s.blobStore === 's3' ? 256 : 0;
   s.logFormat ??= isTerminal ? 'pretty' : 'json';
 }
 
+/** A music folder must be a readable folder holding neither the data folder nor the settings (daap.md §11.1). */
+function checkMusicDir(s: Settings, settingsFile: string): void {
+  const dir = s.musicDir;
+  if (dir === undefined) return;
+  const bad = (why: string) =>
+    new SettingError(`loopcast: invalid setting LOOPCAST_MUSIC_DIR=${JSON.stringify(dir)}: ${why}`);
+  try {
+    if (!statSync(dir).isDirectory()) throw bad('expected a folder');
+    accessSync(dir, constants.R_OK | constants.X_OK);
+  } catch (err) {
+    if (err instanceof SettingError) throw err;
+    throw bad('expected a readable folder');
+  }
+  const inside = (path: string) => {
+    const rel = relative(dir, path);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  };
+  if (inside(s.data)) throw bad('it contains the data folder');
+  if (inside(settingsFile)) throw bad('it contains the settings file');
+}
+
 /** Cross-checks at start (app.md §12.4). */
-function crossCheck(s: Settings, warnings: string[]): void {
+function crossCheck(s: Settings, warnings: string[], settingsFile: string): void {
+  checkMusicDir(s, settingsFile);
   if (s.blobStore === 's3' && !s.s3Bucket) {
     throw new SettingError(
       'loopcast: invalid setting LOOPCAST_BLOB_STORE="s3": LOOPCAST_S3_BUCKET is required with the s3 blob store',

@@ -5,8 +5,10 @@
  * change becomes one revision, and long-polling clients receive it as a delta.
  */
 import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import {
   DaapServer,
+  FileMedia,
   Share,
   type ArtworkScaler,
   type Database,
@@ -19,14 +21,17 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Database as Schema } from '../storage/schema.js';
 import { readChangeCounter, setStateOnce } from '../storage/server-state.js';
+import { readTrackTags } from './read-tags.js';
 import { albumOrder, trackItem, type TrackRow, type TrackSource } from './track-item.js';
 
+/** How often the share checks the change counter (daap.md §11.4; app.md §13.4's 5-second poll). */
 const POLL_MS = 5000;
 
 /** Containers per source, with ids that never change. */
 const SOURCE_CONTAINERS = [
   { id: 2, source: 'demo', name: 'Demo music' },
   { id: 3, source: 'upload', name: 'Uploads' },
+  { id: 4, source: 'folder', name: 'Music folder' },
 ] as const;
 
 export interface MusicShareOptions {
@@ -35,6 +40,8 @@ export interface MusicShareOptions {
   port: number;
   password?: string;
   mdns: boolean;
+  /** The watched music folder, whose name its container takes. */
+  musicDir?: string;
 }
 
 async function stablePersistentId(db: Kysely<Schema>, key: string): Promise<bigint> {
@@ -53,9 +60,11 @@ async function loadRows(db: Kysely<Schema>): Promise<TrackRow[]> {
 }
 
 export function blobMedia(blobs: BlobStore): MediaProvider {
+  const files = new FileMedia();
   return {
     item(ctx) {
       const source = ctx.item.source as TrackSource | undefined;
+      if (source?.folderPath) return files.item({ ...ctx, item: { ...ctx.item, source: source.folderPath } });
       if (!source?.blobKey) return Promise.resolve(undefined);
       const size = ctx.item.size;
       return Promise.resolve({
@@ -70,17 +79,24 @@ export function blobMedia(blobs: BlobStore): MediaProvider {
           })(),
       });
     },
-    artwork(ctx) {
+    async artwork(ctx) {
       const source = ctx.item.source as TrackSource | undefined;
-      if (!source?.artworkKey || !source.artworkMime) return Promise.resolve(undefined);
+      if (source?.folderPath) {
+        // Folder artwork stays inside the file (nothing is written into the folder).
+        const art = (await readTrackTags(source.folderPath)).artwork;
+        if (!art || (art.mime !== 'image/jpeg' && art.mime !== 'image/png')) return undefined;
+        const mime: 'image/jpeg' | 'image/png' = art.mime;
+        return { mime, bytes: () => Promise.resolve(art.data) };
+      }
+      if (!source?.artworkKey || !source.artworkMime) return undefined;
       const { artworkKey, artworkMime } = source;
-      return Promise.resolve({
+      return {
         mime: artworkMime,
         bytes: async () => {
           const info = await blobs.stat(artworkKey);
           return blobs.readBytes(artworkKey, 0, info?.size ?? 0);
         },
-      } satisfies ImageSource);
+      } satisfies ImageSource;
     },
   };
 }
@@ -116,7 +132,13 @@ export class MusicShare {
   ) {
     this.share = new Share({ name: opts.name, persistentId: sharePid });
     this.database = this.share.addDatabase({ id: 1, name: opts.name, persistentId: databasePid });
-    for (const c of SOURCE_CONTAINERS) this.database.addContainer({ id: c.id, name: c.name });
+    for (const c of SOURCE_CONTAINERS) {
+      if (c.source === 'folder' && !opts.musicDir) continue;
+      this.database.addContainer({
+        id: c.id,
+        name: c.source === 'folder' && opts.musicDir ? basename(opts.musicDir) : c.name,
+      });
+    }
   }
 
   /** Ids survive restarts (daap.md §11.2), so they live in `server_state`. */
@@ -181,7 +203,7 @@ export class MusicShare {
     const seen = new Set<Id>();
     for (const row of rows) {
       seen.add(row.id);
-      const item = trackItem(row);
+      const item = trackItem(row, this.opts.musicDir ?? null);
       const current = items.get(row.id);
       if (
         !current ||

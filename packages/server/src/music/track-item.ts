@@ -2,6 +2,7 @@
  * A music_tracks row as a DAAP item (spec daap.md §11.3): tags, audio facts and the format
  * fields (asfm, ascd, asdt) by format; the blob key travels as the item's opaque source.
  */
+import { join } from 'node:path';
 import type { Item } from '@loopcast/daap';
 import { toBool } from '../storage/dialect.js';
 import type { MusicTracksTable } from '../storage/schema.js';
@@ -10,7 +11,10 @@ import type { Selectable } from 'kysely';
 export type TrackRow = Selectable<MusicTracksTable> & { blob_key: string | null };
 
 export interface TrackSource {
+  /** Blob of a demo or uploaded track; empty for folder tracks. */
   blobKey: string;
+  /** Absolute path of a watched-folder track, else null. */
+  folderPath: string | null;
   artworkKey: string | null;
   artworkMime: 'image/jpeg' | 'image/png' | null;
 }
@@ -27,13 +31,14 @@ const DESCRIPTIONS: Record<string, string> = {
 
 const ARTWORK_EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png' };
 
-export function trackItem(row: TrackRow): Item {
+export function trackItem(row: TrackRow, musicRoot: string | null = null): Item {
   const optional = <K extends keyof Item>(key: K, value: Item[K] | null | undefined): Partial<Item> =>
     value === null || value === undefined || value === '' ? {} : { [key]: value };
   const artworkMime =
     row.artwork_mime === 'image/jpeg' || row.artwork_mime === 'image/png' ? row.artwork_mime : null;
   const source: TrackSource = {
     blobKey: row.blob_key ?? '',
+    folderPath: row.folder_path && musicRoot ? join(musicRoot, ...row.folder_path.split('/')) : null,
     artworkKey:
       row.artwork_sha256 && artworkMime ? `artwork/${row.artwork_sha256}.${ARTWORK_EXT[artworkMime]}` : null,
     artworkMime,
@@ -69,7 +74,7 @@ export function trackItem(row: TrackRow): Item {
     compilation: toBool(row.compilation),
     dateAdded: new Date(row.created_at),
     dateModified: new Date(row.file_mtime ?? row.updated_at),
-    hasArtwork: source.artworkKey !== null,
+    hasArtwork: source.artworkKey !== null || (source.folderPath !== null && artworkMime !== null),
     mime: row.mime_type,
     source,
   };
