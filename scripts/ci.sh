@@ -30,8 +30,11 @@ fi
 
 echo "== npm ci"
 npm ci --no-audit --no-fund
+echo "== build"
+npm run build
 echo "== type-check and lint"
 npx tsc -p .
+npx tsc -p packages/web
 npx eslint .
 echo "== tests"
 npm test
