@@ -256,29 +256,38 @@ function tenChanges(base: number): void {
   for (let k = 4; k < 7; k++) db.items.delete(base + k);
   for (let k = 0; k < 3; k++) db.items.put(makeItem(N + base + k));
 }
-collect();
-const before = share.revision;
-tenChanges(1000);
-const after = share.update();
-t0 = process.hrtime.bigint();
-const diff = db.items.diff(before, after);
-const delta = envelope('adbs', {
-  delta: true,
-  total: db.items.size(after),
-  blocks: diff.updated.map((id) => itemBlock(db.items.get(id, after)!, ALL_ITEM_FIELDS)),
-  removed: diff.removed,
-});
-const b3 = ms(t0);
-check(
-  diff.updated.length === 7 && diff.removed.length === 3,
-  `B3 diff ${diff.updated.length}/${diff.removed.length}`,
-);
+// Five trials of one revision with 10 changes each; the median is the figure (a single trial on a
+// shared machine is at the mercy of a GC pause or the scheduler).
+const trials: number[] = [];
+let deltaBytes = 0;
+for (let trial = 0; trial < 5; trial++) {
+  collect();
+  const before = share.revision;
+  tenChanges(1000 + trial * 100);
+  const after = share.update();
+  t0 = process.hrtime.bigint();
+  const diff = db.items.diff(before, after);
+  const delta = envelope('adbs', {
+    delta: true,
+    total: db.items.size(after),
+    blocks: diff.updated.map((id) => itemBlock(db.items.get(id, after)!, ALL_ITEM_FIELDS)),
+    removed: diff.removed,
+  });
+  trials.push(ms(t0));
+  deltaBytes = byteLength(delta);
+  check(
+    diff.updated.length === 7 && diff.removed.length === 3,
+    `B3 diff ${diff.updated.length}/${diff.removed.length}`,
+  );
+}
+trials.sort((a, b) => a - b);
+const b3 = trials[2]!;
 line(
   'B3',
   `10-change delta over ${N} items: diff + encode`,
   `${b3.toFixed(3)} ms`,
   { ok: b3 <= 2, text: '≤ 2 ms' },
-  `${byteLength(delta)} bytes`,
+  `median of 5 (${trials[0]!.toFixed(3)}–${trials[4]!.toFixed(3)} ms), ${deltaBytes} bytes`,
 );
 
 // 10 changes spread over 10 revisions, one delta across all, checked against two full listings

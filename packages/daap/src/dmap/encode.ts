@@ -5,7 +5,7 @@
 
 import { emitType } from './registry.js';
 import { codeInfo } from './registry.js';
-import { boundsOf, type DmapType, type DmapVersion } from './types.js';
+import { boundsOf, widthOf, type DmapType, type DmapVersion } from './types.js';
 import { packVersion } from './version.js';
 
 /** An encoded element or sequence of elements: buffers laid end to end. */
@@ -53,6 +53,8 @@ interface CodeSpec {
   /** bounds for integer types up to 32 bits (64-bit types check as bigint) */
   readonly lo: number;
   readonly hi: number;
+  /** payload width of fixed-width integer types, −1 otherwise (strings, dates, versions) */
+  readonly fixed: number;
 }
 
 const specs = new Map<string, CodeSpec>();
@@ -69,7 +71,9 @@ function specOf(code: string): CodeSpec {
     lo = Number(l);
     hi = Number(h);
   }
-  s = { code, tag: Buffer.from(code, 'latin1').readUInt32BE(0), type, lo, hi };
+  const w = widthOf(type);
+  const fixed = type <= 8 && typeof w === 'number' ? w : -1;
+  s = { code, tag: Buffer.from(code, 'latin1').readUInt32BE(0), type, lo, hi, fixed };
   specs.set(code, s);
   return s;
 }

@@ -232,7 +232,7 @@ function encodeChunk(
         const v = entry[1](item);
         if (v === undefined) continue;
         const sp = entry[2];
-        const sz = payloadSize(sp, v);
+        const sz = sp.fixed >= 0 ? sp.fixed : payloadSize(sp, v);
         if (sz < 0) continue;
         sVals[k] = v;
         sSpecs[k] = sp;
