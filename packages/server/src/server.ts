@@ -101,6 +101,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       port: settings.daapPort,
       mdns: settings.mdns === 'on',
       ...(settings.musicDir ? { musicDir: settings.musicDir } : {}),
+      open: settings.daapOpen,
       ...(settings.daapPassword ? { password: settings.daapPassword } : {}),
     });
     try {

@@ -21,11 +21,20 @@ import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Database as Schema } from '../storage/schema.js';
 import { readChangeCounter, setStateOnce } from '../storage/server-state.js';
+import { daapClientPolicy } from './client-policy.js';
 import { readTrackTags } from './read-tags.js';
 import { albumOrder, trackItem, type TrackRow, type TrackSource } from './track-item.js';
 
 /** How often the share checks the change counter (daap.md §11.4; app.md §13.4's 5-second poll). */
 const POLL_MS = 5000;
+
+const policy = (opts: MusicShareOptions) => {
+  const allowClient = daapClientPolicy({
+    ...(opts.password ? { password: opts.password } : {}),
+    open: opts.open ?? false,
+  });
+  return allowClient ? { allowClient } : {};
+};
 
 /** Containers per source, with ids that never change. */
 const SOURCE_CONTAINERS = [
@@ -42,6 +51,8 @@ export interface MusicShareOptions {
   mdns: boolean;
   /** The watched music folder, whose name its container takes. */
   musicDir?: string;
+  /** Serve a password-less share beyond the local network (LOOPCAST_DAAP_OPEN). */
+  open?: boolean;
 }
 
 async function stablePersistentId(db: Kysely<Schema>, key: string): Promise<bigint> {
@@ -167,6 +178,7 @@ export class MusicShare {
       share: this.share,
       media: blobMedia(this.blobs),
       artworkScaler: sharpScaler,
+      ...policy(this.opts),
       host: this.opts.host,
       port: this.opts.port,
       mdns: this.opts.mdns ? {} : false,
