@@ -143,13 +143,18 @@ function fieldValue(item: Item, code: string): DmapScalar | undefined {
   return getterOf(code)(item);
 }
 
-type Compiled = readonly (readonly [string, Getter, CodeSpec])[];
+/** code, getter, encoder spec, and the plain Item field when the getter is a plain read (the
+ * bulk encoder reads those inline: most of the 49 codes of meta=all are absent on most items). */
+type Compiled = readonly (readonly [string, Getter, CodeSpec, keyof Item | null])[];
 const compiled = new WeakMap<FieldSet, Compiled>();
 
 function gettersFor(fs: FieldSet): Compiled {
   let g = compiled.get(fs);
   if (!g) {
-    g = fs.codes.map((c) => [c, getterOf(c), encoderInternals.specOf(c)] as const);
+    g = fs.codes.map((c) => {
+      const plain = GETTERS[c] === undefined ? (codeInfo(c)?.field ?? null) : null;
+      return [c, getterOf(c), encoderInternals.specOf(c), plain] as const;
+    });
     compiled.set(fs, g);
   }
   return g;
@@ -229,8 +234,16 @@ function encodeChunk(
     } else {
       for (let g = 0; g < getters.length; g++) {
         const entry = getters[g]!;
-        const v = entry[1](item);
-        if (v === undefined) continue;
+        const field = entry[3];
+        let v: DmapScalar | undefined;
+        if (field !== null) {
+          const raw = item[field] as DmapScalar | undefined;
+          if (raw === undefined || raw === '') continue;
+          v = typeof raw === 'boolean' ? (raw ? 1 : 0) : raw;
+        } else {
+          v = entry[1](item);
+          if (v === undefined) continue;
+        }
         const sp = entry[2];
         const sz = sp.fixed >= 0 ? sp.fixed : payloadSize(sp, v);
         if (sz < 0) continue;
