@@ -171,7 +171,7 @@ const R = share.revision;
 // What the items route does for a full listing: one pass over the view, sizes first, then one
 // buffer for all blocks, wrapped in the envelope (§6.1).
 const encodeListing = (): Buffer[] => {
-  const rows = [...db.items.values(R)];
+  const rows = db.items.list(R);
   return envelope('adbs', {
     delta: false,
     total: rows.length,

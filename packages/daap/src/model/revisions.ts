@@ -242,6 +242,21 @@ export class RevisionStore<K, V> {
     };
   }
 
+  /** Values in insertion order as of rev, as an array (no generator: the listing hot path). */
+  list(rev: number = this.clock.head): V[] {
+    if (rev !== this.clock.head) this.clock.check(rev);
+    const out: V[] = [];
+    const n = this.n;
+    const deads = this.deads.a;
+    const revs = this.revs.a;
+    for (let i = 0; i < n; i++) {
+      if (deads[i]) continue;
+      const v = revs[i]! <= rev ? this.vals[i] : this.valueAt(i, rev);
+      if (v !== undefined) out.push(v);
+    }
+    return out;
+  }
+
   /** Values in insertion order as of rev. */
   *values(rev: number = this.clock.head): IterableIterator<V> {
     if (rev !== this.clock.head) this.clock.check(rev);

@@ -43,7 +43,7 @@ export async function items(ctx: Ctx, db: Database): Promise<void> {
     ITEM_QUERY_KEYS,
     warnQuery(ctx),
   );
-  let rows: Item[] = [...db.items.values(revs.r)];
+  let rows: Item[] = db.items.list(revs.r);
   if (q) rows = rows.filter((it) => q(itemRow(it)));
   const sort = parseSort(ctx.params.get('sort')) ?? (q ? 'album' : undefined);
   if (sort) rows.sort(itemComparator(sort));
