@@ -5,11 +5,11 @@
 import type { StreamFile } from '../stream.js';
 import { representationIdOf } from '../stream.js';
 import { staticSegments, timelineEntries } from '../timing/timeline.js';
-import { trackTiming } from '../timing/track.js';
+import { sameTiming, trackTiming, type TrackTiming } from '../timing/track.js';
 import { continuousAt, periodStartMs } from '../timing/periods.js';
 import { formatDateTime } from '../options/codec.js';
 import { resyncDistance, segmentListFor, segmentTemplateFor, type AddressingContext } from './addressing.js';
-import type { AdaptationSetModel, RepresentationModel } from './model.js';
+import type { AdaptationSetModel, RepresentationModel, SegmentTemplateModel } from './model.js';
 import type { SelectedSet } from './tracks.js';
 
 function gcdNum(a: number, b: number): number {
@@ -30,7 +30,28 @@ export function pictureAspectRatio(width: number, height: number, sar: string): 
   return `${w / g}:${h / g}`;
 }
 
-function representation(file: StreamFile, ctx: AddressingContext, odvod: boolean): RepresentationModel {
+/**
+ * SegmentTemplates already built for this set, by the inputs they depend on: the content type
+ * and the track's timing. Representations of a ladder usually share both, so the template (a
+ * timeline of hundreds of S elements, in live) is built once and shared by identity.
+ */
+type TemplateCache = { contentType: string; timing: TrackTiming; template: SegmentTemplateModel }[];
+
+function templateFor(file: StreamFile, ctx: AddressingContext, cache: TemplateCache): SegmentTemplateModel {
+  const timing = trackTiming(file.index, ctx.ref, ctx.options.snr);
+  const contentType = file.index.contentType;
+  for (const c of cache) if (c.contentType === contentType && sameTiming(c.timing, timing)) return c.template;
+  const template = segmentTemplateFor(file, ctx);
+  cache.push({ contentType, timing, template });
+  return template;
+}
+
+function representation(
+  file: StreamFile,
+  ctx: AddressingContext,
+  odvod: boolean,
+  templates: TemplateCache,
+): RepresentationModel {
   const ix = file.index;
   const rep: RepresentationModel = {
     id: representationIdOf(file.name),
@@ -49,13 +70,16 @@ function representation(file: StreamFile, ctx: AddressingContext, odvod: boolean
     rep.channels = ix.audio.channels;
   }
   if (odvod) Object.assign(rep, segmentListFor(file, ctx));
-  else rep.segmentTemplate = segmentTemplateFor(file, ctx);
+  else rep.segmentTemplate = templateFor(file, ctx, templates);
   return rep;
 }
 
 function common<T>(values: T[]): T | undefined {
   const first = values[0];
-  return values.every((v) => JSON.stringify(v) === JSON.stringify(first)) ? first : undefined;
+  const firstText = values.every((v) => v === first) ? null : JSON.stringify(first);
+  return firstText === null || values.every((v) => v === first || JSON.stringify(v) === firstText)
+    ? first
+    : undefined;
 }
 
 export function adaptationSet(
@@ -64,7 +88,10 @@ export function adaptationSet(
   ctx: AddressingContext,
   odvod: boolean,
 ): AdaptationSetModel {
-  const reps = set.files.map((f) => representation(f, ctx, odvod)).sort((a, b) => a.bandwidth - b.bandwidth);
+  const templates: TemplateCache = [];
+  const reps = set.files
+    .map((f) => representation(f, ctx, odvod, templates))
+    .sort((a, b) => a.bandwidth - b.bandwidth);
   const first = set.files[0]!.index;
   const bandwidths = reps.map((r) => r.bandwidth);
   const model: AdaptationSetModel = {

@@ -8,8 +8,18 @@ import { formatSecondsMs } from '../options/codec.js';
 import type { StreamFile } from '../stream.js';
 import { representationIdOf } from '../stream.js';
 import { durationAddressing } from '../timing/addressing.js';
-import type { ManifestTiming } from '../timing/presentation.js';
-import { liveSegments, staticSegments, timelineEntries, type TimelineEntry } from '../timing/timeline.js';
+import type { EndedManifestTiming, LiveManifestTiming, ManifestTiming } from '../timing/presentation.js';
+import {
+  boundedTimeline,
+  isRegularTrack,
+  liveSegments,
+  staticSegments,
+  timelineEntries,
+  timelineBounds,
+  type BoundedTimeline,
+  type PeriodTicks,
+  type TimelineEntry,
+} from '../timing/timeline.js';
 import { liveSegment, trackTiming, type LiveSegment, type TrackTiming } from '../timing/track.js';
 import { numberWindow } from '../timing/window.js';
 import { startsBeforeEnd, type EventEnd } from '../timing/event-end.js';
@@ -93,39 +103,33 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
       ...atoAttr,
     };
   }
-  let segments: { position: bigint; duration: bigint; number: number }[];
-  if (ctx.timing.kind === 'live') {
-    segments = liveSegments(t, ctx.timing.bufferStartMs, ctx.timing.edgeMs);
-    const end = ctx.timing.end;
-    if (end) segments = segments.filter((s) => startsBeforeEnd(t, s.position, end));
-  } else if (ctx.timing.kind === 'ended') {
-    segments = eventSegments(t, ctx.timing.end);
-  } else {
-    segments = staticSegments(t);
-  }
   let pto = t.t0;
+  let periodTicks: PeriodTicks | null = null;
   if (period) {
     const j = BigInt(period.index);
-    const lo = j * period.length.num * t.ts;
-    const hi = (j + 1n) * period.length.num * t.ts;
     const den = period.length.den;
-    segments = segments.filter((s) => s.position * den < hi && (s.position + s.duration) * den > lo);
-    pto += lo / den;
-    if (segments.length === 0 && timeline === 'number') {
-      const firstAfter = firstSegmentFrom(t, (lo + den - 1n) / den);
-      const sn = startNumberText(ctx.options, firstAfter);
-      return {
-        timescale: t.ts.toString(),
-        ...(sn !== undefined ? { startNumber: sn } : {}),
-        presentationTimeOffset: pto.toString(),
-        ...base,
-        timeline: [],
-        ...atoAttr,
-      };
-    }
+    periodTicks = { lo: j * period.length.num * t.ts, hi: (j + 1n) * period.length.num * t.ts, den };
+    pto += periodTicks.lo / den;
+  }
+  const listed =
+    ctx.timing.kind !== 'static' && isRegularTrack(t)
+      ? listedByBounds(t, ctx.timing, periodTicks)
+      : listedBySegments(t, ctx.timing, periodTicks);
+  if (periodTicks && listed.timeline.length === 0 && timeline === 'number') {
+    const { lo, den } = periodTicks;
+    const firstAfter = firstSegmentFrom(t, (lo + den - 1n) / den);
+    const sn = startNumberText(ctx.options, firstAfter);
+    return {
+      timescale: t.ts.toString(),
+      ...(sn !== undefined ? { startNumber: sn } : {}),
+      presentationTimeOffset: pto.toString(),
+      ...base,
+      timeline: [],
+      ...atoAttr,
+    };
   }
   const firstNumber =
-    segments[0]?.number ??
+    listed.firstNumber ??
     (ctx.timing.kind === 'ended' ? t.s0 : undefined) ??
     (ctx.timing.kind === 'live' ? numberWindow(t, ctx.timing.bufferStartMs, ctx.timing.edgeMs).first : t.s0);
   const sn = timeline === 'number' ? startNumberText(ctx.options, firstNumber) : undefined;
@@ -134,9 +138,46 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
     ...(sn !== undefined ? { startNumber: sn } : {}),
     presentationTimeOffset: pto.toString(),
     ...base,
-    timeline: sEntries(timelineEntries(segments, t.t0)),
+    timeline: listed.timeline,
     ...atoAttr,
   };
+}
+
+/** The listed segments of a live or ended timeline, loop by loop (`boundedTimeline`). */
+function listedByBounds(
+  t: TrackTiming,
+  timing: LiveManifestTiming | EndedManifestTiming,
+  period: PeriodTicks | null,
+): BoundedTimeline {
+  const bounds = timelineBounds(t, {
+    live: timing.kind === 'live' ? timing : null,
+    end: timing.end,
+    period,
+  });
+  return boundedTimeline(t, bounds, t.t0);
+}
+
+/** The same, segment by segment: static timelines and tracks `boundedTimeline` cannot take. */
+function listedBySegments(
+  t: TrackTiming,
+  timing: ManifestTiming,
+  period: PeriodTicks | null,
+): BoundedTimeline {
+  let segments: { position: bigint; duration: bigint; number: number }[];
+  if (timing.kind === 'live') {
+    segments = liveSegments(t, timing.bufferStartMs, timing.edgeMs);
+    const end = timing.end;
+    if (end) segments = segments.filter((s) => startsBeforeEnd(t, s.position, end));
+  } else if (timing.kind === 'ended') {
+    segments = eventSegments(t, timing.end);
+  } else {
+    segments = staticSegments(t);
+  }
+  if (period) {
+    const { lo, hi, den } = period;
+    segments = segments.filter((s) => s.position * den < hi && (s.position + s.duration) * den > lo);
+  }
+  return { timeline: sEntries(timelineEntries(segments, t.t0)), firstNumber: segments[0]?.number ?? null };
 }
 
 /** Number of the first segment starting at or after tick position b. */

@@ -7,8 +7,13 @@ const ENTITIES: Record<string, string> = {
   "'": '&apos;',
 };
 
+const SPECIAL = /[&<>"']/;
+const SPECIAL_ALL = /[&<>"']/g;
+
 export function escapeXml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+  const text = typeof value === 'string' ? value : String(value);
+  // Most values (numbers, ids, durations) have nothing to escape: test before replacing.
+  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ENTITIES[c] ?? c) : text;
 }
 
 /** ` name="value"`, or nothing when the value is undefined or null. */

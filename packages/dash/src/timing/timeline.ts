@@ -2,8 +2,9 @@
  * SegmentTimeline generation (dash.md §7.8): the live list of segments whose end lies in
  * (B, Em + ATO], and the static list of a file; coded as S elements with `r` runs.
  */
-import { floorDiv } from './exact.js';
-import { liveSegment, loopAt, type LiveSegment, type TrackTiming } from './track.js';
+import type { EventEnd } from './event-end.js';
+import { ceilDiv, floorDiv } from './exact.js';
+import { liveSegment, loopAt, loopOffset, type LiveSegment, type TrackTiming } from './track.js';
 
 export interface TimelineEntry {
   /** Present on the first S only. */
@@ -60,4 +61,214 @@ export function staticSegments(
   t: TrackTiming,
 ): { position: bigint; duration: bigint; number: number; k: number }[] {
   return t.dur.map((d, i) => ({ position: t.start[i] ?? 0n, duration: d, number: t.s0 + i, k: i + 1 }));
+}
+
+/**
+ * An S element as the manifest writes it (text values; `t` on the first only, `r` omitted when
+ * 0). Structurally the manifest model's `TimelineS`.
+ */
+export interface TimelineText {
+  t?: string;
+  d: string;
+  r?: number;
+}
+
+/**
+ * Which segments a timeline lists, as bounds in the track's ticks (positions before t0). All
+ * three are monotonic in the segment order, so the listed segments are one contiguous run.
+ */
+export interface TimelineBounds {
+  /** Segments whose end e satisfies e > endAbove (null: from the first segment). */
+  endAbove: bigint | null;
+  /** … and e ≤ endAtMost (null: no such bound). */
+  endAtMost: bigint | null;
+  /** … and whose start p satisfies p < startBelow (null: no such bound). */
+  startBelow: bigint | null;
+}
+
+/** Period j's span [lo/den, hi/den) in ticks (§7.15). */
+export interface PeriodTicks {
+  lo: bigint;
+  hi: bigint;
+  den: bigint;
+}
+
+export interface TimelineWindow {
+  /** Live: segments ending in (B, Em + ATO], ms after AST (§7.8); null: from the first (§7.14). */
+  live: { bufferStartMs: number; edgeMs: number } | null;
+  /** The event end Z: segments starting before it (§7.14). */
+  end: EventEnd | null;
+  /** Automatic Period j: segments overlapping it (§7.15). */
+  period: PeriodTicks | null;
+}
+
+/** The window of a timeline as tick bounds, exactly (whole ticks, so floor and ceil are exact). */
+export function timelineBounds(t: TrackTiming, w: TimelineWindow): TimelineBounds {
+  let endAbove: bigint | null = null;
+  let endAtMost: bigint | null = null;
+  let startBelow: bigint | null = null;
+  if (w.live) {
+    // e·1000 > B·ts ⇔ e > floor(B·ts / 1000); e·1000 ≤ (Em + ATO)·ts ⇔ e ≤ floor(…)
+    endAbove = floorDiv(BigInt(w.live.bufferStartMs) * t.ts, 1000n);
+    endAtMost = floorDiv(BigInt(w.live.edgeMs) * t.ts, 1000n);
+  }
+  if (w.end) {
+    // startsBeforeEnd: p·tsRef·Nref < Z·Mref·ts ⇔ p < ceil(Z·Mref·ts / (tsRef·Nref))
+    startBelow = ceilDiv(BigInt(w.end.count) * t.refDuration * t.ts, t.refTimescale * t.refCount);
+  }
+  if (w.period) {
+    // p·den < hi and e·den > lo
+    const low = floorDiv(w.period.lo, w.period.den);
+    const high = ceilDiv(w.period.hi, w.period.den);
+    if (endAbove === null || low > endAbove) endAbove = low;
+    if (startBelow === null || high < startBelow) startBelow = high;
+  }
+  return { endAbove, endAtMost, startBelow };
+}
+
+export interface BoundedTimeline {
+  timeline: TimelineText[];
+  /** Number of the first listed segment; null when none is listed. */
+  firstNumber: number | null;
+}
+
+/**
+ * One loop's durations, run-length coded for k = 1…N−1 (the last segment of a loop carries the
+ * correction δ(l) and is added per loop), with their texts.
+ */
+interface LoopPattern {
+  /** False when some listed duration could be ≤ 0: segment ends would not increase. */
+  regular: boolean;
+  runFirstK: number[];
+  runCount: number[];
+  runText: string[];
+  /** Texts of the corrected last durations (δ takes two values, so this stays tiny). */
+  lastText: Map<bigint, string>;
+}
+
+const PATTERNS = new WeakMap<TrackTiming, LoopPattern>();
+
+function loopPattern(t: TrackTiming): LoopPattern {
+  let p = PATTERNS.get(t);
+  if (p) return p;
+  const runFirstK: number[] = [];
+  const runCount: number[] = [];
+  const runText: string[] = [];
+  let prev: bigint | null = null;
+  for (let k = 1; k < t.count; k++) {
+    const d = t.dur[k - 1]!;
+    if (d === prev) runCount[runCount.length - 1]!++;
+    else {
+      runFirstK.push(k);
+      runCount.push(1);
+      runText.push(d.toString());
+      prev = d;
+    }
+  }
+  // o(l+1) − o(l) is floor(X) or ceil(X) with X = Mref·ts/tsRef, so δ(l) ≥ floor(X) − M.
+  const minCorrection = (t.refDuration * t.ts) / t.refTimescale - t.mediaDuration;
+  const last = t.dur[t.count - 1];
+  const regular =
+    t.count > 0 && t.dur.every((d) => d > 0n) && last !== undefined && last + minCorrection > 0n;
+  p = { regular, runFirstK, runCount, runText, lastText: new Map() };
+  PATTERNS.set(t, p);
+  return p;
+}
+
+/**
+ * True when `boundedTimeline` applies: every segment, the corrected last one of each loop
+ * included, lasts more than 0 ticks, so segment starts and ends strictly increase.
+ */
+export function isRegularTrack(t: TrackTiming): boolean {
+  return loopPattern(t).regular;
+}
+
+/** Index g = l·N + (k − 1) of the first live segment whose end is > a (ticks). */
+function firstEndAbove(t: TrackTiming, a: bigint): number {
+  if (a < 0n) return 0;
+  const l = loopAt(t, a); // o(l) ≤ a < o(l + 1): earlier loops end by o(l), the last of l after a
+  const rem = a - loopOffset(t, l);
+  // the end of segment k < N is start[k]; the smallest k with start[k] > rem, else N
+  let lo = 1;
+  let hi = t.count;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t.start[mid]! > rem) hi = mid;
+    else lo = mid + 1;
+  }
+  return l * t.count + (lo - 1);
+}
+
+/** Index g of the first live segment whose start is ≥ s (ticks). */
+function firstStartAtLeast(t: TrackTiming, s: bigint): number {
+  if (s <= 0n) return 0;
+  const l = loopAt(t, s);
+  const rem = s - loopOffset(t, l);
+  let lo = 0;
+  let hi = t.count; // hi = N: none in loop l, so the first of loop l + 1
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t.start[mid]! >= rem) hi = mid;
+    else lo = mid + 1;
+  }
+  return l * t.count + lo;
+}
+
+/**
+ * The S elements of the live segments within `bounds`, generated loop by loop from the cached
+ * pattern instead of segment by segment (a 30-minute window of 2 s segments is ~30 loops, not
+ * ~900 segments). Equal to `timelineEntries` over the same segments (the unit tests compare
+ * both); `pto` is added to the first `t`. Only for regular tracks (`isRegularTrack`) and with
+ * an upper bound.
+ */
+export function boundedTimeline(t: TrackTiming, bounds: TimelineBounds, pto: bigint): BoundedTimeline {
+  const p = loopPattern(t);
+  const n = t.count;
+  const first = bounds.endAbove === null ? 0 : firstEndAbove(t, bounds.endAbove);
+  let end = Infinity; // one past the last listed index
+  if (bounds.endAtMost !== null) end = firstEndAbove(t, bounds.endAtMost);
+  if (bounds.startBelow !== null) end = Math.min(end, firstStartAtLeast(t, bounds.startBelow));
+  if (!Number.isFinite(end)) throw new RangeError('boundedTimeline needs an upper bound');
+  const out: TimelineText[] = [];
+  if (end <= first) return { timeline: out, firstNumber: null };
+
+  const l0 = Math.floor(first / n);
+  const k0 = (first % n) + 1;
+  const l1 = Math.floor((end - 1) / n);
+  const k1 = ((end - 1) % n) + 1;
+  let offset = loopOffset(t, l0);
+  const firstT = (pto + offset + t.start[k0 - 1]!).toString();
+  // Listed segments are contiguous, so runs merge whenever the duration repeats, across loop
+  // joins too; only the first S carries t (as timelineEntries writes them).
+  let last: TimelineText | undefined;
+  const append = (text: string, count: number): void => {
+    if (last !== undefined && last.d === text) {
+      last.r = (last.r ?? 0) + count;
+      return;
+    }
+    if (last === undefined) last = count > 1 ? { t: firstT, d: text, r: count - 1 } : { t: firstT, d: text };
+    else last = count > 1 ? { d: text, r: count - 1 } : { d: text };
+    out.push(last);
+  };
+  for (let l = l0; l <= l1; l++) {
+    const ka = l === l0 ? k0 : 1;
+    const kb = l === l1 ? k1 : n;
+    const upto = Math.min(kb, n - 1);
+    for (let r = 0; r < p.runFirstK.length; r++) {
+      const runFirst = p.runFirstK[r]!;
+      if (runFirst > upto) break;
+      const from = Math.max(ka, runFirst);
+      const to = Math.min(upto, runFirst + p.runCount[r]! - 1);
+      if (to >= from) append(p.runText[r]!, to - from + 1);
+    }
+    if (kb === n) {
+      const next = loopOffset(t, l + 1);
+      const d = t.dur[n - 1]! + (next - offset - t.mediaDuration);
+      let text = p.lastText.get(d);
+      if (text === undefined) p.lastText.set(d, (text = d.toString()));
+      append(text, 1);
+      offset = next;
+    }
+  }
+  return { timeline: out, firstNumber: t.s0 + l0 * n + (k0 - 1) };
 }

@@ -87,6 +87,20 @@ function computeTrackTiming(index: MediaIndex, ref: MediaIndex, snr: number | nu
   };
 }
 
+/**
+ * True when two tracks (against the same timing reference and start number option) have the
+ * same timescale, start time, start number and segment durations: every listed position,
+ * duration and number of one is the other's.
+ */
+export function sameTiming(a: TrackTiming, b: TrackTiming): boolean {
+  if (a === b) return true;
+  if (a.ts !== b.ts || a.t0 !== b.t0 || a.s0 !== b.s0 || a.count !== b.count) return false;
+  if (a.refDuration !== b.refDuration || a.refTimescale !== b.refTimescale || a.refCount !== b.refCount)
+    return false;
+  for (let i = 0; i < a.count; i++) if (a.dur[i] !== b.dur[i]) return false;
+  return true;
+}
+
 /** o(l) = floor(l × Mref × ts / tsRef): where loop l starts, in this track's ticks. */
 export function loopOffset(t: TrackTiming, loop: number): bigint {
   return floorDiv(BigInt(loop) * t.refDuration * t.ts, t.refTimescale);
