@@ -198,6 +198,7 @@ export function itemFields(item: Item, fs: FieldSet): Field[] {
 const { specOf, payloadSize, writeScalar } = encoderInternals;
 const MIKD = specOf('mikd');
 const MIID = specOf('miid');
+const MCTI = specOf('mcti');
 const MLIT_TAG = Buffer.from('mlit', 'latin1').readUInt32BE(0);
 
 // Reusable scratch for the bulk encoder, sized for one chunk: no per-field allocations, and
@@ -214,13 +215,14 @@ function encodeChunk(
   to: number,
   fs: FieldSet,
   getters: Compiled,
+  entryIds: readonly number[] | undefined,
 ): Buffer {
   let k = 0;
   let total = 0;
   for (let i = from; i < to; i++) {
     const item = items[i]!;
     const start = k;
-    let len = 9 + 12; // mikd, miid
+    let len = entryIds ? 9 + 12 + 12 : 9 + 12; // mikd, miid (, mcti)
     if (item.extra) {
       for (const [code, v] of itemFields(item, fs)) {
         const sp = specOf(code);
@@ -268,6 +270,7 @@ function encodeChunk(
     dv.setUint32(o + 4, perItem[j0 + 1]!);
     o = writeScalar(MIKD, item.kind ?? 2, 1, out, o + 8, dv);
     o = writeScalar(MIID, item.id, 4, out, o, dv);
+    if (entryIds) o = writeScalar(MCTI, entryIds[i]!, 4, out, o, dv);
     const n = perItem[j0]!;
     for (let j = 0; j < n; j++, k++) o = writeScalar(sSpecs[k]!, sVals[k]!, sSizes[k]!, out, o, dv);
   }
@@ -280,12 +283,29 @@ function encodeChunk(
  * Encode the `mlit` blocks of many items (§6.1: sizes first, then one allocation per chunk of
  * items). The same bytes as itemBlock() for each item, laid end to end.
  */
-export function encodeItemBlocks(items: readonly Item[], fs: FieldSet): Buffer[] {
+export function encodeItemBlocks(
+  items: readonly Item[],
+  fs: FieldSet,
+  entryIds?: readonly number[],
+): Buffer[] {
   const getters = gettersFor(fs);
   const out: Buffer[] = [];
   for (let i = 0; i < items.length; i += CHUNK)
-    out.push(encodeChunk(items, i, Math.min(items.length, i + CHUNK), fs, getters));
+    out.push(encodeChunk(items, i, Math.min(items.length, i + CHUNK), fs, getters, entryIds));
   return out;
+}
+
+/** Container entry blocks (§6.14): mikd, miid (item id), mcti (entry id), then fields; the same
+ * bytes as entryBlock() for each entry, laid end to end. */
+export function encodeEntryBlocks(
+  rows: readonly { readonly e: { readonly id: number }; readonly it: Item }[],
+  fs: FieldSet,
+): Buffer[] {
+  return encodeItemBlocks(
+    rows.map((r) => r.it),
+    fs,
+    rows.map((r) => r.e.id),
+  );
 }
 
 const blockCache = new WeakMap<Item, Map<string, Buffer>>();

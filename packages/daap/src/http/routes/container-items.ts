@@ -6,7 +6,14 @@ import type { Database } from '../../model/database.js';
 import type { Entry } from '../../model/entries.js';
 import type { Item } from '../../model/item.js';
 import type { Ctx } from '../context.js';
-import { ENTRY_QUERY_KEYS, entryBlock, itemRow, parseItemMeta, type FieldSet } from '../fields.js';
+import {
+  ENTRY_QUERY_KEYS,
+  encodeEntryBlocks,
+  entryBlock,
+  itemRow,
+  parseItemMeta,
+  type FieldSet,
+} from '../fields.js';
 import { chooseRevs, envelope, isFiltered, listingKey } from '../listing.js';
 import { compileQuery } from '../query.js';
 import { fromCache, sendDmap } from '../reply.js';
@@ -75,7 +82,8 @@ export async function containerItems(ctx: Ctx, db: Database, c: Container): Prom
     envelope('apso', {
       delta: false,
       total: rows.length,
-      blocks: win.rows.map((x) => entryBlock(x.it, x.e.id, fs)),
+      blocks: encodeEntryBlocks(win.rows, fs),
+      count: win.rows.length,
       ...(withHeaders ? { headers: sortHeaders(win.rows, hk) } : {}),
     }),
     { cacheKey: key, rev: revs.r },

@@ -206,3 +206,35 @@ test('allowClient: addresses outside the policy get 403 on every route', async (
   assert.equal((await call(h, '/server-info', { address: '203.0.113.9' })).status, 403);
   h.close();
 });
+
+test('bulk item and entry encoders write the same bytes as the per-record ones', async () => {
+  const { encodeEntryBlocks, encodeItemBlocks, entryBlock, itemBlock, parseItemMeta, ALL_ITEM_FIELDS } =
+    await import('../../../src/http/fields.js');
+  const { share } = demoShare();
+  const db = share.database(1)!;
+  db.items.put({
+    id: 30,
+    name: 'Extra',
+    extra: { 'daap.songcategory': 'Demo' },
+    hasArtwork: true,
+    compilation: false,
+  });
+  const r = share.update();
+  const items = db.items.list(r);
+  for (const fs of [
+    ALL_ITEM_FIELDS,
+    parseItemMeta(undefined),
+    parseItemMeta('dmap.itemname,daap.songcategory'),
+    parseItemMeta(''),
+  ]) {
+    assert.deepEqual(
+      Buffer.concat(encodeItemBlocks(items, fs)),
+      Buffer.concat(items.map((it) => itemBlock(it, fs))),
+    );
+    const rows = items.map((it, i) => ({ e: { id: 100 + i }, it }));
+    assert.deepEqual(
+      Buffer.concat(encodeEntryBlocks(rows, fs)),
+      Buffer.concat(rows.flatMap((x) => entryBlock(x.it, x.e.id, fs))),
+    );
+  }
+});
