@@ -6,7 +6,13 @@
 import { gzipSync } from 'node:zlib';
 import { Share } from '../packages/daap/src/model/share.js';
 import type { Item } from '../packages/daap/src/model/item.js';
-import { ALL_ITEM_FIELDS, encodeItemBlocks, itemBlock } from '../packages/daap/src/http/fields.js';
+import {
+  ALL_ITEM_FIELDS,
+  encodeEntryBlocks,
+  encodeItemBlocks,
+  itemBlock,
+  parseItemMeta,
+} from '../packages/daap/src/http/fields.js';
 import { envelope } from '../packages/daap/src/http/listing.js';
 import { byteLength } from '../packages/daap/src/dmap/encode.js';
 import { decode, type DmapNode } from '../packages/daap/src/dmap/decode.js';
@@ -231,6 +237,26 @@ line('B2', 'gzip level 1', `${ms(t0).toFixed(1)} ms`, undefined, `${gz.length} b
     `${ms(t0).toFixed(1)} ms`,
     undefined,
     `${byteLength(rich)} bytes`,
+  );
+}
+// the base playlist's entries as iTunes asks for them (mikd, miid, mcti), no goal
+{
+  t0 = process.hrtime.bigint();
+  const fs = parseItemMeta('dmap.itemkind,dmap.itemid,dmap.containeritemid');
+  const rows: { e: { id: number }; it: Item }[] = [];
+  for (const e of db.base.entries.values(R)) rows.push({ e, it: db.items.get(e.itemId, R)! });
+  const enc = envelope('apso', {
+    delta: false,
+    total: rows.length,
+    blocks: encodeEntryBlocks(rows, fs),
+    count: rows.length,
+  });
+  line(
+    'B2',
+    `base playlist entries listing, ${N} entries`,
+    `${ms(t0).toFixed(1)} ms`,
+    undefined,
+    `${byteLength(enc)} bytes`,
   );
 }
 // the bulk encoder writes the same bytes as the per-item encoder
