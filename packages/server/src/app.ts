@@ -5,6 +5,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAccessLog } from './access-log.js';
 import type { AppContext } from './context.js';
+import { registerApiRoutes } from './routes/api/index.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHomeRoute } from './routes/home.js';
 import { registerStreamingRoutes } from './streaming/routes.js';
@@ -70,6 +71,7 @@ export async function buildApp(
     }),
   );
   registerAccessLog(app, ctx.settings.accessLog);
+  registerApiRoutes(app, ctx);
   registerHealthRoutes(app, ctx);
   registerHomeRoute(app, ctx);
   registerStreamingRoutes(app, ctx);

@@ -1,6 +1,7 @@
 /** What the application's plugins and routes share: settings, storage, blobs and run state. */
 import type { BlobStore } from './blobs/blob-store.js';
 import type { Settings } from './config/settings.js';
+import type { Secrets } from './secrets.js';
 import type { OpenDatabase } from './storage/database.js';
 
 export interface RunState {
@@ -13,5 +14,7 @@ export interface AppContext {
   database: OpenDatabase;
   blobs: BlobStore;
   state: RunState;
+  /** Session and CSRF secrets (app.md §12.3). */
+  secrets: Secrets;
   version: string;
 }

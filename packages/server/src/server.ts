@@ -74,6 +74,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     database,
     blobs,
     state: { started: false, shuttingDown: false },
+    secrets,
     version: VERSION,
   };
 

@@ -3,11 +3,11 @@
  * random password printed once when none was configured.
  */
 import { randomBytes } from 'node:crypto';
-import { hash } from '@node-rs/argon2';
 import type { Kysely } from 'kysely';
 import { dbBool, nowIso } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { GROUP_ADMIN, GROUP_MEDIA, GROUP_USER } from './groups.js';
+import { hashPassword } from './passwords.js';
 
 export interface FirstAdminResult {
   username: string;
@@ -36,7 +36,7 @@ export async function ensureFirstAdmin(
       username: opts.username,
       username_lower: opts.username.toLowerCase(),
       email: opts.email ?? null,
-      password_hash: await hash(password),
+      password_hash: await hashPassword(password),
       groups: GROUP_ADMIN | GROUP_MEDIA | GROUP_USER,
       must_change: dbBool(opts.mustChange),
       created_at: now,

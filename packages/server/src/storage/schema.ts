@@ -50,6 +50,12 @@ export interface LoginFailuresTable {
   at: Timestamp;
 }
 
+/** Logged-out cookies (app.md §3.4), checked with the user's session epoch. */
+export interface RevokedSessionsTable {
+  sid: string;
+  expires_at: Timestamp;
+}
+
 export interface StreamsTable {
   id: Generated<number>;
   directory: string;
@@ -191,6 +197,7 @@ export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   login_failures: LoginFailuresTable;
+  revoked_sessions: RevokedSessionsTable;
   streams: StreamsTable;
   blobs: BlobsTable;
   media_files: MediaFilesTable;
