@@ -4,6 +4,8 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 export class Browser {
   cookies = new Map<string, string>();
   csrf = '';
+  /** The user id of the last SessionInfo seen. */
+  lastUserId = 0;
   constructor(private readonly app: FastifyInstance) {}
 
   async request(
@@ -27,9 +29,11 @@ export class Browser {
       if (c.value === '' || c.maxAge === 0) this.cookies.delete(c.name);
       else this.cookies.set(c.name, c.value);
     }
-    const token =
-      res.statusCode === 200 ? (res.json<{ csrfToken?: unknown }>()?.csrfToken ?? undefined) : undefined;
-    if (typeof token === 'string' && token) this.csrf = token;
+    if (res.statusCode === 200 && url.startsWith('/api/auth/')) {
+      const info = res.json<{ csrfToken?: unknown; user?: { id: number } | null }>();
+      if (typeof info.csrfToken === 'string' && info.csrfToken) this.csrf = info.csrfToken;
+      if (info.user) this.lastUserId = info.user.id;
+    }
     return res;
   }
 
