@@ -4,14 +4,12 @@
  * to loopcast as its own timing reference. The demo's video segments are ~190 KB, too small to
  * stand for the 1 MB segment of the goal.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MediaIndex } from '@loopcast/bmff';
 import { addMediaFileFromPath } from '../../packages/server/src/media/add-media-file.js';
 import type { RunningServer } from '../../packages/server/src/server.js';
-import { nowIso } from '../../packages/server/src/storage/dialect.js';
-import { bumpChangeCounter } from '../../packages/server/src/storage/server-state.js';
+import { createStream, setTimingReference } from '../../packages/server/src/media/streams.js';
 import { startGroup } from './processes.js';
 
 /** Stream directories are 3–30 letters and digits (app.md §2). */
@@ -84,26 +82,11 @@ export interface MegabyteStream {
 /** Adds the `megabyte` stream with the file as its only representation and timing reference. */
 export async function addMegabyteStream(server: RunningServer, file: string): Promise<MegabyteStream> {
   const { db } = server.context.database;
-  const now = nowIso();
-  const stream = await db
-    .insertInto('streams')
-    .values({
-      directory: MB_STREAM,
-      title: 'segment benchmark, 1 MB fragments',
-      marlin_la_url: null,
-      playready_la_url: null,
-      defaults: '{}',
-      otf_kid: randomBytes(16).toString('hex'),
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(['id', 'directory'])
-    .executeTakeFirstOrThrow();
+  const stream = await createStream(db, { directory: MB_STREAM, title: 'segment benchmark, 1 MB fragments' });
   const added = await addMediaFileFromPath({ db, blobs: server.context.blobs }, stream, file);
   if (added.errors.length || !added.index)
     throw new Error(`${file}: ${added.errors.map((e) => `${e.reason} ${e.details}`).join(', ')}`);
-  await db.updateTable('streams').set({ timing_ref_file_id: added.id }).where('id', '=', stream.id).execute();
-  await bumpChangeCounter(db, 'streams');
+  await setTimingReference(db, stream.id, added.id);
   return { index: added.index, fileBytes: readFileSync(file) };
 }
 

@@ -3,7 +3,6 @@
  * folder, demo content installed, mDNS and DAAP off. `addBbbStream` builds the `bbb` stream of
  * dash.md §5.4 from ../shared/media/bbb (read in place).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadSettings } from '../../packages/server/src/config/load.js';
 import { addMediaFileFromPath } from '../../packages/server/src/media/add-media-file.js';
 import { startServer, type RunningServer } from '../../packages/server/src/server.js';
-import { nowIso } from '../../packages/server/src/storage/dialect.js';
-import { bumpChangeCounter } from '../../packages/server/src/storage/server-state.js';
+import { createStream, setTimingReference } from '../../packages/server/src/media/streams.js';
 import { SHARED } from './paths.js';
 import { freePort } from './ports.js';
 
@@ -60,21 +58,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
 /** The `bbb` stream (dash.md §5.4): clear and encrypted video, AAC, E-AC-3 and stpp, timing ref bbb_v6. */
 export async function addBbbStream(test: TestServer): Promise<void> {
   const { db } = test.server.context.database;
-  const now = nowIso();
-  const stream = await db
-    .insertInto('streams')
-    .values({
-      directory: 'bbb',
-      title: 'Big Buck Bunny',
-      marlin_la_url: null,
-      playready_la_url: null,
-      defaults: '{}',
-      otf_kid: randomBytes(16).toString('hex'),
-      created_at: now,
-      updated_at: now,
-    })
-    .returning(['id', 'directory'])
-    .executeTakeFirstOrThrow();
+  const stream = await createStream(db, { directory: 'bbb', title: 'Big Buck Bunny' });
   const deps = { db, blobs: test.server.context.blobs };
   let timingRef = 0;
   for (const name of [
@@ -92,10 +76,5 @@ export async function addBbbStream(test: TestServer): Promise<void> {
     if (added.errors.length) throw new Error(`${name}: ${added.errors.map((e) => e.reason).join(', ')}`);
     if (name === 'bbb_v6') timingRef = added.id;
   }
-  await db
-    .updateTable('streams')
-    .set({ timing_ref_file_id: timingRef })
-    .where('id', '=', stream.id)
-    .execute();
-  await bumpChangeCounter(db, 'streams');
+  await setTimingReference(db, stream.id, timingRef);
 }

@@ -9,7 +9,7 @@ import { DaapServer, Share } from '@loopcast/daap';
 import { SETTINGS } from '../config/settings.js';
 import { SettingValueError } from '../config/value-syntax.js';
 import { FolderLibrary, loadIds } from '../music/folder-library.js';
-import { sharpScaler } from '../music/music-share.js';
+import { sharpScaler } from '../music/media-provider.js';
 import type { MusicFormat } from '../music/read-tags.js';
 import { parseArgs, UsageError } from './args.js';
 import type { CliIo } from './io.js';

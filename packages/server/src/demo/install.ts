@@ -4,13 +4,13 @@
  * demo music. It runs once: `demo.installed` keeps a deleted demo from coming back, and the
  * database must hold no streams and no music.
  */
-import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.js';
 import { addMediaFileFromPath } from '../media/add-media-file.js';
+import { createStream, setTimingReference } from '../media/streams.js';
 import { addMusicTrackFromPath } from '../music/add-track.js';
 import { musicFormatOf } from '../music/read-tags.js';
 import { nowIso } from '../storage/dialect.js';
@@ -46,21 +46,7 @@ export async function installDemo(
   const description = JSON.parse(readFileSync(join(demoDir, 'demo.json'), 'utf8')) as DemoDescription;
   const result: DemoInstallResult = { installed: true, streams: 0, mediaFiles: 0, musicTracks: 0 };
   for (const entry of description.streams) {
-    const now = nowIso();
-    const stream = await db
-      .insertInto('streams')
-      .values({
-        directory: entry.directory,
-        title: entry.title,
-        marlin_la_url: null,
-        playready_la_url: null,
-        defaults: '{}',
-        otf_kid: randomBytes(16).toString('hex'),
-        created_at: now,
-        updated_at: now,
-      })
-      .returning(['id', 'directory'])
-      .executeTakeFirstOrThrow();
+    const stream = await createStream(db, { directory: entry.directory, title: entry.title });
     result.streams++;
     let timingRef: number | null = null;
     for (const file of entry.files) {
@@ -70,13 +56,7 @@ export async function installDemo(
       if (file === entry.timing_ref) timingRef = added.id;
       result.mediaFiles++;
     }
-    if (timingRef !== null) {
-      await db
-        .updateTable('streams')
-        .set({ timing_ref_file_id: timingRef })
-        .where('id', '=', stream.id)
-        .execute();
-    }
+    if (timingRef !== null) await setTimingReference(db, stream.id, timingRef);
   }
   const musicDir = join(demoDir, 'music');
   for (const name of readdirSync(musicDir).sort()) {

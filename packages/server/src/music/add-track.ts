@@ -10,10 +10,11 @@ import { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { commitBlob, reserveBlob } from '../blobs/blob-rows.js';
-import { dbBool, nowIso } from '../storage/dialect.js';
+import { nowIso } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { bumpChangeCounter } from '../storage/server-state.js';
 import { readTrackTags, type TrackTags } from './read-tags.js';
+import { tagColumns } from './track-columns.js';
 
 export type MusicSource = 'demo' | 'upload' | 'folder';
 
@@ -85,40 +86,14 @@ export async function addMusicTrackFromPath(
         blob_id: blob.id,
         folder_path: null,
         file_name: fileName,
-        format: tags.format,
-        mime_type: tags.mimeType,
-        codec_fourcc: tags.codecFourcc,
         size: stored.size,
         file_mtime: null,
         sha256: stored.sha256,
-        duration_ms: tags.durationMs,
-        bitrate_kbps: tags.bitrateKbps,
-        sample_rate: tags.sampleRate,
-        channels: tags.channels,
-        title: tags.title,
-        artist: tags.artist,
-        album_artist: tags.albumArtist,
-        album: tags.album,
-        composer: tags.composer,
-        genre: tags.genre,
-        year: tags.year,
-        track_number: tags.trackNumber,
-        track_count: tags.trackCount,
-        disc_number: tags.discNumber,
-        disc_count: tags.discCount,
-        compilation: dbBool(tags.compilation),
-        comment: tags.comment,
-        bpm: tags.bpm,
-        sort_title: tags.sortTitle,
-        sort_artist: tags.sortArtist,
-        sort_album_artist: tags.sortAlbumArtist,
-        sort_album: tags.sortAlbum,
-        sort_composer: tags.sortComposer,
+        ...tagColumns(tags),
         artwork_sha256: artwork?.sha256 ?? null,
         artwork_mime: artwork?.mime ?? null,
         artwork_width: artwork?.width ?? null,
         artwork_height: artwork?.height ?? null,
-        tag_error: tags.tagError,
         created_at: now,
         updated_at: now,
       })

@@ -6,11 +6,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import { FileMedia, type Database, type Id, type Item, type MediaProvider, type Share } from '@loopcast/daap';
+import type { Database, Id, Item, MediaProvider, Share } from '@loopcast/daap';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { isSkip, scanMusicFolder, type FolderFile } from './folder-scan.js';
 import { readTrackTags, type MusicFormat, type TrackTags } from './read-tags.js';
 import { newPersistentId } from './add-track.js';
+import { libraryMedia } from './media-provider.js';
+import { tagColumns } from './track-columns.js';
+import { trackItem, type TrackRow } from './track-item.js';
 
 export interface LibraryIds {
   sharePersistentId: string;
@@ -29,48 +32,35 @@ export function loadIds(path: string): LibraryIds {
   };
 }
 
-const DESCRIPTIONS: Record<string, string> = {
-  mpeg: 'MPEG audio file',
-  mp4a: 'AAC audio file',
-  alac: 'Apple Lossless audio file',
-  flac: 'FLAC audio file',
-  vorb: 'Ogg audio file',
-  opus: 'Ogg audio file',
-  'wav ': 'WAV audio file',
-};
-
-export function tagsItem(id: number, persistentId: string, file: FolderFile, tags: TrackTags): Item {
-  const some = <K extends keyof Item>(key: K, value: Item[K] | null): Partial<Item> =>
-    value === null || value === undefined ? {} : { [key]: value };
-  return {
+/** The item of a folder file, through the same row mapping the main share uses. */
+export function folderItem(
+  root: string,
+  id: number,
+  persistentId: string,
+  file: FolderFile,
+  tags: TrackTags,
+): Item {
+  const now = new Date(file.mtimeMs).toISOString();
+  const row: TrackRow = {
     id,
-    name: tags.title,
-    persistentId: BigInt(persistentId),
-    ...some('artist', tags.artist),
-    ...some('albumArtist', tags.albumArtist),
-    ...some('album', tags.album),
-    ...some('genre', tags.genre),
-    ...some('composer', tags.composer),
-    ...some('comment', tags.comment),
-    ...some('year', tags.year),
-    ...some('trackNumber', tags.trackNumber),
-    ...some('trackCount', tags.trackCount),
-    ...some('discNumber', tags.discNumber),
-    ...some('discCount', tags.discCount),
-    ...some('durationMs', tags.durationMs),
-    ...some('bitrate', tags.bitrateKbps),
-    ...some('sampleRate', tags.sampleRate),
-    ...some('bpm', tags.bpm),
+    persistent_id: persistentId,
+    source: 'folder',
+    blob_id: null,
+    blob_key: null,
+    folder_path: file.rel,
+    file_name: basename(file.rel),
     size: file.size,
-    format: tags.format,
-    codec: tags.codecFourcc,
-    description: DESCRIPTIONS[tags.codecFourcc] ?? 'audio file',
-    compilation: tags.compilation,
-    dateModified: new Date(file.mtimeMs),
-    hasArtwork: tags.artwork !== null,
-    mime: tags.mimeType,
-    source: file.path,
+    file_mtime: now,
+    sha256: '',
+    ...tagColumns(tags),
+    artwork_sha256: null,
+    artwork_mime: tags.artwork?.mime ?? null,
+    artwork_width: null,
+    artwork_height: null,
+    created_at: now,
+    updated_at: now,
   };
+  return trackItem(row, root);
 }
 
 export class FolderLibrary {
@@ -98,20 +88,9 @@ export class FolderLibrary {
     return this.database.items.size();
   }
 
-  /** Media: the files themselves; artwork from the tags, read when a client asks. */
+  /** Media: the files themselves; artwork from their tags, read when a client asks. */
   media(): MediaProvider {
-    const files = new FileMedia();
-    return {
-      item: (ctx) => files.item(ctx),
-      artwork: async (ctx) => {
-        const path = ctx.item.source;
-        if (typeof path !== 'string') return undefined;
-        const art = (await readTrackTags(path)).artwork;
-        if (!art || (art.mime !== 'image/jpeg' && art.mime !== 'image/png')) return undefined;
-        const mime: 'image/jpeg' | 'image/png' = art.mime;
-        return { mime, bytes: () => Promise.resolve(art.data) };
-      },
-    };
+    return libraryMedia(null);
   }
 
   private idFor(rel: string): { id: number; persistentId: string } {
@@ -153,7 +132,7 @@ export class FolderLibrary {
       const tags = await readTrackTags(entry.path, basename(entry.rel));
       if (tags.tagError)
         this.note(`tags of ${entry.rel} unreadable (${tags.tagError}); shared with fallbacks`);
-      this.database.items.put(tagsItem(id, persistentId, entry, tags));
+      this.database.items.put(folderItem(this.root, id, persistentId, entry, tags));
       if (!before) {
         const container = this.database.containers.get(this.containerFor(dirname(entry.rel)));
         container?.entries.append(id);

@@ -9,12 +9,13 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Kysely } from 'kysely';
-import { dbBool, nowIso } from '../storage/dialect.js';
+import { nowIso } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { bumpChangeCounter } from '../storage/server-state.js';
 import { newPersistentId } from './add-track.js';
 import { isSkip, scanMusicFolder, type FolderFile } from './folder-scan.js';
 import { readTrackTags, type MusicFormat } from './read-tags.js';
+import { tagColumns } from './track-columns.js';
 
 export interface FolderSyncResult {
   added: number;
@@ -33,40 +34,14 @@ async function trackColumns(file: FolderFile) {
   const tags = await readTrackTags(file.path, basename(file.rel));
   return {
     file_name: basename(file.rel),
-    format: tags.format,
-    mime_type: tags.mimeType,
-    codec_fourcc: tags.codecFourcc,
+    ...tagColumns(tags),
     size: file.size,
     file_mtime: new Date(file.mtimeMs).toISOString(),
-    duration_ms: tags.durationMs,
-    bitrate_kbps: tags.bitrateKbps,
-    sample_rate: tags.sampleRate,
-    channels: tags.channels,
-    title: tags.title,
-    artist: tags.artist,
-    album_artist: tags.albumArtist,
-    album: tags.album,
-    composer: tags.composer,
-    genre: tags.genre,
-    year: tags.year,
-    track_number: tags.trackNumber,
-    track_count: tags.trackCount,
-    disc_number: tags.discNumber,
-    disc_count: tags.discCount,
-    compilation: dbBool(tags.compilation),
-    comment: tags.comment,
-    bpm: tags.bpm,
-    sort_title: tags.sortTitle,
-    sort_artist: tags.sortArtist,
-    sort_album_artist: tags.sortAlbumArtist,
-    sort_album: tags.sortAlbum,
-    sort_composer: tags.sortComposer,
     // Folder artwork stays in the file; it is read when a client asks.
     artwork_sha256: null,
     artwork_mime: tags.artwork?.mime ?? null,
     artwork_width: null,
     artwork_height: null,
-    tag_error: tags.tagError,
     updated_at: nowIso(),
   };
 }

@@ -6,24 +6,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import {
-  DaapServer,
-  FileMedia,
-  Share,
-  type ArtworkScaler,
-  type Database,
-  type Id,
-  type ImageSource,
-  type MediaProvider,
-} from '@loopcast/daap';
+import { DaapServer, Share, type Database, type Id } from '@loopcast/daap';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Database as Schema } from '../storage/schema.js';
 import { readChangeCounter, setStateOnce } from '../storage/server-state.js';
 import { daapClientPolicy } from './client-policy.js';
-import { readTrackTags } from './read-tags.js';
-import { albumOrder, trackItem, type TrackRow, type TrackSource } from './track-item.js';
+import { libraryMedia, sharpScaler } from './media-provider.js';
+import { albumOrder, trackItem, type TrackRow } from './track-item.js';
 
 /** How often the share checks the change counter (daap.md §11.4; app.md §13.4's 5-second poll). */
 const POLL_MS = 5000;
@@ -69,61 +60,6 @@ async function loadRows(db: Kysely<Schema>): Promise<TrackRow[]> {
     .orderBy('music_tracks.id')
     .execute();
 }
-
-export function blobMedia(blobs: BlobStore): MediaProvider {
-  const files = new FileMedia();
-  return {
-    item(ctx) {
-      const source = ctx.item.source as TrackSource | undefined;
-      if (source?.folderPath) return files.item({ ...ctx, item: { ...ctx.item, source: source.folderPath } });
-      if (!source?.blobKey) return Promise.resolve(undefined);
-      const size = ctx.item.size;
-      return Promise.resolve({
-        mime: ctx.item.mime ?? 'application/octet-stream',
-        ...(size !== undefined ? { size } : {}),
-        seekable: true,
-        open: (start: number, endInclusive?: number) =>
-          (async function* () {
-            const end = endInclusive ?? (size ?? 0) - 1;
-            const stream = await blobs.read(source.blobKey, { start, length: Math.max(0, end - start + 1) });
-            for await (const chunk of stream) yield chunk as Uint8Array;
-          })(),
-      });
-    },
-    async artwork(ctx) {
-      const source = ctx.item.source as TrackSource | undefined;
-      if (source?.folderPath) {
-        // Folder artwork stays inside the file (nothing is written into the folder).
-        const art = (await readTrackTags(source.folderPath)).artwork;
-        if (!art || (art.mime !== 'image/jpeg' && art.mime !== 'image/png')) return undefined;
-        const mime: 'image/jpeg' | 'image/png' = art.mime;
-        return { mime, bytes: () => Promise.resolve(art.data) };
-      }
-      if (!source?.artworkKey || !source.artworkMime) return undefined;
-      const { artworkKey, artworkMime } = source;
-      return {
-        mime: artworkMime,
-        bytes: async () => {
-          const info = await blobs.stat(artworkKey);
-          return blobs.readBytes(artworkKey, 0, info?.size ?? 0);
-        },
-      } satisfies ImageSource;
-    },
-  };
-}
-
-/** Scales cover art to the client's mw/mh with sharp, loaded only when a client asks. */
-export const sharpScaler: ArtworkScaler = {
-  async scale(image, maxWidth, maxHeight) {
-    if (!maxWidth && !maxHeight) return image;
-    const { default: sharp } = await import('sharp');
-    const scaled = await sharp(Buffer.from(await image.bytes()))
-      .resize({ width: maxWidth, height: maxHeight, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 85 })
-      .toBuffer();
-    return { mime: 'image/jpeg', bytes: () => Promise.resolve(scaled) };
-  },
-};
 
 export class MusicShare {
   readonly share: Share;
@@ -176,7 +112,7 @@ export class MusicShare {
     await this.sync();
     this.server = new DaapServer({
       share: this.share,
-      media: blobMedia(this.blobs),
+      media: libraryMedia(this.blobs),
       artworkScaler: sharpScaler,
       ...policy(this.opts),
       host: this.opts.host,
