@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need=(chromium ffmpeg libxml2-utils postgresql nginx-light wrk python3 make g++
-      libdmapsharing-3.0-dev libnet-daap-dmap-perl python3-zeroconf gcc pkg-config iproute2 fonts-dejavu-core)
+      libdmapsharing-3.0-dev libnet-daap-dmap-perl python3-zeroconf gcc pkg-config iproute2 fonts-dejavu-core faketime)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
