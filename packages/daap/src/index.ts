@@ -56,7 +56,17 @@ export type {
   ImageSource,
   ArtworkScaler,
   SessionInfo,
+  TranscodeTarget,
 } from './media/types.js';
+export { MediaBusyError } from './media/types.js';
+export {
+  APPLE_CODECS,
+  clientCodecs,
+  normaliseCodec,
+  playable,
+  targetItem,
+  type CodecClass,
+} from './media/codecs.js';
 export { FileMedia, MemoryMedia, type FileMediaOptions } from './media/file-media.js';
 export { audioMimeOf, imageMimeOf } from './media/mime.js';
 

@@ -3,6 +3,7 @@
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Share } from '../model/share.js';
+import type { CodecViews } from '../media/codecs.js';
 import type { ArtworkScaler, MediaProvider } from '../media/types.js';
 import type { Throttle } from './auth.js';
 import type { Timers } from './clock.js';
@@ -65,6 +66,8 @@ export interface HandlerState {
   readonly groupIds: Map<bigint, number>;
   readonly usedGroupIds: Set<number>;
   readonly artCache: Map<string, { mime: string; bytes: Uint8Array }>;
+  /** §9.4: per-codec-class item views; undefined when the provider names no transcode targets */
+  readonly codecViews: CodecViews | undefined;
   /** 'request' events for metrics */
   readonly events: EventEmitter;
   warnedNoScaler: boolean;

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DmapEncodeError } from '../dmap/encode.js';
 import type { Database } from '../model/database.js';
 import { SourceLoadError } from '../model/items.js';
+import { CodecViews } from '../media/codecs.js';
 import type { SessionInfo } from '../media/types.js';
 import { authorized, Throttle } from './auth.js';
 import { realTimers } from './clock.js';
@@ -153,6 +154,9 @@ export function createDaapHandler(opts: DaapHandlerOptions): DaapRequestHandler 
     groupIds: new Map(),
     usedGroupIds: new Set(),
     artCache: new Map(),
+    codecViews: opts.media.transcodeTarget
+      ? new CodecViews((item, codecs) => opts.media.transcodeTarget?.(item, codecs))
+      : undefined,
     events: new EventEmitter(),
     warnedNoScaler: false,
     closing: false,

@@ -1,6 +1,8 @@
 // The listing envelope and delta selection (daap.md §6.10).
 
 import { container, element, encodeFields, type Encoded } from '../dmap/encode.js';
+import { clientCodecs } from '../media/codecs.js';
+import type { Item } from '../model/item.js';
 import type { Ctx } from './context.js';
 import { intParam } from './request.js';
 import type { SortHeader } from './sort.js';
@@ -100,4 +102,29 @@ export function listingKey(ctx: Ctx, route: string, revs: Revs, extra: string): 
     p.get('index') ?? '',
     p.get('include-sort-headers') === '1' ? 1 : 0,
   ].join('|');
+}
+
+/** How a request's listings show items (§9.4): as stored, or per codec class. */
+export interface ItemView {
+  /** appended to the cache key: each codec class has its own listings (and deltas) */
+  readonly key: string;
+  readonly of: (item: Item) => Item;
+}
+
+/**
+ * The codec-class view for a transcoding client (§9.4), or undefined when items are listed as
+ * stored: a client that plays anything, or a provider that names no transcode targets. The
+ * undefined case leaves listings and their cache keys exactly as without transcoding.
+ */
+export function itemView(ctx: Ctx): ItemView | undefined {
+  const views = ctx.state.codecViews;
+  if (!views) return undefined;
+  const cls = clientCodecs(ctx.req.headers);
+  if (!cls) return undefined;
+  return { key: `codecs=${cls.key}`, of: (item) => views.view(item, cls) };
+}
+
+/** The listing's extra cache-key part: the field set, and the codec class when there is one. */
+export function viewKey(fieldKey: string, view: ItemView | undefined): string {
+  return view ? `${fieldKey}|${view.key}` : fieldKey;
 }

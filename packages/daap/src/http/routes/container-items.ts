@@ -14,7 +14,7 @@ import {
   parseItemMeta,
   type FieldSet,
 } from '../fields.js';
-import { chooseRevs, envelope, isFiltered, listingKey } from '../listing.js';
+import { chooseRevs, envelope, isFiltered, itemView, listingKey, viewKey } from '../listing.js';
 import { compileQuery } from '../query.js';
 import { fromCache, sendDmap } from '../reply.js';
 import {
@@ -35,13 +35,15 @@ export async function containerItems(ctx: Ctx, db: Database, c: Container): Prom
   const meta = ctx.params.get('meta');
   const fs = meta === undefined ? NONE : parseItemMeta(meta);
   const revs = chooseRevs(ctx, isFiltered(ctx), (d, r) => c.entries.reordered(d, r));
-  const key = listingKey(ctx, `apso/${db.id}/${c.id}`, revs, fs.key);
+  // §9.4: a transcoding client lists the target format, so its listings are its own.
+  const view = itemView(ctx);
+  const key = listingKey(ctx, `apso/${db.id}/${c.id}`, revs, viewKey(fs.key, view));
   if (fromCache(ctx, key)) return;
   const rowsAt = (entries: Iterable<Entry>): { e: Entry; it: Item }[] => {
     const out: { e: Entry; it: Item }[] = [];
     for (const e of entries) {
       const it = db.items.get(e.itemId, revs.r);
-      if (it) out.push({ e, it });
+      if (it) out.push({ e, it: view ? view.of(it) : it });
     }
     return out;
   };

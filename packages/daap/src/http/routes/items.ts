@@ -4,7 +4,7 @@ import type { Item } from '../../model/item.js';
 import type { Database } from '../../model/database.js';
 import type { Ctx } from '../context.js';
 import { encodeItemBlocks, ITEM_QUERY_KEYS, itemBlock, itemRow, parseItemMeta } from '../fields.js';
-import { chooseRevs, envelope, isFiltered, listingKey } from '../listing.js';
+import { chooseRevs, envelope, isFiltered, itemView, listingKey, viewKey } from '../listing.js';
 import { compileQuery } from '../query.js';
 import { fromCache, sendDmap } from '../reply.js';
 import {
@@ -26,11 +26,17 @@ export async function items(ctx: Ctx, db: Database): Promise<void> {
   await db.items.ready();
   const fs = parseItemMeta(ctx.params.get('meta'));
   const revs = chooseRevs(ctx, isFiltered(ctx));
-  const key = listingKey(ctx, `items/${db.id}`, revs, fs.key);
+  // §9.4: a transcoding client lists the target format, so its listings are its own.
+  const view = itemView(ctx);
+  const key = listingKey(ctx, `items/${db.id}`, revs, viewKey(fs.key, view));
   if (fromCache(ctx, key)) return;
   if (revs.delta) {
     const diff = db.items.diff(revs.d, revs.r);
-    const blocks = diff.updated.map((id) => itemBlock(db.items.get(id, revs.r)!, fs));
+    const at = (id: number): Item => {
+      const it = db.items.get(id, revs.r)!;
+      return view ? view.of(it) : it;
+    };
+    const blocks = diff.updated.map((id) => itemBlock(at(id), fs));
     await sendDmap(
       ctx,
       envelope('adbs', { delta: true, total: db.items.size(revs.r), blocks, removed: diff.removed }),
@@ -44,6 +50,7 @@ export async function items(ctx: Ctx, db: Database): Promise<void> {
     warnQuery(ctx),
   );
   let rows: Item[] = db.items.list(revs.r);
+  if (view) rows = rows.map(view.of);
   if (q) rows = rows.filter((it) => q(itemRow(it)));
   const sort = parseSort(ctx.params.get('sort')) ?? (q ? 'album' : undefined);
   if (sort) rows.sort(itemComparator(sort));

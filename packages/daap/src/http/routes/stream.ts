@@ -1,10 +1,12 @@
 // GET /databases/{db}/items/{id}.{ext} (daap.md §6.19): Range per RFC 9110, streamed with
 // back-pressure, never buffered whole; the source is destroyed when the client goes away.
+// Transcoding (§9.4): the provider's hook is asked only for a client that cannot play the item.
 
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Database } from '../../model/database.js';
-import type { MediaContext, MediaSource } from '../../media/types.js';
+import { clientCodecs, playable } from '../../media/codecs.js';
+import { MediaBusyError, type MediaContext, type MediaSource } from '../../media/types.js';
 import type { Ctx } from '../context.js';
 import { resolveRange } from '../range.js';
 import { sendEmpty } from '../reply.js';
@@ -41,24 +43,66 @@ async function* slice(
 export async function stream(ctx: Ctx, db: Database, itemId: number): Promise<void> {
   await db.items.ready();
   const st = ctx.state;
-  const mctx = mediaContext(ctx, db, itemId);
-  if (!mctx) {
+  const base = mediaContext(ctx, db, itemId);
+  if (!base) {
     sendEmpty(ctx, 404);
     return;
   }
+  // §9.4: the client's codec class decides whether the transcode hook is asked at all.
+  const cls = clientCodecs(ctx.req.headers);
+  const target = st.codecViews?.target(base.item, cls);
+  const aborted = new AbortController();
+  const onClose = (): void => aborted.abort();
+  ctx.res.once('close', onClose);
+  const mctx: MediaContext = {
+    ...base,
+    ...(cls ? { codecs: cls.codecs } : {}),
+    ...(target ? { target } : {}),
+    signal: aborted.signal,
+  };
   let src: MediaSource | undefined = await st.media.item(mctx);
-  if (src && st.media.transcode) src = (await st.media.transcode(mctx, src)) ?? src;
+  let transcoded = false;
+  try {
+    if (src && st.media.transcode && !playable(cls, base.item.codec)) {
+      const out = await st.media.transcode(mctx, src);
+      if (out) {
+        src.close?.();
+        src = out;
+        transcoded = true;
+      }
+    }
+  } catch (e) {
+    src?.close?.();
+    ctx.res.off('close', onClose);
+    if (!(e instanceof MediaBusyError)) throw e;
+    st.log.warn({ item: itemId, db: db.id, reason: e.message }, 'media busy');
+    sendEmpty(ctx, 503, { 'Retry-After': String(e.retryAfterSeconds) });
+    return;
+  }
   if (!src) {
+    ctx.res.off('close', onClose);
     st.log.warn({ item: itemId, db: db.id }, 'media source gone');
     sendEmpty(ctx, 404);
     return;
   }
+  try {
+    await send(ctx, src, transcoded);
+  } finally {
+    ctx.res.off('close', onClose);
+    src.close?.();
+  }
+}
+
+async function send(ctx: Ctx, src: MediaSource, transcoded: boolean): Promise<void> {
+  const st = ctx.state;
   const headers: Record<string, string> = {
     'DAAP-Server': st.serverHeader,
     'Content-Type': src.mime,
-    'Accept-Ranges': 'bytes',
+    // A transcode has no byte positions to seek to (§9.4).
+    'Accept-Ranges': transcoded ? 'none' : 'bytes',
   };
-  const size = src.size;
+  // §9.4: a transcoded stream's size is only an estimate, so it is sent chunked, from the start.
+  const size = transcoded ? undefined : src.size;
   let start = 0;
   let end: number | undefined;
   let status = 200;
