@@ -14,7 +14,12 @@ let server: TestServer;
 before(async () => {
   server = await startTestServer({
     demo: false,
-    env: { LOOPCAST_ADMIN_PASSWORD: ADMIN_PASSWORD, LOOPCAST_LOGIN_MAX_FAILURES: '3' },
+    env: {
+      LOOPCAST_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      LOOPCAST_LOGIN_MAX_FAILURES: '3',
+      // One trusted proxy, so a request can say it arrived over HTTPS.
+      LOOPCAST_TRUST_PROXY: '1',
+    },
   });
 });
 after(() => server.stop());
@@ -220,5 +225,25 @@ describe('session and login', () => {
     assert.ok(retry > 0 && retry <= 15 * 60, `Retry-After ${retry}`);
     // Another user name from the same address is not affected by that user's count.
     assert.equal((await b.login('someone-else', 'bad-password')).statusCode, 401);
+  });
+
+  it('over HTTPS the cookie is Secure and named __Host-loopcast_session', async () => {
+    const b = new Browser(app());
+    const https = { 'x-forwarded-proto': 'https' };
+    const res = await b.request('GET', '/api/auth/session', undefined, https);
+    const cookie = res.cookies.find((c) => c.name.includes('loopcast_session'));
+    assert.equal(cookie?.name, '__Host-loopcast_session');
+    assert.equal(cookie.secure, true);
+    assert.equal(cookie.path, '/');
+    const login = await b.request(
+      'POST',
+      '/api/auth/login',
+      { username: 'nobody', password: 'x-password' },
+      https,
+    );
+    assert.equal(login.statusCode, 401, 'the CSRF token of the secure cookie was accepted');
+    // Over plain HTTP the __Host- cookie is not the one read, so its CSRF token does not apply.
+    const plain = await b.request('POST', '/api/auth/login', { username: 'nobody', password: 'x-password' });
+    assert.equal(plain.statusCode, 403);
   });
 });
