@@ -4,7 +4,7 @@
  * the resolved availabilityStartTime (and event end) pinned in live mode.
  */
 import { formatDateTime } from './codec.js';
-import { OPTION_PARAMS, formatOption, optionRow, type OptionParam, type Options } from './registry.js';
+import { OPTION_PARAMS, optionRow, type OptionParam, type Options } from './registry.js';
 import type { Usage } from './row.js';
 
 /** Never carried: the path holds the mode; relative start/stop live on in `start`/`stop`. */
@@ -21,8 +21,38 @@ export interface ChildQueryExtras {
 }
 
 /** Percent-encoding of `encodeURIComponent`, keeping `:` and `,`. */
+const UNRESERVED = /^[\w.!~*'()\-:,]*$/;
+
 export function encodeQueryValue(value: string): string {
+  // encodeURIComponent leaves these characters as they are (and `:` `,` are kept anyway)
+  if (UNRESERVED.test(value)) return value;
   return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2C/gi, ',');
+}
+
+interface Carried {
+  param: OptionParam;
+  format: (value: unknown) => string;
+}
+
+/**
+ * The carried parameters of each usage list, in registry order: computed once, since a live
+ * manifest asks for five child queries per request and the registry has ~80 rows.
+ */
+const CARRIED = new Map<string, readonly Carried[]>();
+
+function carriedFor(uses: readonly Usage[]): readonly Carried[] {
+  const key = uses.join(',');
+  let list = CARRIED.get(key);
+  if (!list) {
+    list = OPTION_PARAMS.filter(
+      (p) => !NEVER_CARRIED.has(p) && uses.some((u) => optionRow(p).usage.has(u)),
+    ).map((p) => {
+      const codec = optionRow(p).codec;
+      return { param: p, format: (value: unknown) => codec.format(value) };
+    });
+    CARRIED.set(key, list);
+  }
+  return list;
 }
 
 export function childQuery(
@@ -31,27 +61,31 @@ export function childQuery(
   usage: Usage | readonly Usage[],
   extras: ChildQueryExtras = {},
 ): string {
-  const uses = typeof usage === 'string' ? [usage] : usage;
-  const omit = new Set(extras.omit ?? []);
-  const pairs: string[] = [];
-  for (const p of OPTION_PARAMS) {
-    if (NEVER_CARRIED.has(p) || omit.has(p)) continue;
-    const row = optionRow(p);
-    if (!uses.some((u) => row.usage.has(u))) continue;
+  const carried = carriedFor(typeof usage === 'string' ? [usage] : usage);
+  const omit = extras.omit;
+  const set = extras.set;
+  let query = '';
+  for (const { param: p, format } of carried) {
+    if (omit?.includes(p)) continue;
     let text: string | null = null;
-    const forced = extras.set?.[p];
+    const forced = set?.[p];
     if (forced !== undefined) text = forced;
     else if (p === 'start' && extras.start !== undefined && extras.start !== null)
       text = formatDateTime(extras.start);
     else if (p === 'stop' && extras.stop !== undefined && extras.stop !== null)
       text = formatDateTime(extras.stop);
     else {
-      const value = formatOption(p, options[p]);
-      if (value !== formatOption(p, baseline[p])) text = value;
+      const value = options[p];
+      const base = baseline[p];
+      // the same value formats the same: only different values need formatting
+      if (value !== base) {
+        const formatted = format(value);
+        if (formatted !== format(base)) text = formatted;
+      }
     }
-    if (text !== null) pairs.push(`${p}=${encodeQueryValue(text)}`);
+    if (text !== null) query += `${query === '' ? '?' : '&'}${p}=${encodeQueryValue(text)}`;
   }
-  return pairs.length === 0 ? '' : `?${pairs.join('&')}`;
+  return query;
 }
 
 /** Canonical query of every non-baseline option (for links and the test matrix). */

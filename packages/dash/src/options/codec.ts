@@ -116,9 +116,16 @@ export function parseDateTime(raw: string): number | null {
 }
 
 /** `xs:dateTime` in UTC: `2025-03-01T12:10:00Z`, or with `.500` when the milliseconds are not 0. */
+/** The last value formatted: one request formats the same instant (AST) several times. */
+let lastMs = NaN;
+let lastText = '';
+
 export function formatDateTime(ms: number): string {
+  if (ms === lastMs) return lastText;
   const iso = new Date(ms).toISOString();
-  return ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
+  lastText = ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
+  lastMs = ms;
+  return lastText;
 }
 
 export const dateTime: Codec<number> = {

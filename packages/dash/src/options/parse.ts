@@ -128,6 +128,22 @@ const DRM_SUBOPTIONS: Record<string, OptionParam[]> = {
   widevine: ['widevine__la_url'],
 };
 
+/** Registry rows that only a template feature enables (§4.3 step 5), and live-only rows (step 6). */
+const TEMPLATE_FEATURE_PARAMS = OPTION_PARAMS.filter((p) => optionRow(p).templateFeature);
+const LIVE_ONLY_PARAMS = OPTION_PARAMS.filter((p) => optionRow(p).liveOnly);
+
+/**
+ * Parsed stream defaults by defaults object: stream models are immutable (a change makes a new
+ * model), and every request of a stream would otherwise parse the same defaults again.
+ */
+const STREAM_DEFAULTS = new WeakMap<object, ReturnType<typeof parseStreamDefaults>>();
+
+function streamDefaultsOf(stream: StreamModel): ReturnType<typeof parseStreamDefaults> {
+  let sd = STREAM_DEFAULTS.get(stream.defaults);
+  if (!sd) STREAM_DEFAULTS.set(stream.defaults, (sd = parseStreamDefaults(stream.defaults)));
+  return sd;
+}
+
 export function resolveOptions(input: ResolveInput): ResolvedOptions {
   const issues: OptionIssue[] = [];
   const given = new Set<OptionParam>();
@@ -137,8 +153,8 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
   // 2. stream defaults
   let warnings: string[] = [];
   if (input.stream && input.kind !== 'time') {
-    const sd = parseStreamDefaults(input.stream.defaults);
-    warnings = sd.warnings;
+    const sd = streamDefaultsOf(input.stream);
+    warnings = [...sd.warnings];
     for (const [p, v] of sd.values) if (p !== 'mode') values[p] = v;
   }
   const baseline = { ...values } as Options;
@@ -180,14 +196,14 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
         reason: 'expected 0: this template has no SegmentTimeline support',
       });
     }
-    for (const p of OPTION_PARAMS) {
+    for (const p of TEMPLATE_FEATURE_PARAMS) {
       const row = optionRow(p);
-      if (row.templateFeature && !features.has(row.fullName)) values[p] = row.default;
+      if (!features.has(row.fullName)) values[p] = row.default;
     }
   }
   // 6. unused options
   if (input.mode !== 'live') {
-    for (const p of OPTION_PARAMS) if (optionRow(p).liveOnly) values[p] = optionRow(p).default;
+    for (const p of LIVE_ONLY_PARAMS) values[p] = optionRow(p).default;
   }
   const selected = new Set(opts.drm.map((d) => d.system));
   for (const [system, params] of Object.entries(DRM_SUBOPTIONS)) {

@@ -1255,10 +1255,13 @@ export function isOptionParam(name: string): name is OptionParam {
   return Object.prototype.hasOwnProperty.call(OPTION_REGISTRY, name);
 }
 
+/** The defaults in registry order, built once: every request starts from a copy. */
+const DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze(
+  Object.fromEntries(OPTION_PARAMS.map((p) => [p, optionRow(p).default])),
+);
+
 export function registryDefaults(): Options {
-  const out: Record<string, unknown> = {};
-  for (const p of OPTION_PARAMS) out[p] = optionRow(p).default;
-  return out as Options;
+  return { ...DEFAULTS } as Options;
 }
 
 export function formatOption(param: OptionParam, value: unknown): string {

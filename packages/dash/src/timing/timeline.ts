@@ -142,8 +142,21 @@ interface LoopPattern {
   runFirstK: number[];
   runCount: number[];
   runText: string[];
-  /** Texts of the corrected last durations (δ takes two values, so this stays tiny). */
-  lastText: Map<bigint, string>;
+  /** The corrected last duration d(N) + δ(l): without and with the carry of o(l + 1) − o(l). */
+  lastText: string;
+  lastTextCarry: string;
+  step: LoopStep;
+}
+
+/**
+ * o(l) = floor(l·num / den) with num = Mref·ts, den = tsRef: o(l + 1) − o(l) = q or q + 1,
+ * q = floor(num / den), the + 1 when (l·num mod den) + r reaches den, r = num mod den.
+ */
+interface LoopStep {
+  r: number;
+  den: number;
+  /** l·num mod den. */
+  remainderAt(l: number): number;
 }
 
 const PATTERNS = new WeakMap<TrackTiming, LoopPattern>();
@@ -165,12 +178,29 @@ function loopPattern(t: TrackTiming): LoopPattern {
       prev = d;
     }
   }
-  // o(l+1) − o(l) is floor(X) or ceil(X) with X = Mref·ts/tsRef, so δ(l) ≥ floor(X) − M.
-  const minCorrection = (t.refDuration * t.ts) / t.refTimescale - t.mediaDuration;
+  // o(l+1) − o(l) is q = floor(Mref·ts / tsRef) or q + 1, so δ(l) is q − M or q − M + 1
+  const num = t.refDuration * t.ts;
+  const den = t.refTimescale;
+  const q = num / den;
   const last = t.dur[t.count - 1];
+  const minCorrection = q - t.mediaDuration;
   const regular =
-    t.count > 0 && t.dur.every((d) => d > 0n) && last !== undefined && last + minCorrection > 0n;
-  p = { regular, runFirstK, runCount, runText, lastText: new Map() };
+    t.count > 0 &&
+    t.dur.every((d) => d > 0n) &&
+    last !== undefined &&
+    last + minCorrection > 0n &&
+    den <= 2n ** 52n; // remainders stay exact as numbers
+  const lastTicks = (last ?? 0n) + minCorrection;
+  const r = Number(num % den);
+  p = {
+    regular,
+    runFirstK,
+    runCount,
+    runText,
+    lastText: lastTicks.toString(),
+    lastTextCarry: (lastTicks + 1n).toString(),
+    step: { r, den: Number(den), remainderAt: (l) => Number((BigInt(l) * num) % den) },
+  };
   PATTERNS.set(t, p);
   return p;
 }
@@ -236,7 +266,7 @@ export function boundedTimeline(t: TrackTiming, bounds: TimelineBounds, pto: big
   const k0 = (first % n) + 1;
   const l1 = Math.floor((end - 1) / n);
   const k1 = ((end - 1) % n) + 1;
-  let offset = loopOffset(t, l0);
+  const offset = loopOffset(t, l0);
   const firstT = (pto + offset + t.start[k0 - 1]!).toString();
   // Listed segments are contiguous, so runs merge whenever the duration repeats, across loop
   // joins too; only the first S carries t (as timelineEntries writes them).
@@ -250,6 +280,10 @@ export function boundedTimeline(t: TrackTiming, bounds: TimelineBounds, pto: big
     else last = count > 1 ? { d: text, r: count - 1 } : { d: text };
     out.push(last);
   };
+  // o(l + 1) − o(l) = q + carry(l): the remainder of l·X walks in steps of X mod 1, so each
+  // loop costs an addition instead of a BigInt product and division.
+  const step = p.step;
+  let rem = step.remainderAt(l0);
   for (let l = l0; l <= l1; l++) {
     const ka = l === l0 ? k0 : 1;
     const kb = l === l1 ? k1 : n;
@@ -261,14 +295,10 @@ export function boundedTimeline(t: TrackTiming, bounds: TimelineBounds, pto: big
       const to = Math.min(upto, runFirst + p.runCount[r]! - 1);
       if (to >= from) append(p.runText[r]!, to - from + 1);
     }
-    if (kb === n) {
-      const next = loopOffset(t, l + 1);
-      const d = t.dur[n - 1]! + (next - offset - t.mediaDuration);
-      let text = p.lastText.get(d);
-      if (text === undefined) p.lastText.set(d, (text = d.toString()));
-      append(text, 1);
-      offset = next;
-    }
+    rem += step.r;
+    const carry = rem >= step.den;
+    if (carry) rem -= step.den;
+    if (kb === n) append(carry ? p.lastTextCarry : p.lastText, 1);
   }
   return { timeline: out, firstNumber: t.s0 + l0 * n + (k0 - 1) };
 }
