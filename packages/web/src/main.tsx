@@ -15,6 +15,11 @@ interface Route {
 /** The UI route table; the server answers the same paths with this shell. */
 const ROUTES: Route[] = [
   { pattern: /^\/$/, load: () => import('./builder/BuilderPage.tsx').then((m) => m.BuilderPage) },
+  { pattern: /^\/login$/, load: () => import('./account/LoginPage.tsx').then((m) => m.LoginPage) },
+  {
+    pattern: /^\/change-password$/,
+    load: () => import('./account/ChangePasswordPage.tsx').then((m) => m.ChangePasswordPage),
+  },
   {
     pattern: /^\/play\/([^/]+)\/([^/]+)\/([^/]+)$/,
     load: () => import('./player/PlayerPage.tsx').then((m) => m.PlayerPage),
