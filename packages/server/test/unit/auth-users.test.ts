@@ -217,6 +217,11 @@ describe('users', () => {
     const self = await admin.request('DELETE', `/api/users/${adminId}`);
     assert.equal(self.statusCode, 409);
 
+    // An admin resetting its own password keeps its login (the cookie is re-issued).
+    const own = await admin.request('PATCH', `/api/users/${adminId}`, { password: 'admin-password-2' });
+    assert.equal(own.statusCode, 200);
+    assert.equal((await admin.request('GET', '/api/users')).statusCode, 200);
+
     const renamed = await admin.request('PATCH', `/api/users/${alice.id}`, { username: 'alicia' });
     assert.equal(renamed.json<User>().username, 'alicia');
     assert.equal((await admin.request('DELETE', `/api/users/${alice.id}`)).statusCode, 204);

@@ -9,6 +9,7 @@ import type { AppContext } from '../../context.js';
 import { groupMask, isAdmin, type GroupName } from '../../auth/groups.js';
 import { hashPassword, passwordPolicyError } from '../../auth/passwords.js';
 import { assertOwner } from '../../auth/permissions.js';
+import { loginSession, revokeSid, writeSession } from '../../auth/session.js';
 import { revokeUserTokens } from '../../auth/tokens.js';
 import {
   countOtherAdmins,
@@ -182,6 +183,14 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
       else if (groupsChanged) await revokeUserTokens(db, id, 'upload');
       const updated = await userById(db, id);
       if (!updated) throw notFound(`No user with id ${id}.`);
+      // An admin editing its own password or groups keeps its login: a fresh cookie (§3.4).
+      const { principal, session } = request.auth;
+      if (endLogins && session && principal?.id === id) {
+        if (request.auth.data) await revokeSid(db, request.auth.data, ctx.settings);
+        // Same CSRF nonce: this answer is a User, so the page could not learn a new token from it.
+        const fresh = loginSession(id, updated.session_epoch);
+        writeSession(session, { ...fresh, csrfNonce: request.auth.data?.csrfNonce ?? fresh.csrfNonce });
+      }
       request.log.info(
         {
           userId: request.auth.principal?.id,
