@@ -3,7 +3,7 @@
  * sets with addressing, MPD attributes, Location and UTCTiming — each a pure function feeding
  * the typed model that a template renders.
  */
-import { childQuery } from '../options/child-url.js';
+import { childQueries } from '../options/child-url.js';
 import { formatDateTime } from '../options/codec.js';
 import type { ResolvedOptions } from '../options/parse.js';
 import type { OptionIssue } from '../options/row.js';
@@ -78,7 +78,8 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   const liveMode = mode === 'live';
   const end = timing.kind === 'static' ? null : timing.end;
   const pin = timing.kind === 'static' ? {} : { start: timing.astMs, ...(end ? { stop: end.endMs } : {}) };
-  const query = (usage: 'video' | 'audio' | 'text') => childQuery(options, baseline, usage, pin);
+  const childQuery = childQueries(options, baseline);
+  const query = (usage: 'video' | 'audio' | 'text') => childQuery(usage, pin);
   const streamPath = `/dash/${mode}/${stream.directory}/`;
   const ctx: AddressingContext = {
     timing,
@@ -123,7 +124,7 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   const maxSegMs = Math.max(...listed.map((f) => longestSegmentMs(f.index, ref.index, liveMode)));
   const presentationMs = presentationMsOf(timing, ref.index);
 
-  const locationQuery = childQuery(options, baseline, 'manifest', {
+  const locationQuery = childQuery('manifest', {
     ...pin,
     ...(options.update !== null ? { set: { update: String(options.update + 1) } } : {}),
   });
@@ -137,7 +138,7 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
           ntpServers: options.ntp_servers,
           clockMs: timing.clockMs,
           origin: req.origin,
-          timeQuery: childQuery(options, baseline, 'time'),
+          timeQuery: childQuery('time'),
         })
       : [];
 

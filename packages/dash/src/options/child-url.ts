@@ -31,12 +31,13 @@ export function encodeQueryValue(value: string): string {
 
 interface Carried {
   param: OptionParam;
-  format: (value: unknown) => string;
+  /** Index in OPTION_PARAMS. */
+  index: number;
 }
 
 /**
  * The carried parameters of each usage list, in registry order: computed once, since a live
- * manifest asks for five child queries per request and the registry has ~80 rows.
+ * manifest asks for five child queries per request and the registry has ~90 rows.
  */
 const CARRIED = new Map<string, readonly Carried[]>();
 
@@ -44,15 +45,57 @@ function carriedFor(uses: readonly Usage[]): readonly Carried[] {
   const key = uses.join(',');
   let list = CARRIED.get(key);
   if (!list) {
-    list = OPTION_PARAMS.filter(
-      (p) => !NEVER_CARRIED.has(p) && uses.some((u) => optionRow(p).usage.has(u)),
-    ).map((p) => {
-      const codec = optionRow(p).codec;
-      return { param: p, format: (value: unknown) => codec.format(value) };
-    });
+    list = OPTION_PARAMS.flatMap((param, index) =>
+      !NEVER_CARRIED.has(param) && uses.some((u) => optionRow(param).usage.has(u)) ? [{ param, index }] : [],
+    );
     CARRIED.set(key, list);
   }
   return list;
+}
+
+const FORMATS = OPTION_PARAMS.map((p) => {
+  const codec = optionRow(p).codec;
+  return (value: unknown): string => codec.format(value);
+});
+
+export type ChildQueryFor = (usage: Usage | readonly Usage[], extras?: ChildQueryExtras) => string;
+
+/**
+ * `childQuery` for several usages of one (options, baseline) pair: the options that differ from
+ * the baseline are found once, by one pass over the registry, not once per child URL.
+ */
+export function childQueries(options: Options, baseline: Options): ChildQueryFor {
+  let differing: (string | null)[] | null = null;
+  const differ = (): (string | null)[] =>
+    (differing ??= OPTION_PARAMS.map((p, i) => {
+      const value = options[p];
+      const base = baseline[p];
+      // the same value formats the same: only different values need formatting
+      if (value === base) return null;
+      const format = FORMATS[i]!;
+      const text = format(value);
+      return text === format(base) ? null : text;
+    }));
+  return (usage, extras = {}) => {
+    const carried = carriedFor(typeof usage === 'string' ? [usage] : usage);
+    const texts = differ();
+    const omit = extras.omit;
+    const set = extras.set;
+    let query = '';
+    for (const { param: p, index } of carried) {
+      if (omit?.includes(p)) continue;
+      let text: string | null;
+      const forced = set?.[p];
+      if (forced !== undefined) text = forced;
+      else if (p === 'start' && extras.start !== undefined && extras.start !== null)
+        text = formatDateTime(extras.start);
+      else if (p === 'stop' && extras.stop !== undefined && extras.stop !== null)
+        text = formatDateTime(extras.stop);
+      else text = texts[index]!;
+      if (text !== null) query += `${query === '' ? '?' : '&'}${p}=${encodeQueryValue(text)}`;
+    }
+    return query;
+  };
 }
 
 export function childQuery(
@@ -61,31 +104,7 @@ export function childQuery(
   usage: Usage | readonly Usage[],
   extras: ChildQueryExtras = {},
 ): string {
-  const carried = carriedFor(typeof usage === 'string' ? [usage] : usage);
-  const omit = extras.omit;
-  const set = extras.set;
-  let query = '';
-  for (const { param: p, format } of carried) {
-    if (omit?.includes(p)) continue;
-    let text: string | null = null;
-    const forced = set?.[p];
-    if (forced !== undefined) text = forced;
-    else if (p === 'start' && extras.start !== undefined && extras.start !== null)
-      text = formatDateTime(extras.start);
-    else if (p === 'stop' && extras.stop !== undefined && extras.stop !== null)
-      text = formatDateTime(extras.stop);
-    else {
-      const value = options[p];
-      const base = baseline[p];
-      // the same value formats the same: only different values need formatting
-      if (value !== base) {
-        const formatted = format(value);
-        if (formatted !== format(base)) text = formatted;
-      }
-    }
-    if (text !== null) query += `${query === '' ? '?' : '&'}${p}=${encodeQueryValue(text)}`;
-  }
-  return query;
+  return childQueries(options, baseline)(usage, extras);
 }
 
 /** Canonical query of every non-baseline option (for links and the test matrix). */
