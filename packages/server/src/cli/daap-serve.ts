@@ -13,7 +13,7 @@ import { sharpScaler } from '../music/media-provider.js';
 import type { MusicFormat } from '../music/read-tags.js';
 import { parseArgs, UsageError } from './args.js';
 import type { CliIo } from './io.js';
-import { hasFfmpeg } from '../music/transcode-support.js';
+import { FfmpegTranscoder, withTranscoding } from '../music/transcoder.js';
 
 export const daapServeHelp = (): string =>
   [
@@ -65,7 +65,12 @@ export async function runDaapServe(argv: string[], io: CliIo): Promise<number> {
   const data = resolve(args.values.get('--data') ?? './data');
   mkdirSync(data, { recursive: true });
   const formats = new Set<MusicFormat>(['mp3', 'm4a', 'wav']);
-  if (await hasFfmpeg()) {
+  // FLAC and Ogg are shared when they can be transcoded for Apple clients (daap.md §9.4, §11.1).
+  const transcode = process.env.LOOPCAST_DAAP_TRANSCODE ?? 'auto';
+  const transcoder = await FfmpegTranscoder.create(
+    checked('LOOPCAST_DAAP_TRANSCODE', transcode, (raw) => SETTINGS.daapTranscode.parse(raw)),
+  );
+  if (transcoder) {
     formats.add('flac');
     formats.add('ogg');
   }
@@ -82,7 +87,7 @@ export async function runDaapServe(argv: string[], io: CliIo): Promise<number> {
   await folder.rescan();
   const server = new DaapServer({
     share,
-    media: folder.media(),
+    media: withTranscoding(folder.media(), transcoder),
     artworkScaler: sharpScaler,
     host,
     port,

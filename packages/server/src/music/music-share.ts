@@ -15,6 +15,7 @@ import { readChangeCounter, setStateOnce } from '../storage/server-state.js';
 import { daapClientPolicy } from './client-policy.js';
 import { libraryMedia, sharpScaler } from './media-provider.js';
 import { albumOrder, trackItem, type TrackRow } from './track-item.js';
+import { FfmpegTranscoder, withTranscoding } from './transcoder.js';
 
 /** How often the share checks the change counter (daap.md §11.4; app.md §13.4's 5-second poll). */
 const POLL_MS = 5000;
@@ -44,6 +45,8 @@ export interface MusicShareOptions {
   musicDir?: string;
   /** Serve a password-less share beyond the local network (LOOPCAST_DAAP_OPEN). */
   open?: boolean;
+  /** daapTranscode: `auto` transcodes folder FLAC and Ogg for Apple clients when ffmpeg is found. */
+  transcode?: 'auto' | 'off';
 }
 
 async function stablePersistentId(db: Kysely<Schema>, key: string): Promise<bigint> {
@@ -112,7 +115,10 @@ export class MusicShare {
     await this.sync();
     this.server = new DaapServer({
       share: this.share,
-      media: libraryMedia(this.blobs),
+      media: withTranscoding(
+        libraryMedia(this.blobs),
+        await FfmpegTranscoder.create(this.opts.transcode ?? 'auto', { log: this.logger }),
+      ),
       artworkScaler: sharpScaler,
       ...policy(this.opts),
       host: this.opts.host,
