@@ -246,4 +246,31 @@ describe('session and login', () => {
     const plain = await b.request('POST', '/api/auth/login', { username: 'nobody', password: 'x-password' });
     assert.equal(plain.statusCode, 403);
   });
+
+  it('answers a client’s mistakes with the error envelope, never a 500', async () => {
+    const b = new Browser(app());
+    await b.session();
+    const cookie = [...b.cookies].map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('; ');
+    const headers = { cookie, 'x-csrf-token': b.csrf };
+    const cases = [
+      { payload: '{"username": ', headers: { ...headers, 'content-type': 'application/json' } },
+      { payload: 'username=a', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' } },
+      { payload: 'plain', headers: { ...headers, 'content-type': 'text/plain' } },
+      { payload: '[]', headers: { ...headers, 'content-type': 'application/json' } },
+      {
+        payload: '{"username": 5, "password": "x"}',
+        headers: { ...headers, 'content-type': 'application/json' },
+      },
+      { payload: 'x'.repeat(2_000_000), headers: { ...headers, 'content-type': 'application/json' } },
+    ];
+    for (const c of cases) {
+      const res = await app().inject({ method: 'POST', url: '/api/auth/login', ...c });
+      assert.ok(res.statusCode >= 400 && res.statusCode < 500, `${res.statusCode} ${res.body.slice(0, 200)}`);
+      const body = res.json<ErrorBody>();
+      assert.equal(body.error.status, res.statusCode);
+      assert.ok(body.error.code && body.error.message && body.error.requestId, res.body);
+    }
+    const badId = await app().inject({ method: 'GET', url: '/api/users/abc', headers });
+    assert.equal(badId.statusCode, 401, 'permission before validation');
+  });
 });

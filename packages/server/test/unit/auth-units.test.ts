@@ -18,6 +18,7 @@ import {
   isMedia,
 } from '../../src/auth/groups.js';
 import { hashPassword, needsRehash, passwordPolicyError, verifyPassword } from '../../src/auth/passwords.js';
+import { enforcePermission, type Principal } from '../../src/auth/permissions.js';
 import { clientKey, loginRetryAfter, recordLoginFailure } from '../../src/auth/rate-limit.js';
 import { sweepAuthRows } from '../../src/auth/sweep.js';
 import { createToken, hashToken, revokeUserTokens } from '../../src/auth/tokens.js';
@@ -31,6 +32,64 @@ describe('groups', () => {
     assert.ok(isMedia(GROUP_ADMIN) && isAdmin(GROUP_ADMIN));
     assert.ok(isMedia(GROUP_MEDIA) && !isAdmin(GROUP_MEDIA));
     assert.ok(!isMedia(GROUP_USER));
+  });
+});
+
+describe('permissions', () => {
+  const who = (groups: number): Principal => ({
+    id: 1,
+    username: 'u',
+    groups,
+    mustChange: false,
+    via: 'cookie',
+  });
+  const status = (fn: () => void): number => {
+    try {
+      fn();
+      return 200;
+    } catch (err) {
+      return (err as { status: number }).status;
+    }
+  };
+  it('maps each permission and caller to 200, 401 or 403', () => {
+    const open = { anonymousRead: true };
+    const closed = { anonymousRead: false };
+    assert.equal(
+      status(() => enforcePermission('public', null, closed)),
+      200,
+    );
+    assert.equal(
+      status(() => enforcePermission('read', null, open)),
+      200,
+    );
+    assert.equal(
+      status(() => enforcePermission('read', null, closed)),
+      401,
+    );
+    assert.equal(
+      status(() => enforcePermission('read', who(GROUP_USER), closed)),
+      200,
+    );
+    assert.equal(
+      status(() => enforcePermission('login', null, open)),
+      401,
+    );
+    assert.equal(
+      status(() => enforcePermission('media', who(GROUP_USER), open)),
+      403,
+    );
+    assert.equal(
+      status(() => enforcePermission('media', who(GROUP_ADMIN), open)),
+      200,
+    );
+    assert.equal(
+      status(() => enforcePermission('admin', who(GROUP_MEDIA | GROUP_USER), open)),
+      403,
+    );
+    assert.equal(
+      status(() => enforcePermission('owner', null, open)),
+      401,
+    );
   });
 });
 

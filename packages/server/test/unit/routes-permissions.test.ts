@@ -7,9 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import Fastify from 'fastify';
 import { startTestServer, type TestServer } from '../../../../test/support/loopcast.js';
 import { MUTATING } from '../../src/auth/permissions.js';
-import { authStats } from '../../src/plugins/auth.js';
+import authPlugin, { authStats } from '../../src/plugins/auth.js';
 import type { RouteRecord } from '../../src/plugins/route-table.js';
 import { Browser } from './auth-client.js';
 
@@ -77,6 +78,18 @@ describe('route table', () => {
       assert.ok(!MUTATING.has(r.method), `${r.method} ${r.url} changes state without a declared permission`);
     }
     assert.ok(mutatingRoutes().length >= 10);
+  });
+
+  it('refuses to register an /api route without a declared permission', async () => {
+    const bare = Fastify();
+    await assert.rejects(async () => {
+      await bare.register(async (api) => {
+        await api.register(authPlugin, { ctx: server.server.context });
+        api.post('/api/forgotten', () => 'open');
+      });
+      await bare.ready();
+    }, /must declare config\.permission/);
+    await bare.close().catch(() => undefined);
   });
 
   it('anonymous callers get 401 from every mutating route that is not public', async () => {
