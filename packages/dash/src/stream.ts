@@ -26,16 +26,33 @@ export interface StreamModel {
 
 /** The Representation id of a file: its lower-cased stem (`bbb_v6.mp4` → `bbb_v6`). §2 */
 export function representationIdOf(fileName: string): string {
-  const base = fileName.replace(/^.*\//, '');
-  const dot = base.lastIndexOf('.');
-  return (dot > 0 ? base.slice(0, dot) : base).toLowerCase();
+  let id = REPRESENTATION_IDS.get(fileName);
+  if (id === undefined) {
+    const base = fileName.replace(/^.*\//, '');
+    const dot = base.lastIndexOf('.');
+    id = (dot > 0 ? base.slice(0, dot) : base).toLowerCase();
+    // a manifest asks for the same few names many times; the bound keeps odd input harmless
+    if (REPRESENTATION_IDS.size >= 4096) REPRESENTATION_IDS.clear();
+    REPRESENTATION_IDS.set(fileName, id);
+  }
+  return id;
 }
+
+const REPRESENTATION_IDS = new Map<string, string>();
+
+/** Timing references by stream model (models are immutable: a change makes a new one). */
+const TIMING_REFERENCES = new WeakMap<StreamModel, StreamFile | null>();
 
 /** The timing reference file, or null when the stream cannot be streamed (409). */
 export function timingReferenceOf(stream: StreamModel): StreamFile | null {
-  if (stream.timingReference === null) return null;
-  const id = representationIdOf(stream.timingReference);
-  return stream.files.find((f) => representationIdOf(f.name) === id) ?? null;
+  let ref = TIMING_REFERENCES.get(stream);
+  if (ref === undefined) {
+    const name = stream.timingReference;
+    const id = name === null ? null : representationIdOf(name);
+    ref = id === null ? null : (stream.files.find((f) => representationIdOf(f.name) === id) ?? null);
+    TIMING_REFERENCES.set(stream, ref);
+  }
+  return ref;
 }
 
 export function findRepresentation(stream: StreamModel, rep: string): StreamFile | null {

@@ -255,6 +255,15 @@ export function resyncDistance(
 /** Longest segment of a track in ms, rounded up; live includes the loop correction (§6.1). */
 export function longestSegmentMs(index: MediaIndex, ref: MediaIndex, live: boolean): number {
   const t: TrackTiming = trackTiming(index, ref, null);
+  let memo = LONGEST.get(t);
+  if (!memo) LONGEST.set(t, (memo = {}));
+  return (memo[live ? 'live' : 'static'] ??= computeLongestSegmentMs(t, live));
+}
+
+/** Per track timing (itself memoised per index): the answer depends on nothing else. */
+const LONGEST = new WeakMap<TrackTiming, { live?: number; static?: number }>();
+
+function computeLongestSegmentMs(t: TrackTiming, live: boolean): number {
   let longest = t.dur.reduce((m, d) => (d > m ? d : m), 0n);
   if (live) {
     for (const loop of [0, 1]) {
