@@ -56,10 +56,14 @@ export const authStats = { requests: 0 };
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-function bearerToken(request: FastifyRequest): string | null | undefined {
+/**
+ * The token of `Authorization: Bearer …`; undefined when the request does not use that scheme (a
+ * proxy's Basic credentials, for example, leave the request a browser request), '' when empty.
+ */
+function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
-  if (header === undefined) return undefined;
-  return BEARER.exec(header)?.[1] ?? null;
+  if (header === undefined || !/^Bearer(\s|$)/i.test(header)) return undefined;
+  return BEARER.exec(header)?.[1] ?? '';
 }
 
 async function authenticate(

@@ -148,6 +148,12 @@ describe('route table', () => {
     });
     assert.equal(res.statusCode, 401);
     assert.equal(res.json<ErrorBody>().error.code, 'login_required');
+    const empty = await app().inject({ url: '/api/tokens', headers: { authorization: 'Bearer ' } });
+    assert.equal(empty.statusCode, 401);
+    // Another scheme (a proxy's Basic credentials) leaves it a browser request.
+    const basic = await app().inject({ url: '/api/auth/session', headers: { authorization: 'Basic dTpw' } });
+    assert.equal(basic.statusCode, 200);
+    assert.notEqual(basic.json<{ csrfToken: string }>().csrfToken, '');
   });
 });
 
