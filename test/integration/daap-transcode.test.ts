@@ -25,7 +25,16 @@ import { request, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { child, children, DaapClient, type DmapNode } from '@loopcast/daap';
+import {
+  child,
+  children,
+  DaapClient,
+  MediaBusyError,
+  type DmapNode,
+  type Item,
+  type MediaContext,
+} from '@loopcast/daap';
+import { FfmpegTranscoder } from '../../packages/server/src/music/transcoder.js';
 import {
   buildClient,
   haveLibdmapsharing,
@@ -437,5 +446,73 @@ describe('DAAP transcoding for Apple clients (loopcast daap serve)', { timeout: 
       await stop(off);
     }
     assert.ok(existsSync(join(root, 'data-off', 'daap-library.json')));
+  });
+});
+
+describe('FfmpegTranscoder on its own', { timeout: 60_000 }, () => {
+  const item = (id: number, source: string): Item => ({
+    id,
+    name: `t${id}`,
+    codec: 'flac',
+    durationMs: 1000,
+    sampleRate: 44_100,
+    source,
+  });
+  const ctx = (it: Item, signal?: AbortSignal): MediaContext => ({
+    session: undefined,
+    database: undefined as never,
+    item: it,
+    headers: {},
+    codecs: new Set(['wav', 'mpeg']),
+    ...(signal ? { signal } : {}),
+  });
+
+  it('a third request waits, then gets MediaBusyError (503); a client leaving stops its wait', async () => {
+    const tc = new FfmpegTranscoder({ queueTimeoutMs: 300, retryAfterSeconds: 9 });
+    const a = await tc.transcode(ctx(item(1, '/nonexistent/a.flac')));
+    const b = await tc.transcode(ctx(item(2, '/nonexistent/b.flac')));
+    assert.ok(a && b);
+    assert.equal(tc.running, 2);
+    const t0 = Date.now();
+    await assert.rejects(tc.transcode(ctx(item(3, '/nonexistent/c.flac'))), (e: unknown) => {
+      assert.ok(e instanceof MediaBusyError);
+      assert.equal(e.retryAfterSeconds, 9);
+      return true;
+    });
+    assert.ok(Date.now() - t0 >= 250, 'it waited for a slot first');
+    const gone = new AbortController();
+    const waiting = tc.transcode(ctx(item(4, '/nonexistent/d.flac'), gone.signal));
+    gone.abort();
+    await assert.rejects(waiting, MediaBusyError);
+    // A source that is never opened (HEAD) gives its slot back on close(); a waiter gets it.
+    const next = tc.transcode(ctx(item(5, '/nonexistent/e.flac')));
+    a.close?.();
+    assert.ok(await next);
+    assert.equal(tc.running, 2);
+    b.close?.();
+    (await next)!.close?.();
+    assert.equal(tc.running, 0);
+    // Not for this transcoder: codecs the client plays, or items outside the folder.
+    assert.equal(await tc.transcode({ ...ctx(item(6, '/x.flac')), codecs: new Set(['mpeg']) }), undefined);
+    assert.equal(await tc.transcode(ctx({ ...item(7, '/x.mp3'), codec: 'mpeg' })), undefined);
+    assert.equal(await tc.transcode(ctx({ ...item(8, '/x.flac'), source: undefined })), undefined);
+  });
+
+  it('a file ffmpeg cannot decode ends the stream with an error, not with silence', async (t) => {
+    if (!needFfmpeg(t)) return;
+    const dir = mkdtempSync(join(tmpdir(), 'loopcast-transcode-bad-'));
+    roots.push(dir);
+    const bad = join(dir, 'bad.flac');
+    writeFileSync(bad, Buffer.concat([Buffer.from('fLaC'), Buffer.alloc(4096, 0x5a)]));
+    const tc = new FfmpegTranscoder();
+    const src = await tc.transcode(ctx(item(1, bad)));
+    assert.ok(src);
+    const chunks: Buffer[] = [];
+    await assert.rejects(async () => {
+      for await (const c of src.open(0) as AsyncIterable<Buffer>) chunks.push(c);
+    }, /ffmpeg ended with code/);
+    src.close?.();
+    await until('slot freed', () => tc.running === 0);
+    assert.ok(Buffer.concat(chunks).length < 44 + 176_400, 'no padded second of silence');
   });
 });
