@@ -116,16 +116,23 @@ export function parseDateTime(raw: string): number | null {
 }
 
 /** `xs:dateTime` in UTC: `2025-03-01T12:10:00Z`, or with `.500` when the milliseconds are not 0. */
-/** The last value formatted: one request formats the same instant (AST) several times. */
-let lastMs = NaN;
-let lastText = '';
+/**
+ * The last two values formatted: a live manifest formats its availabilityStartTime several
+ * times (child URLs, Location) between other instants such as its publishTime.
+ */
+const recentMs = [NaN, NaN];
+const recentText = ['', ''];
 
 export function formatDateTime(ms: number): string {
-  if (ms === lastMs) return lastText;
+  if (ms === recentMs[0]) return recentText[0]!;
+  if (ms === recentMs[1]) return recentText[1]!;
   const iso = new Date(ms).toISOString();
-  lastText = ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
-  lastMs = ms;
-  return lastText;
+  const text = ms % 1000 === 0 ? `${iso.slice(0, 19)}Z` : iso;
+  recentMs[1] = recentMs[0]!;
+  recentText[1] = recentText[0]!;
+  recentMs[0] = ms;
+  recentText[0] = text;
+  return text;
 }
 
 export const dateTime: Codec<number> = {
