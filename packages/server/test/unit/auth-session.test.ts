@@ -213,6 +213,19 @@ describe('session and login', () => {
     }
   });
 
+  it('a busy login still ends at the absolute max age', async () => {
+    const b = new Browser(app());
+    await b.login('admin', 'a-new-password');
+    const { settings } = server.server.context;
+    const maxAge = settings.sessionMaxAge;
+    try {
+      (settings as { sessionMaxAge: number }).sessionMaxAge = -1;
+      assert.equal((await b.request('GET', '/api/users')).statusCode, 401);
+    } finally {
+      (settings as { sessionMaxAge: number }).sessionMaxAge = maxAge;
+    }
+  });
+
   it('rate limits failed logins per user name and address with Retry-After', async () => {
     const b = new Browser(app());
     for (let i = 0; i < 3; i++) {
