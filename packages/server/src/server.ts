@@ -103,6 +103,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       mdns: settings.mdns === 'on',
       ...(settings.musicDir ? { musicDir: settings.musicDir } : {}),
       open: settings.daapOpen,
+      transcode: settings.daapTranscode,
       ...(settings.daapPassword ? { password: settings.daapPassword } : {}),
     });
     try {
