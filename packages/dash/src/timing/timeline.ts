@@ -137,7 +137,7 @@ export interface BoundedTimeline {
  * correction δ(l) and is added per loop), with their texts.
  */
 interface LoopPattern {
-  /** False when some listed duration could be ≤ 0: segment ends would not increase. */
+  /** See `isRegularTrack`. */
   regular: boolean;
   runFirstK: number[];
   runCount: number[];
@@ -207,7 +207,9 @@ function loopPattern(t: TrackTiming): LoopPattern {
 
 /**
  * True when `boundedTimeline` applies: every segment, the corrected last one of each loop
- * included, lasts more than 0 ticks, so segment starts and ends strictly increase.
+ * included, lasts more than 0 ticks, so segment starts and ends strictly increase (and the
+ * reference timescale is small enough for the loop remainders to be exact numbers). Other
+ * tracks are listed segment by segment, as before.
  */
 export function isRegularTrack(t: TrackTiming): boolean {
   return loopPattern(t).regular;
