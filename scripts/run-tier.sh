@@ -34,5 +34,8 @@ fail=$(( ${fail:-0} + ${cancelled:-0} ))
 if [ -z "$pass" ]; then pass=0; fail=$(( fail > 0 ? fail : 1 )); fi
 if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
 echo "$pass $fail ${skipped:-0}" > "test-output/$tier.counts"
+# The ten slowest tests of the tier, so whatever eats the budget is visible in every run (testing.md §11).
+echo "$tier: slowest tests"
+sed -n 's/^ *[✔✖] \(.*\) (\([0-9.]*\)ms)$/\2 \1/p' "$log" | sort -rn | head -10 | awk '{ printf "  %8.1f s  ", $1/1000; $1=""; print substr($0, 2) }'
 echo "$tier: $pass passed, $fail failed, ${skipped:-0} skipped"
 [ "$fail" -eq 0 ]

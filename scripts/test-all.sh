@@ -3,9 +3,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 status=0
+timing=()
 for tier in unit integration browser bench; do
+  started=$SECONDS
   bash scripts/run-tier.sh "$tier" || status=1
+  timing+=("$tier $((SECONDS - started)) s")
 done
+echo "tier times: ${timing[*]}"
 p=0; f=0; s=0
 for tier in unit integration browser bench; do
   read -r a b c < "test-output/$tier.counts" || true

@@ -65,7 +65,7 @@ export async function listStreams(ctx: AppContext): Promise<StreamSummary[]> {
 export function registerStreamApi(app: FastifyInstance, ctx: AppContext): void {
   app.get(
     '/api/streams',
-    { schema: { response: { 200: Type.Array(StreamSchema) } } },
+    { config: { permission: 'read' }, schema: { response: { 200: Type.Array(StreamSchema) } } },
     async (_request, reply) => {
       reply.header('cache-control', 'no-store');
       return listStreams(ctx);

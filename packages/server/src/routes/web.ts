@@ -12,13 +12,12 @@ import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppContext } from '../context.js';
-import { registerStreamApi } from './api-streams.js';
 
 /** packages/web, from packages/server/src/routes. */
 const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
 
 /** UI paths answered with the shell; the rest of §9.2 follows with later pages. */
-const SHELL_PATHS = ['/', '/play/*'];
+const SHELL_PATHS = ['/', '/play/*', '/music', '/login', '/change-password'];
 
 /**
  * The player builds served from node_modules (never bundled into the app): the newest 5.x and 4.x
@@ -133,8 +132,6 @@ export function registerWebRoutes(
     // Only reply.sendFile is used: files are looked up per request, so a build made after the
     // server started is picked up, and a missing dist/ is not an error at start.
     await ui.register(fastifyStatic, { root: webRoot, serve: false, cacheControl: false });
-
-    registerStreamApi(ui, ctx);
 
     const shell = async (reply: FastifyReply): Promise<FastifyReply> => {
       reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8');

@@ -14,6 +14,7 @@ import { registerApiSecurityHeaders } from '../../plugins/security-headers.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUserRoutes } from './users.js';
+import { registerStreamApi } from '../api-streams.js';
 
 /** Passwords are taken as typed; other text fields are trimmed before validation (app.md §1). */
 function trimBody(body: unknown): unknown {
@@ -40,5 +41,6 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
     registerAuthRoutes(api, ctx);
     registerTokenRoutes(api, ctx);
     registerUserRoutes(api, ctx);
+    registerStreamApi(api, ctx);
   });
 }
