@@ -8,6 +8,7 @@ import type { AppContext } from './context.js';
 import { registerApiRoutes } from './routes/api/index.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHomeRoute } from './routes/home.js';
+import { registerMusicApi } from './routes/music-api.js';
 import { registerStreamingRoutes } from './streaming/routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -72,6 +73,7 @@ export async function buildApp(
   );
   registerAccessLog(app, ctx.settings.accessLog);
   registerApiRoutes(app, ctx);
+  registerMusicApi(app, ctx);
   registerHealthRoutes(app, ctx);
   registerHomeRoute(app, ctx);
   registerStreamingRoutes(app, ctx);

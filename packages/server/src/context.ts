@@ -1,6 +1,7 @@
 /** What the application's plugins and routes share: settings, storage, blobs and run state. */
 import type { BlobStore } from './blobs/blob-store.js';
 import type { Settings } from './config/settings.js';
+import type { MusicShare } from './music/music-share.js';
 import type { Secrets } from './secrets.js';
 import type { OpenDatabase } from './storage/database.js';
 
@@ -17,4 +18,6 @@ export interface AppContext {
   /** Session and CSRF secrets (app.md §12.3). */
   secrets: Secrets;
   version: string;
+  /** The running DAAP share, once it has started; null or absent when DAAP is off (daap.md §11.5). */
+  music?: MusicShare | null;
 }

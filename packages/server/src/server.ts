@@ -18,6 +18,7 @@ import { watchMusicFolder, type MusicFolderWatch } from './music/folder-watch.js
 import { MusicShare } from './music/music-share.js';
 import { loadSecrets, type Secrets } from './secrets.js';
 import { openDatabase } from './storage/database.js';
+import { startSweeper } from './sweep.js';
 
 export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -83,6 +84,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     demo = await installDemo(context, logger);
   }
 
+  const sweeper = startSweeper(database.db, blobs, settings, logger);
   const app = await buildApp(context, logger, options.configure);
   await app.listen({ host: settings.host, port: settings.port });
   context.state.started = true;
@@ -108,6 +110,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     });
     try {
       await music.start();
+      context.music = music;
     } catch (err) {
       await app.close();
       await database.close();
@@ -150,6 +153,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   const close = () => {
     closing ??= (async () => {
       context.state.shuttingDown = true;
+      sweeper.stop();
       const grace = setTimeout(() => app.server.closeAllConnections(), settings.shutdownGrace);
       grace.unref();
       try {

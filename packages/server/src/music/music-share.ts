@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import { DaapServer, Share, type Database, type Id } from '@loopcast/daap';
+import { DaapServer, Share, type Database, type Id, type SessionInfo } from '@loopcast/daap';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
@@ -109,6 +109,26 @@ export class MusicShare {
 
   get revision(): number {
     return this.share.revision;
+  }
+
+  /** The share name clients see (daap.md §11.5 status panel). */
+  get name(): string {
+    return this.opts.name;
+  }
+
+  /** Whether clients must give a password to log in. */
+  get passwordSet(): boolean {
+    return Boolean(this.opts.password);
+  }
+
+  /** The live DAAP sessions; empty before the share starts. */
+  get sessions(): readonly SessionInfo[] {
+    return this.server?.sessions ?? [];
+  }
+
+  /** mDNS as the DAAP server reports it; `off` before the share starts. */
+  get mdnsStatus(): DaapServer['mdnsStatus'] {
+    return this.server?.mdnsStatus ?? { state: 'off' };
   }
 
   async start(): Promise<void> {
