@@ -3,7 +3,15 @@
  * socket in a temp folder, durability off. As root the cluster runs as the `postgres` user.
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
@@ -24,23 +32,41 @@ function binDir(): string {
   return join(root, version, 'bin');
 }
 
+/** runuser lives in /usr/sbin, which a test's PATH may lack. */
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p)) ?? 'runuser';
+
 function runner(dir: string) {
   const bin = binDir();
   const root = userInfo().uid === 0;
   return (tool: string, args: string[]) =>
     root
-      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, tool), ...args], {
+      ? execFileSync(RUNUSER, ['-u', 'postgres', '--', join(bin, tool), ...args], {
           stdio: 'pipe',
           cwd: dir,
         })
       : execFileSync(join(bin, tool), args, { stdio: 'pipe', cwd: dir });
 }
 
-/** A runner killed with SIGKILL leaves its cluster running: stop such leftovers first. */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * A runner killed with SIGKILL leaves its cluster running: stop such leftovers first — only those
+ * whose owning runner is gone, never a cluster another test run is using right now.
+ */
 export function stopLeftoverClusters(): void {
   for (const name of readdirSync(tmpdir())) {
     if (!name.startsWith(PREFIX)) continue;
     const dir = join(tmpdir(), name);
+    const ownerFile = join(dir, 'owner.pid');
+    const owner = existsSync(ownerFile) ? Number(readFileSync(ownerFile, 'utf8')) : 0;
+    if (owner && alive(owner)) continue;
     const pidFile = join(dir, 'data', 'postmaster.pid');
     try {
       if (existsSync(pidFile)) {
@@ -57,6 +83,7 @@ export function stopLeftoverClusters(): void {
 
 export async function startPostgres(): Promise<PostgresCluster> {
   const dir = mkdtempSync(join(tmpdir(), PREFIX));
+  writeFileSync(join(dir, 'owner.pid'), String(process.pid));
   if (userInfo().uid === 0) {
     const id = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     chownSync(dir, id, id);
