@@ -20,6 +20,7 @@ const ROUTES: Route[] = [
     pattern: /^\/change-password$/,
     load: () => import('./account/ChangePasswordPage.tsx').then((m) => m.ChangePasswordPage),
   },
+  { pattern: /^\/music$/, load: () => import('./music/MusicPage.tsx').then((m) => m.MusicPage) },
   {
     pattern: /^\/play\/([^/]+)\/([^/]+)\/([^/]+)$/,
     load: () => import('./player/PlayerPage.tsx').then((m) => m.PlayerPage),

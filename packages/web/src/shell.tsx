@@ -16,6 +16,9 @@ export function NavBar() {
         <li>
           <a href="/">Home</a>
         </li>
+        <li>
+          <a href="/music">Music</a>
+        </li>
       </ul>
     </nav>
   );
