@@ -6,12 +6,27 @@ import tseslint from 'typescript-eslint';
 const restrict = (...names) => ({
   'no-restricted-imports': [
     'error',
-    { patterns: names.map((n) => ({ group: [`@loopcast/${n}`, `@loopcast/${n}/*`], message: `this package must not import @loopcast/${n}` })) },
+    {
+      patterns: names.map((n) => ({
+        group: [`@loopcast/${n}`, `@loopcast/${n}/*`],
+        message: `this package must not import @loopcast/${n}`,
+      })),
+    },
   ],
 });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'test-output/**', 'packages/web/**', 'packages/*/bin/**', 'eslint.config.js'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'data/**',
+      'test-output/**',
+      'packages/web/**',
+      'packages/*/bin/**',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

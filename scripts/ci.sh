@@ -32,9 +32,10 @@ echo "== npm ci"
 npm ci --no-audit --no-fund
 echo "== build"
 npm run build
-echo "== type-check and lint"
+echo "== type-check, lint and format check"
 npx tsc -p .
 npx tsc -p packages/web
 npx eslint .
+npx prettier --check . --log-level warn
 echo "== tests"
 npm test

@@ -15,7 +15,9 @@ describe('LocalBlobStore', () => {
   it('stores, stats, reads ranges, lists and deletes', async () => {
     const blobs = store();
     const body = Buffer.from('0123456789abcdef');
-    const result = await blobs.put('streams/demo/1-demo_v1.mp4', Readable.from([body]), { contentType: 'video/mp4' });
+    const result = await blobs.put('streams/demo/1-demo_v1.mp4', Readable.from([body]), {
+      contentType: 'video/mp4',
+    });
     assert.deepEqual(result, { size: 16, sha256: createHash('sha256').update(body).digest('hex') });
     assert.deepEqual(await blobs.stat('streams/demo/1-demo_v1.mp4'), { size: 16 });
     assert.equal((await blobs.readBytes('streams/demo/1-demo_v1.mp4', 4, 6)).toString(), '456789');
@@ -32,14 +34,21 @@ describe('LocalBlobStore', () => {
   it('refuses keys that could escape the folder', async () => {
     const blobs = store();
     for (const key of ['../x', '/abs', 'a//b', 'a/../b', 'a b', '']) {
-      await assert.rejects(blobs.put(key, Readable.from([Buffer.from('x')]), { contentType: 'x' }), BlobKeyError, key);
+      await assert.rejects(
+        blobs.put(key, Readable.from([Buffer.from('x')]), { contentType: 'x' }),
+        BlobKeyError,
+        key,
+      );
     }
   });
 
   it('leaves nothing behind when a write fails or exceeds the limit', async () => {
     const blobs = store();
     await assert.rejects(
-      blobs.put('music/1-big.mp3', Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), { contentType: 'audio/mpeg', maxBytes: 15 }),
+      blobs.put('music/1-big.mp3', Readable.from([Buffer.alloc(10), Buffer.alloc(10)]), {
+        contentType: 'audio/mpeg',
+        maxBytes: 15,
+      }),
       BlobTooLargeError,
     );
     const failing = new Readable({
@@ -47,7 +56,10 @@ describe('LocalBlobStore', () => {
         this.destroy(new Error('connection reset'));
       },
     });
-    await assert.rejects(blobs.put('music/2-broken.mp3', failing, { contentType: 'audio/mpeg' }), /connection reset/);
+    await assert.rejects(
+      blobs.put('music/2-broken.mp3', failing, { contentType: 'audio/mpeg' }),
+      /connection reset/,
+    );
     assert.equal(await blobs.stat('music/1-big.mp3'), null);
     assert.equal(await blobs.stat('music/2-broken.mp3'), null);
     assert.deepEqual(readdirSync(blobs.staging), []);

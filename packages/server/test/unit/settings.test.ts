@@ -26,8 +26,15 @@ describe('settings', () => {
 
   it('takes flag over environment over settings file over default', () => {
     const cwd = tempDir();
-    writeFileSync(join(cwd, '.env'), 'LOOPCAST_PORT=6001\nLOOPCAST_HOST=127.0.0.2\nLOOPCAST_DAAP_PORT=4000\n');
-    const loaded = loadSettings({ env: { LOOPCAST_HOST: '127.0.0.3', LOOPCAST_DAAP_PORT: '4001' }, flags: { daapPort: '4002' }, cwd });
+    writeFileSync(
+      join(cwd, '.env'),
+      'LOOPCAST_PORT=6001\nLOOPCAST_HOST=127.0.0.2\nLOOPCAST_DAAP_PORT=4000\n',
+    );
+    const loaded = loadSettings({
+      env: { LOOPCAST_HOST: '127.0.0.3', LOOPCAST_DAAP_PORT: '4001' },
+      flags: { daapPort: '4002' },
+      cwd,
+    });
     assert.equal(loaded.settings.port, 6001);
     assert.equal(loaded.sources.port, 'settings file');
     assert.equal(loaded.settings.host, '127.0.0.3');
@@ -50,22 +57,42 @@ describe('settings', () => {
       () => loadSettings({ env: {}, cwd }),
       (err: unknown) =>
         err instanceof SettingError &&
-        err.message === 'loopcast: invalid setting LOOPCAST_PORT="70000" (from .env): expected an integer from 1 to 65535',
+        err.message ===
+          'loopcast: invalid setting LOOPCAST_PORT="70000" (from .env): expected an integer from 1 to 65535',
     );
   });
 
   it('rejects a bad value for every setting with a parser that can fail', () => {
     const bad: Partial<Record<keyof typeof SETTINGS, string>> = {
-      port: 'x', dbPool: '0', blobStore: 'ftp', trustProxy: 'true', databaseUrl: 'mysql://x', sessionTtl: '1s',
-      cookieSecure: 'maybe', adminUser: '-bad', adminPassword: 'short', demo: 'perhaps', daapPort: '0',
-      mdns: 'sometimes', logLevel: 'loud', accessLog: 'some', allowedDomains: '(', publicUrl: 'ftp://x/y',
-      uploadMaxBytes: 'lots', s3Prefix: 'noslash', shutdownGrace: 'soon', segmentCacheMb: '70000',
+      port: 'x',
+      dbPool: '0',
+      blobStore: 'ftp',
+      trustProxy: 'true',
+      databaseUrl: 'mysql://x',
+      sessionTtl: '1s',
+      cookieSecure: 'maybe',
+      adminUser: '-bad',
+      adminPassword: 'short',
+      demo: 'perhaps',
+      daapPort: '0',
+      mdns: 'sometimes',
+      logLevel: 'loud',
+      accessLog: 'some',
+      allowedDomains: '(',
+      publicUrl: 'ftp://x/y',
+      uploadMaxBytes: 'lots',
+      s3Prefix: 'noslash',
+      shutdownGrace: 'soon',
+      segmentCacheMb: '70000',
     };
     for (const [name, raw] of Object.entries(bad)) {
       const env = SETTINGS[name as keyof typeof SETTINGS].env;
       assert.throws(
         () => loadSettings({ env: { [env]: raw }, cwd: tempDir() }),
-        (err: unknown) => err instanceof SettingError && err.message.includes(`invalid setting ${env}=`) && err.message.includes('expected'),
+        (err: unknown) =>
+          err instanceof SettingError &&
+          err.message.includes(`invalid setting ${env}=`) &&
+          err.message.includes('expected'),
         `${env}=${raw} should be refused`,
       );
     }
@@ -74,17 +101,29 @@ describe('settings', () => {
   it('hides secret values in error lines', () => {
     assert.throws(
       () => loadSettings({ env: { LOOPCAST_SESSION_SECRET: 'tooshort' }, cwd: tempDir() }),
-      (err: unknown) => err instanceof SettingError && err.message.includes('(hidden)') && !err.message.includes('tooshort'),
+      (err: unknown) =>
+        err instanceof SettingError && err.message.includes('(hidden)') && !err.message.includes('tooshort'),
     );
   });
 
   it('cross-checks: s3 needs a bucket, ports differ, secrets differ', () => {
     const cwd = tempDir();
-    assert.throws(() => loadSettings({ env: { LOOPCAST_BLOB_STORE: 's3' }, cwd }), /LOOPCAST_S3_BUCKET is required/);
-    assert.throws(() => loadSettings({ env: { LOOPCAST_DAAP_PORT: '5000' }, cwd }), /must differ from the HTTP port/);
-    assert.doesNotThrow(() => loadSettings({ env: { LOOPCAST_DAAP_PORT: '5000', LOOPCAST_DAAP: 'off' }, cwd }));
+    assert.throws(
+      () => loadSettings({ env: { LOOPCAST_BLOB_STORE: 's3' }, cwd }),
+      /LOOPCAST_S3_BUCKET is required/,
+    );
+    assert.throws(
+      () => loadSettings({ env: { LOOPCAST_DAAP_PORT: '5000' }, cwd }),
+      /must differ from the HTTP port/,
+    );
+    assert.doesNotThrow(() =>
+      loadSettings({ env: { LOOPCAST_DAAP_PORT: '5000', LOOPCAST_DAAP: 'off' }, cwd }),
+    );
     const secret = 'x'.repeat(40);
-    assert.throws(() => loadSettings({ env: { LOOPCAST_SESSION_SECRET: secret, LOOPCAST_CSRF_SECRET: secret }, cwd }), /must differ/);
+    assert.throws(
+      () => loadSettings({ env: { LOOPCAST_SESSION_SECRET: secret, LOOPCAST_CSRF_SECRET: secret }, cwd }),
+      /must differ/,
+    );
   });
 
   it('warns about unknown LOOPCAST_ names and dash-live names', () => {
@@ -92,7 +131,11 @@ describe('settings', () => {
     writeFileSync(join(cwd, '.env'), 'FLASK_SECRET_KEY=abc\n');
     const { warnings } = loadSettings({ env: { LOOPCAST_PROT: '1', FLASK_DASH__OTHER: '1' }, cwd });
     assert.ok(warnings.some((w) => w.includes('unknown setting LOOPCAST_PROT')));
-    assert.ok(warnings.some((w) => w.includes('FLASK_SECRET_KEY (from .env)') && w.includes('LOOPCAST_SESSION_SECRET')));
+    assert.ok(
+      warnings.some(
+        (w) => w.includes('FLASK_SECRET_KEY (from .env)') && w.includes('LOOPCAST_SESSION_SECRET'),
+      ),
+    );
     assert.ok(warnings.some((w) => w.includes('FLASK_DASH__OTHER') && w.includes('no counterpart')));
   });
 
@@ -112,6 +155,10 @@ describe('README configuration reference', () => {
     const { readFileSync } = await import('node:fs');
     const { withSettingsDoc } = await import('../../src/config/settings-doc.js');
     const readme = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
-    assert.equal(readme, withSettingsDoc(readme), 'README settings table is stale: run npm run docs:settings');
+    assert.equal(
+      readme,
+      withSettingsDoc(readme),
+      'README settings table is stale: run npm run docs:settings',
+    );
   });
 });
