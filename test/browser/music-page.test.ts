@@ -21,11 +21,27 @@ const WEB = join(REPO_ROOT, 'packages', 'web');
 const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const PASSWORD = 'music-page-admin-1';
-/** Page-side checks, as strings: this file is compiled without the DOM library. */
-const ALL_THUMBS_LOADED =
-  "[...document.querySelectorAll('img.art-thumb')].every((img) => img.complete && img.naturalWidth > 0)";
-const VISIBLE_THUMBS_LOADED =
-  "[...document.querySelectorAll('img.art-thumb')].filter((img) => img.getBoundingClientRect().top < window.innerHeight).every((img) => img.complete && img.naturalWidth > 0)";
+
+/** Polls `check` until it holds or `ms` pass. */
+async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** What the checks read of page elements (this file is compiled without the DOM library). */
+interface MediaState {
+  paused: boolean;
+  currentTime: number;
+}
+interface ImageState {
+  complete: boolean;
+  naturalWidth: number;
+}
+
+const loaded = (images: ImageState[]): boolean => images.every((i) => i.complete && i.naturalWidth > 0);
 
 function ensureWebBuild(): void {
   if (existsSync(join(WEB, 'dist', 'index.html'))) return;
@@ -109,7 +125,7 @@ describe('music page in Chromium', () => {
         const thumbs = page.locator('img.art-thumb');
         assert.equal(await thumbs.count(), withArt);
         for (let i = 0; i < withArt; i++) await thumbs.nth(i).scrollIntoViewIfNeeded();
-        await page.waitForFunction(ALL_THUMBS_LOADED, undefined, { timeout: 15_000 });
+        await until(() => thumbs.evaluateAll(loaded), 15_000, 'every thumbnail to load');
         await page.evaluate('window.scrollTo(0, 0)');
 
         // The DAAP panel: name, port, mDNS off, a revision, no sessions yet.
@@ -140,10 +156,29 @@ describe('music page in Chromium', () => {
         await page.click('th a:has-text("Title")');
         await page.waitForURL(`${origin}/music`);
 
+        const cellsTitle = ((await rows.first().locator('td').nth(1).textContent()) ?? '').trim();
+        // The row player plays the track from /api/music/{id}/audio, and pauses again.
+        const firstRow = rows.first();
+        await firstRow.locator('button.play-button').click();
+        const audio = firstRow.locator('audio');
+        await until(
+          () => audio.evaluate((a: MediaState) => !a.paused && a.currentTime > 0.3),
+          15_000,
+          'the first row to play',
+        );
+        await firstRow.locator('button.play-button').click();
+        await until(() => audio.evaluate((a: MediaState) => a.paused), 5_000, 'the first row to pause');
+        const playButton = firstRow.locator('button.play-button');
+        await until(
+          async () => (await playButton.getAttribute('aria-label')) === `Play ${cellsTitle}`,
+          5_000,
+          'the play button to come back',
+        );
+
         // Thumbnails of the rows shown after the reload, then the screenshot.
-        await page.waitForFunction(VISIBLE_THUMBS_LOADED, undefined, { timeout: 15_000 });
-        mkdirSync(SCREENSHOTS, { recursive: true });
         for (let i = 0; i < withArt; i++) await thumbs.nth(i).scrollIntoViewIfNeeded();
+        await until(() => thumbs.evaluateAll(loaded), 15_000, 'every thumbnail to load after the reload');
+        mkdirSync(SCREENSHOTS, { recursive: true });
         await page.evaluate('window.scrollTo(0, 0)');
         await page.screenshot({ path: join(SCREENSHOTS, 'music.png'), fullPage: true });
 

@@ -1,6 +1,7 @@
 /**
  * The music library and DAAP share over JSON (spec daap.md §11.5, app.md §4.6): `GET /api/music`
- * (the library, paged), `GET /api/music/{id}`, `GET /api/music/{id}/artwork` (the cover bytes, the
+ * (the library, paged), `GET /api/music/{id}`, `GET /api/music/{id}/audio` (the stored bytes,
+ * one `Range` answered with 206), `GET /api/music/{id}/artwork` (the cover bytes, the
  * MIME type decided from magic bytes), `GET /api/daap/status` and `GET /api/daap/sessions`. They
  * need a logged-in user (`login`), because the sessions show client addresses.
  *
@@ -8,8 +9,9 @@
  * the error envelope, security headers, the session cookie and permissions), so they behave like
  * every other `/api` route without touching that group's registration.
  */
+import { Readable } from 'node:stream';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sql, type Kysely } from 'kysely';
 import { Type, type Static } from 'typebox';
 import type { AppContext } from '../context.js';
@@ -227,6 +229,43 @@ export function clientProduct(userAgent: string | undefined): string {
   return first[2] && product !== 'Music.app' ? `${product} ${first[2]}` : product;
 }
 
+/** One `bytes=` range of a file of `size` bytes: the range, `null` to send it whole, or 'bad' (416). */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | 'bad' {
+  if (header === undefined) return null;
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  // Several ranges, or another unit: answered with the whole file (RFC 9110 lets a server ignore Range).
+  if (!m) return null;
+  const [, a = '', b = ''] = m;
+  if (a === '' && b === '') return 'bad';
+  if (a === '') {
+    const suffix = Number(b);
+    if (suffix === 0 || size === 0) return 'bad';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(a);
+  const end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
+  if (start >= size || end < start) return 'bad';
+  return { start, end };
+}
+
+function rangeNotSatisfiable(request: FastifyRequest, reply: FastifyReply, size: number): FastifyReply {
+  return reply
+    .code(416)
+    .header('content-range', `bytes */${size}`)
+    .send({
+      error: {
+        status: 416,
+        code: 'range_not_satisfiable',
+        message: `The Range header asks for bytes outside the file, which has ${size} bytes.`,
+        field: 'range',
+        requestId: request.id,
+      },
+    });
+}
+
 function daapStatus(ctx: AppContext): DaapStatus {
   const share = ctx.music ?? null;
   if (!share) {
@@ -325,6 +364,40 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
       return reply.type(mime).send(bytes);
     },
   );
+
+  // GET and HEAD in one route: Fastify's automatic HEAD would read the whole stream and answer
+  // Content-Length 0.
+  api.route<{ Params: { id: number } }>({
+    method: ['GET', 'HEAD'],
+    url: '/api/music/:id/audio',
+    exposeHeadRoute: false,
+    config: { permission: 'login' },
+    schema: { params: TrackParams },
+    handler: async (request, reply) => {
+      const { id } = request.params;
+      const row = await trackRow(db, id);
+      const item = trackItem(row, ctx.settings.musicDir ?? null);
+      const source = await media
+        .item({ session: undefined, database: undefined as never, item, headers: {} })
+        .catch(() => undefined);
+      if (!source) throw notFound(`The audio of music track ${id} is not available.`);
+      const size = source.size ?? int(row.size);
+      const range = parseRange(request.headers.range, size);
+      if (range === 'bad') return rangeNotSatisfiable(request, reply, size);
+      const { start, end } = range ?? { start: 0, end: size - 1 };
+      reply
+        .code(range ? 206 : 200)
+        .type(source.mime)
+        .header('accept-ranges', 'bytes')
+        .header('content-length', String(Math.max(0, end - start + 1)));
+      if (range) reply.header('content-range', `bytes ${start}-${end}/${size}`);
+      // HEAD: no body, and Fastify keeps the Content-Length set above.
+      if (request.method === 'HEAD') return reply.send();
+      if (size === 0) return reply.send('');
+      const body = source.open(start, end);
+      return reply.send(Symbol.asyncIterator in body ? Readable.from(body) : body);
+    },
+  });
 
   api.get(
     '/api/daap/status',

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { DaapClient } from '@loopcast/daap';
 import { startTestServer, type TestServer } from '../../../../test/support/loopcast.js';
 import { freePort } from '../../../../test/support/ports.js';
+import { clientProduct, parseRange } from '../../src/routes/music-api.js';
 import { Browser } from './auth-client.js';
 
 const PASSWORD = 'admin-password-1';
@@ -166,6 +167,51 @@ describe('music API (DAAP off)', () => {
     }
   });
 
+  it('serves the audio bytes, one Range with 206 and an unsatisfiable one with 416', async () => {
+    const items = (await admin.request('GET', '/api/music')).json<Listing>().items;
+    const track = items.find((t) => t.format === 'mp3') ?? items[0]!;
+    const full = await admin.request('GET', `/api/music/${track.id}/audio`);
+    assert.equal(full.statusCode, 200, full.body);
+    assert.equal(full.headers['accept-ranges'], 'bytes');
+    assert.match(String(full.headers['content-type']), /^audio\//);
+    const bytes = full.rawPayload;
+    assert.equal(Number(full.headers['content-length']), bytes.length);
+    assert.ok(bytes.length > 1000);
+
+    const part = await admin.request('GET', `/api/music/${track.id}/audio`, undefined, {
+      range: 'bytes=100-199',
+    });
+    assert.equal(part.statusCode, 206);
+    assert.equal(part.headers['content-range'], `bytes 100-199/${bytes.length}`);
+    assert.deepEqual(part.rawPayload, bytes.subarray(100, 200));
+
+    const tail = await admin.request('GET', `/api/music/${track.id}/audio`, undefined, {
+      range: 'bytes=-10',
+    });
+    assert.equal(tail.statusCode, 206);
+    assert.deepEqual(tail.rawPayload, bytes.subarray(bytes.length - 10));
+
+    const open = await admin.request('GET', `/api/music/${track.id}/audio`, undefined, {
+      range: `bytes=${bytes.length - 5}-`,
+    });
+    assert.equal(open.statusCode, 206);
+    assert.deepEqual(open.rawPayload, bytes.subarray(bytes.length - 5));
+
+    const bad = await admin.request('GET', `/api/music/${track.id}/audio`, undefined, {
+      range: `bytes=${bytes.length}-`,
+    });
+    assert.equal(bad.statusCode, 416);
+    assert.equal(bad.headers['content-range'], `bytes */${bytes.length}`);
+    assert.equal(bad.json<ErrorBody>().error.code, 'range_not_satisfiable');
+
+    const head = await admin.request('HEAD', `/api/music/${track.id}/audio`);
+    assert.equal(head.statusCode, 200);
+    assert.equal(Number(head.headers['content-length']), bytes.length);
+
+    assert.equal((await admin.request('GET', '/api/music/99999/audio')).statusCode, 404);
+    assert.equal((await app().inject({ url: `/api/music/${track.id}/audio` })).statusCode, 401);
+  });
+
   it('reports the share as disabled with no sessions', async () => {
     const status = await admin.request('GET', '/api/daap/status');
     assert.equal(status.statusCode, 200);
@@ -225,18 +271,17 @@ describe('music API (DAAP on)', () => {
     assert.equal(login.status, 200);
     const res = await admin.request('GET', '/api/daap/sessions');
     assert.equal(res.statusCode, 200, res.body);
-    const sessions =
-      res.json<
-        {
-          id: number;
-          client: string;
-          userAgent: string;
-          address: string;
-          state: string;
-          since: string;
-          requests: number;
-        }[]
-      >();
+    const sessions = res.json<
+      {
+        id: number;
+        client: string;
+        userAgent: string;
+        address: string;
+        state: string;
+        since: string;
+        requests: number;
+      }[]
+    >();
     assert.equal(sessions.length, 1);
     const [session] = sessions;
     assert.equal(session!.client, 'iTunes 12');
@@ -245,5 +290,30 @@ describe('music API (DAAP on)', () => {
     assert.ok(['connecting', 'connected', 'streaming'].includes(session!.state));
     assert.match(session!.since, /Z$/);
     assert.ok(session!.requests >= 1);
+  });
+});
+
+describe('music API helpers', () => {
+  it('names the client product from its User-Agent', () => {
+    assert.equal(clientProduct('iTunes/12.8 (Macintosh; OS X 10.14) AppleWebKit/606.1.36'), 'iTunes 12');
+    assert.equal(clientProduct('Music/1.3.5 (Macintosh; OS X 13.4) AppleWebKit/615'), 'Music.app');
+    assert.equal(clientProduct('Rhythmbox/3.4.4'), 'Rhythmbox 3');
+    assert.equal(clientProduct(undefined), 'unknown');
+    assert.equal(clientProduct(''), 'unknown');
+  });
+
+  it('reads one byte range, ignores several, refuses an unsatisfiable one', () => {
+    assert.equal(parseRange(undefined, 100), null);
+    assert.deepEqual(parseRange('bytes=0-9', 100), { start: 0, end: 9 });
+    assert.deepEqual(parseRange('bytes=90-', 100), { start: 90, end: 99 });
+    assert.deepEqual(parseRange('bytes=90-500', 100), { start: 90, end: 99 });
+    assert.deepEqual(parseRange('bytes=-10', 100), { start: 90, end: 99 });
+    assert.deepEqual(parseRange('bytes=-500', 100), { start: 0, end: 99 });
+    assert.equal(parseRange('bytes=0-1,5-6', 100), null);
+    assert.equal(parseRange('items=0-1', 100), null);
+    assert.equal(parseRange('bytes=100-', 100), 'bad');
+    assert.equal(parseRange('bytes=9-3', 100), 'bad');
+    assert.equal(parseRange('bytes=-0', 100), 'bad');
+    assert.equal(parseRange('bytes=-', 100), 'bad');
   });
 });

@@ -3,7 +3,7 @@
  * track and disc, duration, format, source; search and column sorting) and the DAAP panel (share
  * name and port, password, mDNS state, revision and the client sessions, refreshed every 5 s).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import {
   LoginNeeded,
@@ -76,6 +76,51 @@ function Artwork({ track }: { track: MusicTrack }) {
   );
 }
 
+/** The one row playing at a time: starting another row pauses it. */
+let playing: HTMLAudioElement | null = null;
+
+/** A small player per row (app.md §9.7): play/pause over the track's `/audio` route. */
+function RowPlayer({ track }: { track: MusicTrack }) {
+  const audio = useRef<HTMLAudioElement>(null);
+  const [state, setState] = useState<'idle' | 'loading' | 'playing' | 'error'>('idle');
+  const toggle = () => {
+    const el = audio.current;
+    if (!el) return;
+    if (!el.paused) {
+      el.pause();
+      return;
+    }
+    if (playing && playing !== el) playing.pause();
+    playing = el;
+    setState('loading');
+    el.play().catch(() => setState('error'));
+  };
+  const label = state === 'playing' ? `Pause ${track.title}` : `Play ${track.title}`;
+  return (
+    <>
+      <button
+        type="button"
+        class="outline secondary play-button"
+        aria-label={label}
+        title={state === 'error' ? 'This track cannot be played in this browser.' : label}
+        aria-busy={state === 'loading'}
+        onClick={toggle}
+      >
+        {state === 'playing' ? '❚❚' : state === 'error' ? '!' : '▶'}
+      </button>
+      <audio
+        ref={audio}
+        preload="none"
+        src={`/api/music/${track.id}/audio`}
+        onPlaying={() => setState('playing')}
+        onPause={() => setState('idle')}
+        onEnded={() => setState('idle')}
+        onError={() => setState('error')}
+      />
+    </>
+  );
+}
+
 function SortHeader(props: {
   label: string;
   sort: MusicSort;
@@ -121,6 +166,9 @@ function LibraryTable(props: { listing: MusicListing; sort: MusicSort; onSort: (
             </th>
             <th scope="col">Format</th>
             <th scope="col">Source</th>
+            <th scope="col">
+              <span class="visually-hidden">Listen</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -144,6 +192,9 @@ function LibraryTable(props: { listing: MusicListing; sort: MusicSort; onSort: (
               <td class="num">{formatDuration(t.durationMs)}</td>
               <td>{t.format.toUpperCase()}</td>
               <td>{SOURCE_LABEL[t.source]}</td>
+              <td class="audio-cell">
+                <RowPlayer track={t} />
+              </td>
             </tr>
           ))}
         </tbody>
