@@ -59,11 +59,18 @@ async function getJson<T>(url: string): Promise<T> {
   }
   if (!res.ok) {
     let message = `The server answered ${res.status}.`;
+    let code = '';
     try {
-      const body = (await res.json()) as { error?: { message?: string } };
+      const body = (await res.json()) as { error?: { message?: string; code?: string } };
       if (body.error?.message) message = body.error.message;
+      code = body.error?.code ?? '';
     } catch {
       /* not JSON */
+    }
+    // An account that must change its password does that first (app.md §3.3).
+    if (code === 'password_change_required') {
+      location.assign(`/change-password?next=${encodeURIComponent(location.pathname + location.search)}`);
+      throw new LoginNeeded(message);
     }
     throw new Error(message);
   }
