@@ -1,19 +1,25 @@
 /**
  * The library queries of `GET /api/music` on PostgreSQL (app.md §2: the same queries serve both
  * dialects): search with LIKE escapes, every sort, paging, counts as numbers, times as ISO strings.
- * Runs where the tier started PostgreSQL (TEST_PG_URL, e.g. through test/support/with-services.ts);
- * the unit tier has none, so it skips there.
+ * The integration tier starts PostgreSQL (TEST_PG_URL); run on its own, the file skips saying so,
+ * and with CI=true it fails instead.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { postgresDatabase, type TestDatabase } from '../../../../test/support/databases.js';
-import { startTestServer, type TestServer } from '../../../../test/support/loopcast.js';
-import { Browser } from './auth-client.js';
+import { postgresDatabase, type TestDatabase } from '../support/databases.js';
+import { startTestServer, type TestServer } from '../support/loopcast.js';
+import { Browser } from '../../packages/server/test/unit/auth-client.js';
 
 const PASSWORD = 'admin-password-1';
 interface Listing {
   total: number;
   items: { id: number; title: string; hasArtwork: boolean; createdAt: string; durationMs: number }[];
+}
+
+if (!process.env.TEST_PG_URL && process.env.CI === 'true') {
+  throw new Error(
+    'TEST_PG_URL is not set: the integration tier starts PostgreSQL (apt-get install -y postgresql)',
+  );
 }
 
 describe('music API on PostgreSQL', { skip: !process.env.TEST_PG_URL && 'TEST_PG_URL is not set' }, () => {
