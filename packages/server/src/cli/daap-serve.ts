@@ -84,6 +84,25 @@ export async function runDaapServe(argv: string[], io: CliIo): Promise<number> {
     formats,
     (m) => io.stderr(`loopcast daap: ${m}`),
   );
+  let watcher: { close(): Promise<void> } | null = null;
+  if (!args.booleans.has('--no-watch')) {
+    const { watch } = await import('chokidar');
+    let timer: NodeJS.Timeout | null = null;
+    const w = watch(folder.root, { ignoreInitial: true });
+    // Changes are only reported once the watcher has crawled the folder; waiting for that before
+    // the first scan means no file copied in meanwhile is missed.
+    await new Promise<void>((ready) => w.once('ready', () => ready()));
+    w.on('all', () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        folder.rescan().then(
+          (revision) => io.stdout(`library changed: revision ${revision}, ${folder.itemCount} items`),
+          (err: unknown) => io.stderr(`loopcast daap: rescan failed: ${(err as Error).message}`),
+        );
+      }, 1000);
+    });
+    watcher = w;
+  }
   await folder.rescan();
   const server = new DaapServer({
     share,
@@ -99,22 +118,6 @@ export async function runDaapServe(argv: string[], io: CliIo): Promise<number> {
     `sharing "${name}" on port ${server.port}: ${folder.itemCount} items from ${folder.root}${mdns ? '' : ' (mDNS off)'}`,
   );
 
-  let watcher: { close(): Promise<void> } | null = null;
-  if (!args.booleans.has('--no-watch')) {
-    const { watch } = await import('chokidar');
-    let timer: NodeJS.Timeout | null = null;
-    const w = watch(folder.root, { ignoreInitial: true });
-    w.on('all', () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        folder.rescan().then(
-          (revision) => io.stdout(`library changed: revision ${revision}, ${folder.itemCount} items`),
-          (err: unknown) => io.stderr(`loopcast daap: rescan failed: ${(err as Error).message}`),
-        );
-      }, 1000);
-    });
-    watcher = w;
-  }
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once('SIGTERM', stop);

@@ -36,9 +36,11 @@ export async function watchMusicFolder(
     logger.info({ ...result, folder: root }, 'music folder synchronised');
     await afterSync();
   };
-  await sync();
   const { watch } = await import('chokidar');
   const watcher = watch(root, { ignoreInitial: true });
+  // Changes are reported only after the watcher's own crawl; syncing after it misses nothing.
+  await new Promise<void>((ready) => watcher.once('ready', () => ready()));
+  await sync();
   let timer: NodeJS.Timeout | null = null;
   watcher.on('all', () => {
     if (timer) clearTimeout(timer);
