@@ -12,19 +12,11 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { child, children, DaapClient } from '@loopcast/daap';
 import { DEMO_DIR } from '../../packages/server/src/demo/install.js';
+import { killTrackedChildren, trackChildGroup } from '../support/children.js';
 import { LOOPCAST_BIN } from '../support/paths.js';
 import { freePort } from '../support/ports.js';
 
-const pids: number[] = [];
-after(() => {
-  for (const pid of pids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
+after(killTrackedChildren);
 
 function serve(library: string, data: string, port: number) {
   const proc = spawn(
@@ -49,7 +41,7 @@ function serve(library: string, data: string, port: number) {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  pids.push(proc.pid!);
+  trackChildGroup(proc.pid);
   let out = '';
   let err = '';
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()));

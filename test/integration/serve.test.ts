@@ -4,20 +4,18 @@
  * request finish.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadSettings } from '../../packages/server/src/config/load.js';
 import { startServer } from '../../packages/server/src/server.js';
+import { killTrackedChildren, trackChildGroup } from '../support/children.js';
 import { LOOPCAST_BIN } from '../support/paths.js';
 import { freePort } from '../support/ports.js';
 
-const children: ChildProcess[] = [];
-after(() => {
-  for (const child of children) if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
-});
+after(killTrackedChildren);
 
 function runLoopcast(args: string[], env: NodeJS.ProcessEnv = {}) {
   const cwd = mkdtempSync(join(tmpdir(), 'loopcast-serve-'));
@@ -27,7 +25,7 @@ function runLoopcast(args: string[], env: NodeJS.ProcessEnv = {}) {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOOPCAST_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  children.push(child);
+  trackChildGroup(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
