@@ -21,33 +21,17 @@ import {
   type EmsgFields,
 } from '../packages/bmff/src/index.js';
 import { box, fullBox, uints } from '../packages/bmff/src/build.js';
+import { BenchReport, ms } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
 const FILE_MB = quick ? 50 : 512;
 const FRAGMENT_BYTES = 1024 * 1024;
 const SAMPLES = 48; // per fragment: 2 s of 24 fps video
 const TIMESCALE = 240;
-let failed = false;
 
-const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
-
-function line(
-  id: string,
-  what: string,
-  value: string,
-  goal?: { ok: boolean; text: string },
-  extra = '',
-): void {
-  const g = goal ? ` (goal ${goal.text}${goal.ok ? '' : ', below goal'})` : '';
-  console.log(`${id.padEnd(4)} ${what.padEnd(48)} ${value}${g}${extra ? `  ${extra}` : ''}`);
-}
-
-function check(cond: boolean, what: string): void {
-  if (!cond) {
-    failed = true;
-    console.log(`CORRECTNESS FAILURE: ${what}`);
-  }
-}
+const report = new BenchReport(48);
+const line = report.line.bind(report);
+const check = report.check.bind(report);
 
 const MATRIX = uints(
   [4, 0x10000],
@@ -295,7 +279,7 @@ function benchRewrite(): void {
 
 await benchIndex();
 benchRewrite();
-if (failed) {
+if (report.failed) {
   console.log('bmff bench: correctness check failed');
   process.exit(1);
 }

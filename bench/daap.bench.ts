@@ -17,6 +17,7 @@ import { envelope } from '../packages/daap/src/http/listing.js';
 import { byteLength } from '../packages/daap/src/dmap/encode.js';
 import { decode, type DmapNode } from '../packages/daap/src/dmap/decode.js';
 import { RevisionStore } from '../packages/daap/src/model/revisions.js';
+import { BenchReport, ms } from './support/report.js';
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 10_000 : 100_000;
@@ -25,26 +26,10 @@ const collect = (): void => {
   gc?.();
   gc?.();
 };
-const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
-let failed = false;
 
-function line(
-  id: string,
-  what: string,
-  value: string,
-  goal?: { ok: boolean; text: string },
-  extra = '',
-): void {
-  const g = goal ? ` (goal ${goal.text}${goal.ok ? '' : ', below goal'})` : '';
-  console.log(`${id.padEnd(4)} ${what.padEnd(44)} ${value}${g}${extra ? `  ${extra}` : ''}`);
-}
-
-function check(cond: boolean, what: string): void {
-  if (!cond) {
-    failed = true;
-    console.log(`CORRECTNESS FAILURE: ${what}`);
-  }
-}
+const report = new BenchReport(44);
+const line = report.line.bind(report);
+const check = report.check.bind(report);
 
 function makeItem(i: number): Item {
   return {
@@ -352,5 +337,5 @@ line(
   );
 }
 
-console.log(failed ? 'daap bench: correctness check FAILED' : 'daap bench: correctness checks passed');
-process.exit(failed ? 1 : 0);
+console.log(report.failed ? 'daap bench: correctness check FAILED' : 'daap bench: correctness checks passed');
+process.exit(report.failed ? 1 : 0);
