@@ -1,34 +1,16 @@
 /** §12.11 end of an event and §12.12 start-over (bbb, hand_made, live). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildManifest } from '../../../src/manifest/manifest.js';
 import { resolveOptions } from '../../../src/options/parse.js';
 import { planSegment, type SegmentAddress } from '../../../src/segments/plan.js';
-import { TEMPLATES } from '../../../src/templates/registry.js';
+import { liveHandMade } from '../../fixtures/live-manifest.js';
 import { fixtureStream } from '../../fixtures/streams.js';
 
 const NOW = 1740831002500;
 const bbb = fixtureStream('bbb');
 const EVENT = 'start=2025-03-01T12:00:00Z&stop=2025-03-01T12:10:06Z';
 
-function mpd(query: string, nowMs = NOW) {
-  const resolved = resolveOptions({
-    query: new URLSearchParams(query),
-    mode: 'live',
-    kind: 'manifest',
-    stream: bbb,
-    template: TEMPLATES.hand_made,
-  });
-  assert.deepEqual(resolved.issues, []);
-  return buildManifest({
-    stream: bbb,
-    template: TEMPLATES.hand_made,
-    mode: 'live',
-    resolved,
-    nowMs,
-    origin: 'http://localhost:5000',
-  });
-}
+const mpd = (query: string, nowMs = NOW) => liveHandMade(bbb, query, nowMs);
 function plan(rep: string, address: SegmentAddress, query: string, nowMs = NOW) {
   const o = resolveOptions({
     query: new URLSearchParams(query),

@@ -1,33 +1,14 @@
 /** §12.15 automatic periods (bbb, hand_made, live, start=12:00:00Z, depth=30). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildManifest } from '../../../src/manifest/manifest.js';
-import { resolveOptions } from '../../../src/options/parse.js';
-import { TEMPLATES } from '../../../src/templates/registry.js';
+import { liveHandMade } from '../../fixtures/live-manifest.js';
 import { fixtureStream } from '../../fixtures/streams.js';
 
 const NOW = 1740831002500;
 const bbb = fixtureStream('bbb');
 const BASE = 'start=2025-03-01T12:00:00Z&depth=30&periods=60';
 
-function mpd(query: string, nowMs = NOW) {
-  const resolved = resolveOptions({
-    query: new URLSearchParams(query),
-    mode: 'live',
-    kind: 'manifest',
-    stream: bbb,
-    template: TEMPLATES.hand_made,
-  });
-  assert.deepEqual(resolved.issues, []);
-  return buildManifest({
-    stream: bbb,
-    template: TEMPLATES.hand_made,
-    mode: 'live',
-    resolved,
-    nowMs,
-    origin: 'http://localhost:5000',
-  });
-}
+const mpd = (query: string, nowMs = NOW) => liveHandMade(bbb, query, nowMs);
 
 describe('§12.15 automatic periods', () => {
   it('lists p9 and p10 with their start numbers and offsets', () => {
