@@ -13,34 +13,16 @@ import { after, describe, it } from 'node:test';
 import { child, children, DaapClient } from '@loopcast/daap';
 import { DEMO_DIR } from '../../packages/server/src/demo/install.js';
 import { killTrackedChildren, trackChildGroup } from '../support/children.js';
-import { LOOPCAST_BIN } from '../support/paths.js';
+import { daapServeArgv } from '../support/daap-serve.js';
 import { freePort } from '../support/ports.js';
 
 after(killTrackedChildren);
 
 function serve(library: string, data: string, port: number) {
-  const proc = spawn(
-    process.execPath,
-    [
-      LOOPCAST_BIN,
-      'daap',
-      'serve',
-      '--library',
-      library,
-      '--data',
-      data,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--mdns',
-      'off',
-    ],
-    {
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const proc = spawn(process.execPath, daapServeArgv(library, data, port), {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   trackChildGroup(proc.pid);
   let out = '';
   let err = '';

@@ -43,7 +43,7 @@ import {
   spawnGroup,
   waitExit,
 } from '../support/daap/tools.js';
-import { LOOPCAST_BIN } from '../support/paths.js';
+import { daapServeArgv } from '../support/daap-serve.js';
 import { freePort } from '../support/ports.js';
 import { hasCommand, requireTool } from '../support/tools.js';
 
@@ -125,26 +125,11 @@ interface Served {
 
 async function serve(library: string, data: string, env: NodeJS.ProcessEnv = {}): Promise<Served> {
   const port = await freePort();
-  const proc = spawn(
-    process.execPath,
-    [
-      LOOPCAST_BIN,
-      'daap',
-      'serve',
-      '--library',
-      library,
-      '--data',
-      data,
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--mdns',
-      'off',
-      '--no-watch',
-    ],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
-  );
+  const proc = spawn(process.execPath, daapServeArgv(library, data, port, ['--no-watch']), {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   started.push(proc);
   let out = '';
   let err = '';
