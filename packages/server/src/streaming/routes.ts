@@ -5,7 +5,7 @@
  * availability is the pure core's (`@loopcast/dash`); this file reads the clock once, fetches bytes
  * and maps refusals to statuses.
  */
-import { rewriteInit, rewriteSegment } from '@loopcast/bmff';
+import { rewriteSegment } from '@loopcast/bmff';
 import {
   buildManifest,
   cgiOptionsDocument,
@@ -157,11 +157,10 @@ export function registerStreamingRoutes(
         h.cors,
         notFound(`no fragment ${plan.fragmentIndex} in ${path.rep}`),
       );
-    const bytes = await segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
     const body =
       plan.kind === 'init'
-        ? [rewriteInit(bytes, { dropMehd: plan.removeMehd })]
-        : rewriteSegment(bytes, {
+        ? [await segments.init(plan.blobKey, indexed, plan.removeMehd)]
+        : rewriteSegment(await segments.fragment(plan.blobKey, plan.fragmentIndex, indexed), {
             sequenceNumber: plan.sequenceNumber,
             baseMediaDecodeTime: plan.baseMediaDecodeTime,
             sourceOffset: indexed.pos,

@@ -3,7 +3,7 @@
  * read from the blob store once and kept in an in-process LRU keyed by blob key and fragment
  * index, so the steady-state segment path neither reads the disk nor the network.
  */
-import type { IndexedSegment } from '@loopcast/bmff';
+import { rewriteInit, type IndexedSegment } from '@loopcast/bmff';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { ByteLru } from './byte-lru.js';
 
@@ -16,6 +16,22 @@ export class SegmentSource {
     cacheMb: number,
   ) {
     this.cache = new ByteLru<Buffer>(cacheMb * 1024 * 1024);
+  }
+
+  /**
+   * The init segment as served: rewritten once (mehd dropped in live, dash.md §9.2) and kept in the
+   * same cache, so the init path does not re-parse the moov on every request.
+   */
+  async init(blobKey: string, segment: IndexedSegment, removeMehd: boolean): Promise<Buffer> {
+    const key = `${blobKey}#init${removeMehd ? '-live' : ''}`;
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const bytes = await this.fragment(blobKey, 0, segment);
+    // vod serves the stored init byte for byte.
+    if (!removeMehd) return bytes;
+    const served = rewriteInit(bytes, { dropMehd: true });
+    this.cache.set(key, served);
+    return served;
   }
 
   /** The bytes of `segments[fragmentIndex]` of the blob (index 0 is the init segment). */
