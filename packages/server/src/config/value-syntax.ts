@@ -41,15 +41,3 @@ export function parseSize(raw: string): number {
   if (!match) throw new SettingValueError('expected a size: bytes, or a number with K, M or G');
   return Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toUpperCase()] ?? 1));
 }
-
-export function formatDuration(ms: number): string {
-  for (const [unit, size] of [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1000],
-  ] as const) {
-    if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
-  }
-  return `${ms}ms`;
-}

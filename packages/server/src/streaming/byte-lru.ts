@@ -32,12 +32,4 @@ export class ByteLru<V extends { byteLength: number }> {
       this.bytes -= oldest.byteLength;
     }
   }
-
-  get size(): number {
-    return this.entries.size;
-  }
-
-  get usedBytes(): number {
-    return this.bytes;
-  }
 }
