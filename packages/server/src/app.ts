@@ -7,7 +7,7 @@ import { registerAccessLog } from './access-log.js';
 import type { AppContext } from './context.js';
 import { registerApiRoutes } from './routes/api/index.js';
 import { registerHealthRoutes } from './routes/health.js';
-import { registerHomeRoute } from './routes/home.js';
+import { registerWebRoutes } from './routes/web.js';
 import { registerMusicApi } from './routes/music-api.js';
 import { registerStreamingRoutes } from './streaming/routes.js';
 
@@ -75,7 +75,7 @@ export async function buildApp(
   registerApiRoutes(app, ctx);
   registerMusicApi(app, ctx);
   registerHealthRoutes(app, ctx);
-  registerHomeRoute(app, ctx);
+  registerWebRoutes(app, ctx);
   registerStreamingRoutes(app, ctx);
   configure?.(app);
   await app.ready();
