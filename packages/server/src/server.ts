@@ -9,7 +9,9 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { ensureFirstAdmin } from './auth/first-admin.js';
 import type { BlobStore } from './blobs/blob-store.js';
+import { CachedBlobStore } from './blobs/cached-blob-store.js';
 import { LocalBlobStore } from './blobs/local-blob-store.js';
+import { S3BlobStore } from './blobs/s3-blob-store.js';
 import type { Settings } from './config/settings.js';
 import type { AppContext } from './context.js';
 import { installDemo, type DemoInstallResult } from './demo/install.js';
@@ -37,10 +39,18 @@ export interface RunningServer {
 }
 
 export function createBlobStore(settings: Settings): BlobStore {
-  if (settings.blobStore === 's3') {
-    throw new Error('the s3 blob store is not available yet in this build; use LOOPCAST_BLOB_STORE=local');
-  }
-  return new LocalBlobStore(join(settings.data, 'blobs'));
+  const store: BlobStore =
+    settings.blobStore === 's3'
+      ? new S3BlobStore({
+          bucket: settings.s3Bucket!,
+          prefix: settings.s3Prefix,
+          region: settings.s3Region,
+          endpoint: settings.s3Endpoint,
+          forcePathStyle: settings.s3ForcePathStyle ?? settings.s3Endpoint !== undefined,
+        })
+      : new LocalBlobStore(join(settings.data, 'blobs'));
+  const cacheMb = settings.blobCacheMb ?? 0;
+  return cacheMb > 0 ? new CachedBlobStore(store, cacheMb) : store;
 }
 
 export interface StartOptions {

@@ -35,6 +35,8 @@ export class BlobTooLargeError extends Error {
   }
 }
 export class BlobNotFoundError extends Error {}
+/** The store cannot be reached (network, 5xx): the request may succeed later, so callers answer 503. */
+export class BlobUnavailableError extends Error {}
 
 const KEY_SEGMENT = /^[A-Za-z0-9._-]+$/;
 

@@ -4,6 +4,7 @@
  * parsing, limits) are mapped to the same shape. A client's mistake is never a 500.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RETRY_AFTER_SECONDS, unavailableReason } from './unavailable.js';
 
 export type ErrorCode =
   | 'bad_request'
@@ -109,6 +110,8 @@ export function toApiError(error: unknown): ApiError | null {
   if (status && status >= 400 && status < 500) {
     return new ApiError(status, BY_STATUS[status] ?? 'bad_request', e.message);
   }
+  const outage = unavailableReason(error);
+  if (outage) return new ApiError(503, 'unavailable', outage, { retryAfter: RETRY_AFTER_SECONDS });
   return null;
 }
 
