@@ -4,6 +4,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAccessLog } from './access-log.js';
+import { RETRY_AFTER_SECONDS, unavailableReason } from './plugins/unavailable.js';
 import type { AppContext } from './context.js';
 import { registerApiRoutes } from './routes/api/index.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -46,6 +47,14 @@ export async function buildApp(
     if (ctx.state.shuttingDown) reply.header('connection', 'close');
   });
   app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, request, reply) => {
+    const outage = unavailableReason(error);
+    if (outage) {
+      request.log.warn({ err: error }, outage);
+      return reply
+        .code(503)
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .send({ error: { status: 503, code: 'unavailable', message: outage, requestId: request.id } });
+    }
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'unexpected error');

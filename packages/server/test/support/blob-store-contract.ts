@@ -40,7 +40,7 @@ export function blobStoreContract(makeStore: () => Promise<BlobStore> | BlobStor
     // Larger than one 8 MiB multipart part, produced piece by piece (never whole in memory).
     const piece = Buffer.alloc(1024 * 1024, 7);
     const pieces = 9;
-    async function* source() {
+    function* source() {
       for (let i = 0; i < pieces; i++) yield Buffer.from(piece.map((b, j) => (b + i + j) & 0xff));
     }
     const result = await blobs.put('music/3-large.mp3', Readable.from(source()), {
