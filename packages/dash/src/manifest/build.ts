@@ -34,6 +34,7 @@ import { formatOption } from '../options/registry.js';
 import { trackTiming } from '../timing/track.js';
 import { numberWindow } from '../timing/window.js';
 import { selectTracks } from './tracks.js';
+import { signalDrm } from '../drm/manifest-drm.js';
 
 export interface ManifestRequest {
   stream: StreamModel;
@@ -144,6 +145,8 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
 
   const limits = checkLimits(sets, options, req);
   if (limits) return limits;
+  const drm = signalDrm(periods, selected, { stream, options, mode, origin: req.origin });
+  if ('issues' in drm) return { kind: 'InvalidOptions', issues: drm.issues };
 
   const model: ManifestModel = {
     template: template.name,
@@ -154,6 +157,7 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     publishTime: formatDateTime(timing.publishMs),
     maxSegmentDuration: formatDuration(maxSegMs),
     location,
+    ...(drm.used ? { cencNamespace: true } : {}),
     requestUrl: req.requestUrl ?? location,
     periods,
     utcTimings,

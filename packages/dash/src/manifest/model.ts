@@ -3,6 +3,7 @@
  * already formatted) so templates hold no logic beyond loops and conditionals.
  */
 import type { Mode, TemplateName } from '../templates/registry.js';
+import type { ContentProtectionModel } from '../drm/signalling.js';
 
 export interface TimelineS {
   t?: string;
@@ -80,6 +81,8 @@ export interface AdaptationSetModel {
   /** Low latency (§10.2): ProducerReferenceTime and a shared Resync@dT. */
   producerReferenceTime?: { wallClockTime: string; presentationTime: string; utcTiming: UtcTimingModel };
   resyncDT?: string;
+  /** The DRM block of an encrypted set (drm-events.md §4). */
+  contentProtection?: ContentProtectionModel[];
   /** The shared SegmentTemplate, when all Representations agree (§6.1). */
   segmentTemplate?: SegmentTemplateModel;
   /** manifest_vod_aiv: run-length coded real durations. */
@@ -116,6 +119,8 @@ export interface ManifestModel {
   baseUrl?: string;
   /** Canonical manifest URL (pinned start, update+1). */
   location: string;
+  /** `xmlns:cenc` on the MPD: some set has a DRM block (drm-events.md §4.5). */
+  cencNamespace?: boolean;
   /** Low-latency ServiceDescription (§10.2). */
   serviceDescription?: { target: number; min: number; max: number };
   /** The request URL as received (manifest_e's second Location). */

@@ -2,6 +2,7 @@
 import type { Options } from '../options/registry.js';
 import { representationIdOf, type StreamFile, type StreamModel } from '../stream.js';
 import { primaryLanguage, sameLanguage } from './languages.js';
+import { servedFiles } from '../drm/served.js';
 
 export interface SelectedSet {
   trackId: number;
@@ -31,26 +32,18 @@ function textMatches(file: StreamFile, options: Options): boolean {
   return true;
 }
 
-/** Files of a type in the wanted encryption state, else (per track) in the other state. */
-function inState(files: StreamFile[], encrypted: boolean, keep: (f: StreamFile) => boolean): StreamFile[] {
-  const wanted = files.filter((f) => Boolean(f.index.encryption) === encrypted && keep(f));
-  return wanted.length > 0
-    ? wanted
-    : files.filter((f) => Boolean(f.index.encryption) !== encrypted && keep(f));
-}
-
 export function selectTracks(
   stream: StreamModel,
   options: Options,
   allTrackTypes: boolean,
   generatedText: readonly StreamFile[] = [],
 ): SelectedSet[] {
-  const encrypted = options.drm.length > 0;
   const of = (type: 'video' | 'audio' | 'text'): StreamFile[] =>
     stream.files.filter((f) => f.index.contentType === type).sort(byBitrate);
   const sets: SelectedSet[] = [];
 
-  let video = inState(of('video'), encrypted, () => true);
+  // drm-events.md §3.4: encrypted or clear files per track
+  let video = servedFiles(of('video'), options);
   const first = video[0];
   if (first) {
     video = video.filter((f) => f.index.trackId === first.index.trackId);
@@ -58,12 +51,14 @@ export function selectTracks(
     sets.push({ trackId: first.index.trackId, contentType: 'video', files: video });
   }
 
-  const audio = inState(of('audio'), encrypted, (f) => audioMatches(f.index.codecs, options.acodec));
-  const audioSets = groupByTrack(audio).map((files) => ({
-    trackId: files[0]!.index.trackId,
-    contentType: 'audio' as const,
-    files,
-  }));
+  const audio = of('audio').filter((f) => audioMatches(f.index.codecs, options.acodec));
+  const audioSets = groupByTrack(audio)
+    .map((all) => servedFiles(all, options))
+    .map((files) => ({
+      trackId: files[0]!.index.trackId,
+      contentType: 'audio' as const,
+      files,
+    }));
   const holds = (s: SelectedSet, id: string | null) =>
     id !== null && s.files.some((f) => representationIdOf(f.name) === id.toLowerCase());
   const mainAudio = audioSets.find((s) => holds(s, options.main_audio)) ?? audioSets[0];
@@ -76,9 +71,10 @@ export function selectTracks(
   if (allTrackTypes) {
     const programme =
       primaryLanguage(mainAudio?.files[0]?.index.language) ?? primaryLanguage(first?.index.language) ?? null;
-    const text = inState(of('text'), encrypted, (f) => textMatches(f, options)).sort(
-      (a, b) => a.index.trackId - b.index.trackId,
-    );
+    const text = servedFiles(
+      of('text').filter((f) => textMatches(f, options)),
+      options,
+    ).sort((a, b) => a.index.trackId - b.index.trackId);
     const textSets: SelectedSet[] = [...text, ...generatedText].map((f) => ({
       trackId: f.index.trackId,
       contentType: 'text',
