@@ -11,6 +11,7 @@
  */
 import type { BoxEntry } from './box-entry.js';
 import { saiz as saizEntry } from './boxes/aux-info.js';
+import { prft as prftEntry } from './boxes/prft.js';
 import { tfhd as tfhdEntry, TFHD_BASE_DATA_OFFSET, TFHD_DEFAULT_BASE_IS_MOOF } from './boxes/tfhd.js';
 import {
   trun as trunEntry,
@@ -50,15 +51,30 @@ export interface SegmentChunk {
  * Splits a segment into chunks of `counts[j]` samples each (the counts must add up to the
  * segment's sample count). `parts` is what `rewriteSegment` returns, or one stored segment.
  */
+export interface ChunkOptions {
+  /** trex defaults from the init segment, for runs that rely on them. */
+  defaults?: ChunkDefaults;
+  /**
+   * A prft (version 1, flags 0, ISO/IEC 14496-12 §8.16.5) for the first chunk, after the styp:
+   * the NTP time of the segment's first sample; its track id and media time (the tfdt) come from
+   * the segment (dash.md §10.3).
+   */
+  prftNtp?: bigint;
+}
+
+/**
+ * Splits a segment into chunks of `counts[j]` samples each (the counts must add up to the
+ * segment's sample count). `parts` is what `rewriteSegment` returns, or one stored segment.
+ */
 export function chunkSegment(
   parts: Buffer | readonly Buffer[],
   counts: readonly number[],
-  defaults: ChunkDefaults = {},
+  options: ChunkOptions = {},
 ): SegmentChunk[] {
-  return buildChunks(readChunkSource(parts, defaults), counts);
+  return buildChunks(readChunkSource(parts, options.defaults), counts, options.prftNtp);
 }
 
-export function buildChunks(src: ChunkSource, counts: readonly number[]): SegmentChunk[] {
+export function buildChunks(src: ChunkSource, counts: readonly number[], prftNtp?: bigint): SegmentChunk[] {
   const total = counts.reduce((a, b) => a + b, 0);
   if (total !== src.durations.length || counts.some((c) => c <= 0 || !Number.isInteger(c)))
     throw new BmffError(
@@ -68,6 +84,7 @@ export function buildChunks(src: ChunkSource, counts: readonly number[]): Segmen
   const hasEncryption = src.trafBoxes.some((b) => b.kind === 'encryption');
   if (!hasEncryption && src.trafBoxes.some((b) => b.kind === 'saio'))
     throw new BmffError('unsupported', 'saio without a senc in the traf: auxiliary data elsewhere');
+  const prefix = prftNtp === undefined ? src.prefix : withPrft(src, prftNtp);
   const out: SegmentChunk[] = [];
   let first = 0;
   let decodeTime = src.decodeTime;
@@ -76,7 +93,7 @@ export function buildChunks(src: ChunkSource, counts: readonly number[]): Segmen
     let duration = 0;
     for (let i = first; i < first + n; i++) duration += src.durations[i]!;
     const buffers = [
-      ...(j === 0 ? src.prefix : []),
+      ...(j === 0 ? prefix : []),
       writeChunkHeader(src, j === 0, first, n, decodeTime),
       ...joinViews(src.data.slice(first, first + n)),
       ...(j === counts.length - 1 ? src.suffix : []),
@@ -93,6 +110,21 @@ export function buildChunks(src: ChunkSource, counts: readonly number[]): Segmen
     decodeTime += BigInt(duration);
   }
   return out;
+}
+
+/** The prefix boxes with a prft after the leading styp (dash.md §10.3). */
+function withPrft(src: ChunkSource, ntp: bigint): Buffer[] {
+  const w = new ByteWriter(32);
+  writeBox(w, prftEntry, {
+    version: 1,
+    flags: 0,
+    referenceTrackId: src.tfhd.trackId,
+    ntpTimestamp: ntp,
+    mediaTime: src.decodeTime,
+  });
+  const at = src.prefix.findIndex((b) => b.toString('latin1', 4, 8) !== 'styp');
+  const split = at < 0 ? src.prefix.length : at;
+  return [...src.prefix.slice(0, split), w.result(), ...src.prefix.slice(split)];
 }
 
 /** moof + mdat header of one chunk. */

@@ -6,6 +6,7 @@ import {
   mfhd,
   indexBuffer,
   parseBoxes,
+  prft,
   readChunkSource,
   rewriteSegment,
   saio,
@@ -62,15 +63,22 @@ test(
     const src = readChunkSource(parts);
     assert.equal(src.durations.length, 96);
     assert.ok(src.durations.every((d) => d === 10));
-    const chunks = chunkSegment(parts, counts(96, 12));
+    const chunks = chunkSegment(parts, counts(96, 12), { prftNtp: 0xe8f1e2d3c4b5a697n });
     assert.equal(chunks.length, 8);
+    const lead = parseBoxes(Buffer.concat(chunks[0]!.buffers));
+    const p = lead[1]!.get(prft);
+    assert.deepEqual(
+      [p.version, p.flags, p.referenceTrackId, p.ntpTimestamp, p.mediaTime],
+      [1, 0, src.tfhd.trackId, 0xe8f1e2d3c4b5a697n, 144000n],
+      'prft after the styp: NTP time as given, media time = tfdt',
+    );
     const payload: Buffer[] = [];
     let t = 144000n;
     chunks.forEach((c, j) => {
       const { boxes, moof, mdat, traf } = parseChunk(c);
       assert.deepEqual(
         boxes.map((b) => b.type),
-        j === 0 ? ['styp', 'moof', 'mdat'] : ['moof', 'mdat'],
+        j === 0 ? ['styp', 'prft', 'moof', 'mdat'] : ['moof', 'mdat'],
         'styp leads the first chunk only; sidx stays dropped',
       );
       assert.equal(moof.child('mfhd')!.get(mfhd).sequenceNumber, 151);
@@ -179,7 +187,9 @@ test(
       .child('traf')!;
 
     const allRecords = whole.child('senc')!.get(senc).samples;
-    const chunks = chunkSegment(parts, counts(src.durations.length, 10), { sampleDuration: 10 });
+    const chunks = chunkSegment(parts, counts(src.durations.length, 10), {
+      defaults: { sampleDuration: 10 },
+    });
     let k = 0;
     for (const c of chunks) {
       const { moof, traf } = parseChunk(c);
