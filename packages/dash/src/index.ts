@@ -68,3 +68,6 @@ export { supportedCombinations, type CombinationOptions } from './options/combin
 
 // drm (drm-events.md §2–§8)
 export * from './drm/index.js';
+
+// validator fetcher (validator.md §6)
+export * from './validator/fetch/index.js';
