@@ -54,6 +54,7 @@ export type {
   InsertedBox,
 } from './segments/plan.js';
 export { planSegment, isRefusal } from './segments/plan.js';
+export * from './low-latency/chunks.js';
 export type { ThumbnailPlan } from './segments/plan.js';
 export { THUMBNAIL_JPEG, THUMBNAIL_ID } from './thumbnails.js';
 export type { GeneratedCue, GeneratedFormat, WvttSample } from './generated-text.js';
