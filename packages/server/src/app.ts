@@ -4,6 +4,7 @@
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerAccessLog } from './access-log.js';
+import { registerOpenApi } from './openapi/plugin.js';
 import { RETRY_AFTER_SECONDS, unavailableReason } from './plugins/unavailable.js';
 import type { AppContext } from './context.js';
 import { registerApiRoutes } from './routes/api/index.js';
@@ -80,6 +81,8 @@ export async function buildApp(
       },
     }),
   );
+  // First: the OpenAPI collector sees only routes registered after it (app.md §4.1).
+  await registerOpenApi(app, ctx);
   registerAccessLog(app, ctx.settings.accessLog);
   registerApiRoutes(app, ctx);
   registerMusicApi(app, ctx);

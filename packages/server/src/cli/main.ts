@@ -29,6 +29,10 @@ const COMMANDS: Record<string, Command> = {
       throw new UsageError(`unknown daap command ${JSON.stringify(sub)}`);
     },
   },
+  user: {
+    summary: 'Accounts in the database: user reset-password NAME, user add NAME, user list',
+    run: async (argv, io) => (await import('./user.js')).runUser(argv, io),
+  },
   mp4: {
     summary: 'Inspect MP4 files: mp4 dump FILE, mp4 index FILE --json',
     run: async (argv, io) => {

@@ -318,6 +318,8 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
     {
       config: { permission: 'login' },
       schema: {
+        summary: 'Search and page through the music library',
+        operationId: 'listMusic',
         querystring: ListQuery,
         response: { 200: MusicListSchema },
       },
@@ -330,6 +332,8 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
     {
       config: { permission: 'login' },
       schema: {
+        summary: 'Get a music track',
+        operationId: 'getMusicTrack',
         params: TrackParams,
         response: { 200: MusicTrackSchema, 404: ERROR },
       },
@@ -342,6 +346,8 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
     {
       config: { permission: 'login' },
       schema: {
+        summary: 'The cover image of a music track',
+        operationId: 'getMusicArtwork',
         params: TrackParams,
         querystring: ArtworkQuery,
       },
@@ -372,7 +378,11 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
     url: '/api/music/:id/audio',
     exposeHeadRoute: false,
     config: { permission: 'login' },
-    schema: { params: TrackParams },
+    schema: {
+      summary: 'The audio bytes of a music track (one Range)',
+      operationId: 'getMusicAudio',
+      params: TrackParams,
+    },
     handler: async (request, reply) => {
       const { id } = request.params;
       const row = await trackRow(db, id);
@@ -404,6 +414,8 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
     {
       config: { permission: 'login' },
       schema: {
+        summary: 'The DAAP share’s status',
+        operationId: 'getDaapStatus',
         response: { 200: DaapStatusSchema },
       },
     },
@@ -415,6 +427,8 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
     {
       config: { permission: 'login' },
       schema: {
+        summary: 'The DAAP share’s client sessions',
+        operationId: 'listDaapSessions',
         response: { 200: Type.Array(DaapSessionSchema) },
       },
     },

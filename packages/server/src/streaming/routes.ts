@@ -352,8 +352,8 @@ export function registerStreamingRoutes(
       },
     );
 
-  for (const url of ['/dash/*', '/time/*']) {
-    app.get(url, handle);
+  for (const url of ['/dash/*', '/time/*'] as const) {
+    app.get(url, { schema: OPENAPI_DOCS[url] }, handle);
     app.options(url, preflight);
     app.route({ method: ['POST', 'PUT', 'DELETE', 'PATCH'], url, handler: notAllowed });
   }
@@ -361,19 +361,41 @@ export function registerStreamingRoutes(
   // Registry documents (dash.md §3.6): generated from the option and template registries.
   const cgiOptions = JSON.stringify(cgiOptionsDocument());
   const manifests = JSON.stringify(manifestsDocument());
-  app.get('/api/cgiOptions', (request, reply) =>
+  app.get('/api/cgiOptions', { schema: OPENAPI_DOCS.cgiOptions }, (request, reply) =>
     reply
       .headers(corsHeaders(allowed, request.headers.origin))
       .type('application/json; charset=utf-8')
       .send(cgiOptions),
   );
-  app.get('/api/manifests', (request, reply) =>
+  app.get('/api/manifests', { schema: OPENAPI_DOCS.manifests }, (request, reply) =>
     reply
       .headers(corsHeaders(allowed, request.headers.origin))
       .type('application/json; charset=utf-8')
       .send(manifests),
   );
 }
+
+/** Descriptions for the OpenAPI document only (app.md §4.1); they change no behaviour. */
+const OPENAPI_DOCS = {
+  '/dash/*': {
+    summary: 'Manifests, segments and on-demand files of a stream (dash.md §3.1)',
+    operationId: 'getStreamingResource',
+    tags: ['streaming'],
+  },
+  '/time/*': {
+    summary: 'The server clock for UTCTiming (dash.md §3.5)',
+    operationId: 'getTime',
+    tags: ['streaming'],
+  },
+  cgiOptions: {
+    summary: 'Every manifest and player option, from the option registry (dash.md §3.6)',
+    operationId: 'getCgiOptions',
+  },
+  manifests: {
+    summary: 'Every manifest template, from the template registry (dash.md §3.6)',
+    operationId: 'getManifests',
+  },
+};
 
 const headerText = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value.join(', ') : value;

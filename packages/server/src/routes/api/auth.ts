@@ -126,7 +126,11 @@ export function registerAuthRoutes(api: FastifyInstance, ctx: AppContext): void 
     '/api/auth/session',
     {
       config: { permission: 'public', mustChangeOk: true },
-      schema: { response: { 200: SessionInfoSchema } },
+      schema: {
+        summary: 'The caller’s session and CSRF token',
+        operationId: 'getSession',
+        response: { 200: SessionInfoSchema },
+      },
     },
     async (request) => {
       const { principal, session } = request.auth;
@@ -145,7 +149,12 @@ export function registerAuthRoutes(api: FastifyInstance, ctx: AppContext): void 
     '/api/auth/login',
     {
       config: { permission: 'public', mustChangeOk: true },
-      schema: { body: LoginBody, response: { 200: SessionInfoSchema } },
+      schema: {
+        summary: 'Log in with a user name and password (sets the cookie)',
+        operationId: 'login',
+        body: LoginBody,
+        response: { 200: SessionInfoSchema },
+      },
     },
     async (request) => {
       const { username, password } = request.body;
@@ -162,7 +171,14 @@ export function registerAuthRoutes(api: FastifyInstance, ctx: AppContext): void 
 
   api.post<{ Body: { everywhere?: boolean } }>(
     '/api/auth/logout',
-    { config: { permission: 'login', mustChangeOk: true }, schema: { body: LogoutBody } },
+    {
+      config: { permission: 'login', mustChangeOk: true },
+      schema: {
+        summary: 'Log out (everywhere: end every login and token)',
+        operationId: 'logout',
+        body: LogoutBody,
+      },
+    },
     async (request, reply) => {
       const { principal, session, data } = request.auth;
       if (!principal) throw loginRequired();
@@ -192,7 +208,12 @@ export function registerAuthRoutes(api: FastifyInstance, ctx: AppContext): void 
     '/api/auth/password',
     {
       config: { permission: 'login', mustChangeOk: true },
-      schema: { body: PasswordBody, response: { 200: SessionInfoSchema } },
+      schema: {
+        summary: 'Change the caller’s password',
+        operationId: 'changePassword',
+        body: PasswordBody,
+        response: { 200: SessionInfoSchema },
+      },
     },
     async (request) => {
       const { principal, session } = request.auth;
@@ -231,7 +252,15 @@ export function registerAuthRoutes(api: FastifyInstance, ctx: AppContext): void 
 
   api.patch<{ Body: { email: string | null } }>(
     '/api/auth/account',
-    { config: { permission: 'login' }, schema: { body: AccountBody, response: { 200: UserSchema } } },
+    {
+      config: { permission: 'login' },
+      schema: {
+        summary: 'Change the caller’s e-mail address',
+        operationId: 'updateAccount',
+        body: AccountBody,
+        response: { 200: UserSchema },
+      },
+    },
     async (request) => {
       const { principal } = request.auth;
       if (!principal) throw loginRequired();
@@ -262,6 +291,8 @@ export function registerAuthRoutes(api: FastifyInstance, ctx: AppContext): void 
     {
       config: { permission: 'public', noCookie: true, mustChangeOk: true },
       schema: {
+        summary: 'Get an access token for a CLI with a user name and password',
+        operationId: 'createAccessToken',
         body: TokenBody,
         response: { 200: Type.Object({ token: Type.String(), info: TokenInfoSchema, user: UserSchema }) },
       },

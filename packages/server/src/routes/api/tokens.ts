@@ -47,7 +47,12 @@ export function registerTokenRoutes(api: FastifyInstance, ctx: AppContext): void
     '/api/tokens',
     {
       config: { permission: 'login' },
-      schema: { querystring: ListQuery, response: { 200: Type.Array(TokenInfoSchema) } },
+      schema: {
+        summary: 'List the caller’s tokens (admins: everyone’s with all=1)',
+        operationId: 'listTokens',
+        querystring: ListQuery,
+        response: { 200: Type.Array(TokenInfoSchema) },
+      },
     },
     async (request) => {
       const { principal } = request.auth;
@@ -83,6 +88,8 @@ export function registerTokenRoutes(api: FastifyInstance, ctx: AppContext): void
     {
       config: { permission: 'media', browserOnly: true },
       schema: {
+        summary: 'Create an upload token',
+        operationId: 'createUploadToken',
         body: CreateBody,
         response: { 201: Type.Object({ token: Type.String(), info: TokenInfoSchema }) },
       },
@@ -111,7 +118,10 @@ export function registerTokenRoutes(api: FastifyInstance, ctx: AppContext): void
 
   api.delete<{ Params: { id: number } }>(
     '/api/tokens/:id',
-    { config: { permission: 'owner' }, schema: { params: IdParams } },
+    {
+      config: { permission: 'owner' },
+      schema: { summary: 'Revoke a token', operationId: 'revokeToken', params: IdParams },
+    },
     async (request, reply) => {
       const row = await db
         .selectFrom('api_tokens')

@@ -68,13 +68,24 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
 
   api.get(
     '/api/users',
-    { config: { permission: 'admin' }, schema: { response: { 200: Type.Array(UserSchema) } } },
+    {
+      config: { permission: 'admin' },
+      schema: { summary: 'List users', operationId: 'listUsers', response: { 200: Type.Array(UserSchema) } },
+    },
     async () => (await listUsers(db)).map(toApiUser),
   );
 
   api.post<{ Body: CreateUser }>(
     '/api/users',
-    { config: { permission: 'admin' }, schema: { body: CreateBody, response: { 201: UserSchema } } },
+    {
+      config: { permission: 'admin' },
+      schema: {
+        summary: 'Create a user',
+        operationId: 'createUser',
+        body: CreateBody,
+        response: { 201: UserSchema },
+      },
+    },
     async (request, reply) => {
       const body = request.body;
       const policy = passwordPolicyError(body.password, body.username);
@@ -117,7 +128,15 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
 
   api.get<{ Params: { id: number } }>(
     '/api/users/:id',
-    { config: { permission: 'owner' }, schema: { params: IdParams, response: { 200: UserSchema } } },
+    {
+      config: { permission: 'owner' },
+      schema: {
+        summary: 'Get a user (admins, or the user itself)',
+        operationId: 'getUser',
+        params: IdParams,
+        response: { 200: UserSchema },
+      },
+    },
     async (request) => {
       assertOwner(request.auth.principal, request.params.id);
       const user = await userById(db, request.params.id);
@@ -130,7 +149,13 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
     '/api/users/:id',
     {
       config: { permission: 'admin' },
-      schema: { params: IdParams, body: PatchBody, response: { 200: UserSchema } },
+      schema: {
+        summary: 'Change a user’s name, e-mail, password, groups or must-change flag',
+        operationId: 'updateUser',
+        params: IdParams,
+        body: PatchBody,
+        response: { 200: UserSchema },
+      },
     },
     async (request) => {
       const { id } = request.params;
@@ -206,7 +231,10 @@ export function registerUserRoutes(api: FastifyInstance, ctx: AppContext): void 
 
   api.delete<{ Params: { id: number } }>(
     '/api/users/:id',
-    { config: { permission: 'admin' }, schema: { params: IdParams } },
+    {
+      config: { permission: 'admin' },
+      schema: { summary: 'Delete a user', operationId: 'deleteUser', params: IdParams },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const user = await userById(db, id);
