@@ -67,6 +67,9 @@ export type { TimeSource, TimeResponse, UtcTimingElement } from './utc-timing.js
 export { timeResponse, utcTimingElements, isoWeekDate, ntpTimestamp, TIME_SOURCES } from './utc-timing.js';
 export { supportedCombinations, type CombinationOptions } from './options/combinations.js';
 
+// multi-period streams (drm-events.md §12)
+export * from './multi-period/index.js';
+
 // drm (drm-events.md §2–§8)
 export * from './drm/index.js';
 

@@ -63,6 +63,8 @@ export interface AdaptationSetModel {
   /** The codecs string when every Representation shares it. */
   codecs?: string;
   role?: 'main' | 'alternate';
+  /** A multi-period track's DASH role, written for any content type (drm-events.md §12.1). */
+  dashRole?: string;
   /** AudioPurposeCS value (1 audio description, 2 hard-of-hearing subtitles). */
   accessibility?: string;
   /** Channel count when every Representation shares it. */
@@ -92,6 +94,8 @@ export interface AdaptationSetModel {
 
 export interface PeriodModel {
   id: string;
+  /** A Period's own BaseURL (multi-period streams, drm-events.md §12.6). */
+  baseUrl?: string;
   start: string;
   duration?: string;
   adaptationSets: AdaptationSetModel[];
