@@ -93,7 +93,7 @@ export function BuilderPage() {
   const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
-    fetch('/api/streams', { headers: { accept: 'application/json' } })
+    fetch('/api/streams?files=1', { headers: { accept: 'application/json' } })
       .then(async (r) => {
         if (!r.ok) throw new Error(`the server answered ${r.status}`);
         setStreams((await r.json()) as StreamSummary[]);
