@@ -9,6 +9,8 @@ import { RETRY_AFTER_SECONDS, unavailableReason } from './plugins/unavailable.js
 import type { AppContext } from './context.js';
 import { registerApiRoutes } from './routes/api/index.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoute } from './routes/metrics.js';
+import { registerHttpMetrics } from './metrics/http-metrics.js';
 import { registerWebRoutes } from './routes/web.js';
 import { registerMusicApi } from './routes/music-api.js';
 import { registerStreamingRoutes } from './streaming/routes.js';
@@ -84,6 +86,8 @@ export async function buildApp(
   // First: the OpenAPI collector sees only routes registered after it (app.md §4.1).
   await registerOpenApi(app, ctx);
   registerAccessLog(app, ctx.settings.accessLog);
+  registerHttpMetrics(app, ctx.metrics);
+  registerMetricsRoute(app, ctx, ctx.metrics);
   registerApiRoutes(app, ctx);
   registerMusicApi(app, ctx);
   registerHealthRoutes(app, ctx);

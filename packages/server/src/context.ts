@@ -1,6 +1,7 @@
 /** What the application's plugins and routes share: settings, storage, blobs and run state. */
 import type { BlobStore } from './blobs/blob-store.js';
 import type { Settings } from './config/settings.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { MusicShare } from './music/music-share.js';
 import type { Secrets } from './secrets.js';
 import type { OpenDatabase } from './storage/database.js';
@@ -18,6 +19,8 @@ export interface AppContext {
   /** Session and CSRF secrets (app.md §12.3). */
   secrets: Secrets;
   version: string;
+  /** Prometheus metrics of this node (app.md §14.3). */
+  metrics: Metrics;
   /** The running DAAP share, once it has started; null or absent when DAAP is off (daap.md §11.5). */
   music?: MusicShare | null;
 }

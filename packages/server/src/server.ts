@@ -13,6 +13,7 @@ import { CachedBlobStore } from './blobs/cached-blob-store.js';
 import { LocalBlobStore } from './blobs/local-blob-store.js';
 import { S3BlobStore } from './blobs/s3-blob-store.js';
 import type { Settings } from './config/settings.js';
+import { createMetrics, type Metrics } from './metrics/metrics.js';
 import type { AppContext } from './context.js';
 import { installDemo, type DemoInstallResult } from './demo/install.js';
 import { createLogger } from './logging.js';
@@ -38,7 +39,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function createBlobStore(settings: Settings): BlobStore {
+export function createBlobStore(settings: Settings, metrics?: Metrics): BlobStore {
   const store: BlobStore =
     settings.blobStore === 's3'
       ? new S3BlobStore({
@@ -50,7 +51,7 @@ export function createBlobStore(settings: Settings): BlobStore {
         })
       : new LocalBlobStore(join(settings.data, 'blobs'));
   const cacheMb = settings.blobCacheMb ?? 0;
-  return cacheMb > 0 ? new CachedBlobStore(store, cacheMb) : store;
+  return cacheMb > 0 ? new CachedBlobStore(store, cacheMb, metrics) : store;
 }
 
 export interface StartOptions {
@@ -78,7 +79,8 @@ export async function startServer(settings: Settings, options: StartOptions = {}
   });
   if (admin) logger.info({ username: admin.username }, 'first admin created');
 
-  const blobs = createBlobStore(settings);
+  const metrics = createMetrics(VERSION);
+  const blobs = createBlobStore(settings, metrics);
   await blobs.check();
   const context: AppContext = {
     settings,
@@ -87,6 +89,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
     state: { started: false, shuttingDown: false },
     secrets,
     version: VERSION,
+    metrics,
   };
 
   let demo: DemoInstallResult | null = null;

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { ByteLru } from '../streaming/byte-lru.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { BlobInfo, BlobStore } from './blob-store.js';
 
 export class CachedBlobStore implements BlobStore {
@@ -13,6 +14,7 @@ export class CachedBlobStore implements BlobStore {
   constructor(
     readonly inner: BlobStore,
     cacheMb: number,
+    private readonly metrics?: Metrics,
   ) {
     this.ranges = new ByteLru<Buffer>(cacheMb * 1024 * 1024);
   }
@@ -36,9 +38,16 @@ export class CachedBlobStore implements BlobStore {
   async readBytes(key: string, start: number, length: number): Promise<Buffer> {
     const id = `${key}@${start}+${length}`;
     const cached = this.ranges.get(id);
-    if (cached) return cached;
+    if (cached) {
+      this.metrics?.blobCacheHits.inc();
+      return cached;
+    }
+    this.metrics?.blobCacheMisses.inc();
+    const stop = this.metrics?.blobReadSeconds.startTimer({ store: this.inner.kind });
     const bytes = await this.inner.readBytes(key, start, length);
+    stop?.();
     this.ranges.set(id, bytes);
+    this.metrics?.blobCacheBytes.set(this.ranges.size);
     return bytes;
   }
 

@@ -8,6 +8,11 @@ export class ByteLru<V extends { byteLength: number }> {
 
   constructor(readonly maxBytes: number) {}
 
+  /** Bytes currently held. */
+  get size(): number {
+    return this.bytes;
+  }
+
   get(key: string): V | undefined {
     const value = this.entries.get(key);
     if (value !== undefined) {
