@@ -4,6 +4,7 @@ export { buildStppTrack, type TextCue, type StppTrackOptions } from './text/stpp
 export { indexBuffer, indexFile, indexFileHandle } from './index/indexer.js';
 export { rewriteSegment, type SegmentPlan } from './segment-rewrite.js';
 export { rewriteInit, type InitPlan } from './init-rewrite.js';
+export { corruptSegment, corruptibleCodec, type CorruptOptions, type CorruptibleCodec } from './corrupt.js';
 export { buildChunks, chunkSegment, type ChunkOptions, type SegmentChunk } from './chunk.js';
 export { readChunkSource, type ChunkDefaults, type ChunkSource } from './chunk-source.js';
 export { boxFromBytes, dropMehd, dropSidx, insertBeforeMoof, insertIntoTraf, insertPssh } from './edit.js';

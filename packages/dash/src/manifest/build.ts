@@ -35,6 +35,8 @@ import { trackTiming } from '../timing/track.js';
 import { numberWindow } from '../timing/window.js';
 import { selectTracks } from './tracks.js';
 import { signalDrm } from '../drm/manifest-drm.js';
+import { eventBoundIssues } from '../events/inband.js';
+import { attachEvents } from '../events/mpd.js';
 
 export interface ManifestRequest {
   stream: StreamModel;
@@ -147,6 +149,9 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   if (limits) return limits;
   const drm = signalDrm(periods, selected, { stream, options, mode, origin: req.origin });
   if ('issues' in drm) return { kind: 'InvalidOptions', issues: drm.issues };
+  const eventIssues = eventBoundIssues(stream, options);
+  if (eventIssues.length > 0) return { kind: 'InvalidOptions', issues: eventIssues };
+  attachEvents(periods, options, timing, presentationMs);
 
   const model: ManifestModel = {
     template: template.name,

@@ -4,6 +4,7 @@
  */
 import type { Mode, TemplateName } from '../templates/registry.js';
 import type { ContentProtectionModel } from '../drm/signalling.js';
+import type { EventStreamModel, InbandEventStreamModel } from '../events/mpd.js';
 
 export interface TimelineS {
   t?: string;
@@ -85,6 +86,8 @@ export interface AdaptationSetModel {
   resyncDT?: string;
   /** The DRM block of an encrypted set (drm-events.md §4). */
   contentProtection?: ContentProtectionModel[];
+  /** In-band events carried by this set (drm-events.md §9.3). */
+  inbandEventStreams?: InbandEventStreamModel[];
   /** The shared SegmentTemplate, when all Representations agree (§6.1). */
   segmentTemplate?: SegmentTemplateModel;
   /** manifest_vod_aiv: run-length coded real durations. */
@@ -98,6 +101,8 @@ export interface PeriodModel {
   baseUrl?: string;
   start: string;
   duration?: string;
+  /** MPD events (drm-events.md §9.4). */
+  eventStreams?: EventStreamModel[];
   adaptationSets: AdaptationSetModel[];
 }
 
@@ -125,6 +130,8 @@ export interface ManifestModel {
   location: string;
   /** `xmlns:cenc` on the MPD: some set has a DRM block (drm-events.md §4.5). */
   cencNamespace?: boolean;
+  /** MPD patch (drm-events.md §11.1). */
+  patchLocation?: { url: string; ttl: number };
   /** Low-latency ServiceDescription (§10.2). */
   serviceDescription?: { target: number; min: number; max: number };
   /** The request URL as received (manifest_e's second Location). */

@@ -194,8 +194,9 @@ export const faultItem: Codec<FaultItem> = {
     const m = /^([0-9]{3})=(.+)$/.exec(raw);
     const code = m ? Number(m[1]) : 0;
     const pos = m?.[2] ?? '';
-    if (code < 100 || code > 599 || !(/^[0-9]{1,15}$/.test(pos) || timePosition.parse(pos).ok)) {
-      return bad('expected <status code>=<segment or update number, hh:mm:ss[Z] or date-time>');
+    // drm-events.md §10.1: fault status codes are 400–599
+    if (code < 400 || code > 599 || !(/^[0-9]{1,15}$/.test(pos) || timePosition.parse(pos).ok)) {
+      return bad('expected <status code 400-599>=<segment or update number, hh:mm:ss[Z] or date-time>');
     }
     return ok({ code, position: pos });
   },
@@ -203,6 +204,15 @@ export const faultItem: Codec<FaultItem> = {
 };
 
 export const faultList = list(faultItem, { what: '<code>=<position>' });
+
+/** `vcorrupt` items: segment numbers (segment URLs) or times (drm-events.md §10.6). */
+export const faultPosition: Codec<string> = {
+  parse: (raw) =>
+    /^[0-9]{1,15}$/.test(raw) || timePosition.parse(raw).ok
+      ? ok(raw)
+      : bad('expected a segment number, hh:mm:ss[Z] or a date-time'),
+  format: (value) => value,
+};
 
 const TYPED_ITEM = /^(?:(video|audio|text):)?([0-9]{1,10})$/;
 

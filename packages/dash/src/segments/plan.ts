@@ -3,7 +3,8 @@
  * the stored file — which fragment, its new decode time and sequence number, the boxes to
  * insert — or a typed refusal. The server maps refusals to statuses in one place.
  */
-import type { MediaIndex } from '@loopcast/bmff';
+import type { EmsgFields, MediaIndex } from '@loopcast/bmff';
+import { carriesEvents, inbandEmsg } from '../events/inband.js';
 import type { Options } from '../options/registry.js';
 import { findRepresentation, timingReferenceOf, type StreamModel } from '../stream.js';
 import { resolveAvailabilityStart } from '../timing/availability-start.js';
@@ -68,6 +69,8 @@ export interface MediaSegmentPlan {
   loopOffset: bigint;
   timescale: number;
   insertBoxes: readonly InsertedBox[];
+  /** In-band events to put before the moof (drm-events.md §9.3). */
+  emsg: EmsgFields[];
   /** Cache-Control max-age (§3.8). */
   maxAgeSeconds: number;
   /**
@@ -191,6 +194,8 @@ export function planSegment(
     maxAgeSeconds = a.maxAgeSeconds;
   }
   const seg = liveSegment(t, lk.loop, lk.k);
+  const tfdt = decodeTime(t, lk.loop, lk.k);
+  const emsg = carriesEvents(stream, index) ? inbandEmsg(options, index.timescale, tfdt, seg.duration) : [];
   const generated = gen ? generatedSegment(gen, astMs, t.t0, seg, options) : undefined;
   return {
     ...(generated ? { generated } : {}),
@@ -199,7 +204,8 @@ export function planSegment(
     fragmentIndex: lk.k,
     loop: lk.loop,
     sequenceNumber: seg.number,
-    baseMediaDecodeTime: decodeTime(t, lk.loop, lk.k),
+    baseMediaDecodeTime: tfdt,
+    emsg,
     loopOffset: loopOffset(t, lk.loop),
     timescale: index.timescale,
     maxAgeSeconds,

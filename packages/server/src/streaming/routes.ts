@@ -33,6 +33,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { parseRange, sliceBuffers } from './byte-range.js';
 import { corsHeaders } from './cors.js';
+import {
+  corruptFragment,
+  eventOptionIssues,
+  faultCookieHeaders,
+  manifestFate,
+  segmentFate,
+  sendFault,
+} from './faults.js';
 import { refusalError } from './refusals.js';
 import { sendBuffers, sendError, sendHead, type HeaderMap, type StreamingError } from './send.js';
 import { SegmentSource } from './segment-source.js';
@@ -100,6 +108,10 @@ export function registerStreamingRoutes(
     if (bad) return void sendError(h.request, h.reply, h.cors, bad);
     for (const warning of resolved.warnings) h.request.log.warn({ stream: stream.directory }, warning);
     const nowMs = resolved.options.now ?? Date.now();
+    const eventIssues = eventOptionIssues(stream, resolved.options);
+    if (eventIssues.length > 0) return void sendError(h.request, h.reply, h.cors, issuesError(eventIssues));
+    const fate = manifestFate(h.request, { stream, mode, options: resolved.options, nowMs });
+    if (sendFault(h.request, h.reply, h.cors, fate)) return;
     const answer = buildManifest({
       stream,
       template,
@@ -124,6 +136,7 @@ export function registerStreamingRoutes(
         'content-type': answer.contentType,
         'accept-ranges': 'none',
         'cache-control': answer.cacheControl,
+        ...faultCookieHeaders(h.request, fate),
       },
       [Buffer.from(answer.xml)],
     );
@@ -137,7 +150,12 @@ export function registerStreamingRoutes(
     const resolved = resolveOptions({ query: h.query, mode: path.mode, kind: 'segment', stream });
     const bad = optionError(resolved);
     if (bad) return void sendError(h.request, h.reply, h.cors, bad);
+    const eventIssues = eventOptionIssues(stream, resolved.options);
+    if (eventIssues.length > 0) return void sendError(h.request, h.reply, h.cors, issuesError(eventIssues));
     const nowMs = resolved.options.now ?? Date.now();
+    const { rep, address, mode } = path;
+    const fate = segmentFate(h.request, { stream, mode, rep, address, options: resolved.options, nowMs });
+    if (sendFault(h.request, h.reply, h.cors, fate)) return;
     const plan = planSegment(stream, path.mode, path.rep, path.address, resolved.options, nowMs);
     if (isRefusal(plan))
       return void sendError(h.request, h.reply, h.cors, refusalError(plan, `segment ${path.rep}`));
@@ -160,14 +178,26 @@ export function registerStreamingRoutes(
     const body =
       plan.kind === 'init'
         ? [await segments.init(plan.blobKey, indexed, plan.removeMehd)]
-        : rewriteSegment(await segments.fragment(plan.blobKey, plan.fragmentIndex, indexed), {
-            sequenceNumber: plan.sequenceNumber,
-            baseMediaDecodeTime: plan.baseMediaDecodeTime,
-            sourceOffset: indexed.pos,
-          });
+        : rewriteSegment(
+            corruptFragment(
+              h.request,
+              await segments.fragment(plan.blobKey, plan.fragmentIndex, indexed),
+              file.index,
+              fate.kind === 'serve' ? fate.corruptFrames : 0,
+              indexed.pos,
+            ),
+            {
+              sequenceNumber: plan.sequenceNumber,
+              baseMediaDecodeTime: plan.baseMediaDecodeTime,
+              sourceOffset: indexed.pos,
+              emsg: plan.emsg,
+              fixSaio: !resolved.options.bugs.includes('saio'),
+            },
+          );
     sendRanged(h, body, {
       'content-type': segmentContentType(plan.contentType),
       'cache-control': `public, max-age=${plan.maxAgeSeconds}`,
+      ...faultCookieHeaders(h.request, fate),
     });
   }
 
