@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
 import { registerWebRoutes } from './routes/web.js';
+import { registerClearKeyRoute } from './routes/clearkey.js';
 import { registerMusicApi } from './routes/music-api.js';
 import { registerStreamingRoutes } from './streaming/routes.js';
 
@@ -92,6 +93,7 @@ export async function buildApp(
   registerMusicApi(app, ctx);
   registerHealthRoutes(app, ctx);
   registerWebRoutes(app, ctx);
+  registerClearKeyRoute(app, ctx);
   registerStreamingRoutes(app, ctx);
   configure?.(app);
   await app.ready();

@@ -56,6 +56,13 @@ export async function loadStreamModel(
   const timingRef = files.find((f) => f.id === stream.timing_ref_file_id);
   const keys: StreamModel['keys'] = {};
   for (const k of keyRows) keys[k.kid] = { key: k.key, alg: k.alg, computed: toBool(k.computed) };
+  // the on-the-fly KID's key (drm-events.md §2.6, §8.1)
+  const otf = await db
+    .selectFrom('keys')
+    .select(['kid', 'key', 'alg', 'computed'])
+    .where('kid', '=', stream.otf_kid)
+    .executeTakeFirst();
+  if (otf) keys[otf.kid] = { key: otf.key, alg: otf.alg, computed: toBool(otf.computed) };
   return {
     directory: stream.directory,
     title: stream.title,

@@ -14,6 +14,7 @@ import { registerApiSecurityHeaders } from '../../plugins/security-headers.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUserRoutes } from './users.js';
+import { registerKeyRoutes } from './keys.js';
 import { registerStreamApi } from '../api-streams.js';
 
 /** Passwords are taken as typed; other text fields are trimmed before validation (app.md §1). */
@@ -41,6 +42,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
     registerAuthRoutes(api, ctx);
     registerTokenRoutes(api, ctx);
     registerUserRoutes(api, ctx);
+    registerKeyRoutes(api, ctx);
     registerStreamApi(api, ctx);
   });
 }
