@@ -97,6 +97,8 @@ export interface ValidationIssue {
   path?: string;
   /** 0 for the first manifest, then 1, 2, … */
   refresh: number;
+  /** How often this issue (code, location, message) occurred in the run, when more than once. */
+  count?: number;
 }
 
 export interface CodecInfo {
