@@ -9,8 +9,10 @@ import { rewriteSegment } from '@loopcast/bmff';
 import {
   buildManifest,
   cgiOptionsDocument,
+  chunkedPlanOptions,
   findRepresentation,
   findTemplate,
+  isChunked,
   isRefusal,
   issueMessage,
   legacyManifestTarget,
@@ -32,6 +34,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { parseRange, sliceBuffers } from './byte-range.js';
+import { sendChunkedSegment, type ChunkedDeps } from './chunked.js';
 import { corsHeaders } from './cors.js';
 import {
   corruptFragment,
@@ -41,6 +44,7 @@ import {
   segmentFate,
   sendFault,
 } from './faults.js';
+import { HeldResponses } from './held.js';
 import { refusalError } from './refusals.js';
 import { sendBuffers, sendError, sendHead, type HeaderMap, type StreamingError } from './send.js';
 import { SegmentSource } from './segment-source.js';
@@ -60,12 +64,18 @@ interface Handled {
 export interface StreamingDeps {
   models: StreamModelCache;
   segments: SegmentSource;
+  /** Low-latency chunked delivery and its held-response limits (dash.md §10.3). */
+  chunked: ChunkedDeps;
 }
 
 export function createStreamingDeps(ctx: AppContext): StreamingDeps {
   return {
     models: new StreamModelCache(ctx.database.db),
     segments: new SegmentSource(ctx.blobs, ctx.settings.segmentCacheMb),
+    chunked: {
+      held: new HeldResponses(ctx.settings.maxHeld, ctx.settings.maxHeldPerClient),
+      maxHoldMs: ctx.settings.llMaxHold,
+    },
   };
 }
 
@@ -74,7 +84,7 @@ export function registerStreamingRoutes(
   ctx: AppContext,
   deps: StreamingDeps = createStreamingDeps(ctx),
 ): void {
-  const { models, segments } = deps;
+  const { models, segments, chunked } = deps;
   const allowed = ctx.settings.allowedDomains;
 
   const originOf = (request: FastifyRequest): string =>
@@ -156,7 +166,11 @@ export function registerStreamingRoutes(
     const { rep, address, mode } = path;
     const fate = segmentFate(h.request, { stream, mode, rep, address, options: resolved.options, nowMs });
     if (sendFault(h.request, h.reply, h.cors, fate)) return;
-    const plan = planSegment(stream, path.mode, path.rep, path.address, resolved.options, nowMs);
+    // with chunking the chunk schedule replaces the too-early test for stored files (dash.md §10.3)
+    const planOptions = findRepresentation(stream, path.rep)
+      ? chunkedPlanOptions(resolved.options)
+      : resolved.options;
+    const plan = planSegment(stream, path.mode, path.rep, path.address, planOptions, nowMs);
     if (isRefusal(plan))
       return void sendError(h.request, h.reply, h.cors, refusalError(plan, `segment ${path.rep}`));
     if (plan.kind === 'thumbnail') {
@@ -194,6 +208,22 @@ export function registerStreamingRoutes(
               fixSaio: !resolved.options.bugs.includes('saio'),
             },
           );
+    if (plan.kind === 'media' && plan.live && isChunked(resolved.options)) {
+      const live = { ...plan, live: plan.live };
+      const contentType = segmentContentType(plan.contentType);
+      const args = {
+        ...h,
+        plan: live,
+        index: file.index,
+        options: resolved.options,
+        nowMs,
+        body,
+        contentType,
+      };
+      const c = sendChunkedSegment(args, chunked);
+      if (c.kind === 'answered') return;
+      body.splice(0, body.length, ...c.body); // complete: every chunk at once, sent as usual
+    }
     sendRanged(h, body, {
       'content-type': segmentContentType(plan.contentType),
       'cache-control': `public, max-age=${plan.maxAgeSeconds}`,

@@ -55,6 +55,7 @@ export type StreamingErrorCode =
   | 'gone'
   | 'range_not_satisfiable'
   | 'too_early'
+  | 'unavailable'
   | 'bad_request';
 
 export interface StreamingError {

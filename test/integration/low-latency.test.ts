@@ -1,0 +1,185 @@
+/**
+ * Low-latency chunked delivery over real HTTP (dash.md §10.3, §12.17): with a pinned clock the
+ * complete chunks and nothing else; on the real clock a raw HTTP client sees each chunk of an
+ * unfinished segment within 50 ms of its availability time; held requests, 425 past the hold, the
+ * held-response limit (503) and its release when a client goes away; the MPD stays schema-valid.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { parseBoxes } from '@loopcast/bmff';
+import { SHARED, sharedAvailable } from '../support/paths.js';
+import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
+import { requireShared, requireTool } from '../support/tools.js';
+
+const run = promisify(execFile);
+const NOW = 1740831002500; // §12: 2025-03-01T12:10:02.500Z
+const Q = 'start=2025-03-01T12:00:00Z&chunkdur=0.5';
+let t: TestServer;
+
+before(async () => {
+  // one held response per client, so the limit is reachable with two requests
+  t = await startTestServer({ env: { LOOPCAST_MAX_HELD_PER_CLIENT: '1' } });
+  if (sharedAvailable()) await addBbbStream(t);
+});
+after(() => t.stop());
+
+const get = (path: string, init?: RequestInit) => fetch(`${t.origin}${path}`, init);
+const types = (bytes: Buffer): string[] => parseBoxes(bytes).map((b) => b.type);
+
+interface RawResponse {
+  head: string;
+  /** When each top-level moof of the body was complete at the client (epoch ms). */
+  moofAt: number[];
+  body: Buffer;
+}
+
+/**
+ * A raw HTTP/1.1 GET over a socket: decodes chunked transfer encoding itself and notes the
+ * arrival time of every moof, so nothing between the server and the clock buffers the body.
+ */
+function rawGet(path: string, onSocket?: (destroy: () => void) => void): Promise<RawResponse> {
+  const url = new URL(t.origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    onSocket?.(() => socket.destroy());
+    let raw = Buffer.alloc(0);
+    let head: string | null = null;
+    let body = Buffer.alloc(0);
+    let scanned = 0; // top-level boxes of `body` already walked
+    const moofAt: number[] = [];
+    const decode = (): boolean => {
+      // returns true at the terminating zero-length chunk
+      for (;;) {
+        const eol = raw.indexOf('\r\n');
+        if (eol < 0) return false;
+        const size = parseInt(raw.toString('latin1', 0, eol), 16);
+        if (raw.length < eol + 2 + size + 2) return false;
+        body = Buffer.concat([body, raw.subarray(eol + 2, eol + 2 + size)]);
+        raw = raw.subarray(eol + 2 + size + 2);
+        if (size === 0) return true;
+      }
+    };
+    socket.on('data', (d: Buffer) => {
+      const at = Date.now();
+      raw = Buffer.concat([raw, d]);
+      if (head === null) {
+        const end = raw.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        head = raw.toString('latin1', 0, end);
+        raw = raw.subarray(end + 4);
+        if (!/transfer-encoding: chunked/i.test(head)) {
+          socket.destroy();
+          return resolve({ head, moofAt, body: raw });
+        }
+      }
+      const done = decode();
+      while (scanned + 8 <= body.length) {
+        const size = body.readUInt32BE(scanned);
+        if (scanned + size > body.length) break;
+        if (body.toString('latin1', scanned + 4, scanned + 8) === 'moof') moofAt.push(at);
+        scanned += size;
+      }
+      if (done) {
+        socket.destroy();
+        resolve({ head, moofAt, body });
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve({ head: head ?? '', moofAt, body }));
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nConnection: close\r\n\r\n`);
+  });
+}
+
+describe('low-latency chunked delivery', { timeout: 60_000 }, () => {
+  it('§12.17 with a pinned clock: the complete chunks only, then the end; 425 for the next', async (c) => {
+    if (!requireShared(c)) return;
+    const r = await get(`/dash/live/bbb/bbb_v6/151.m4v?${Q}&now=${NOW}`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('cache-control'), 'no-store');
+    const bytes = Buffer.from(await r.arrayBuffer());
+    assert.deepEqual(types(bytes), ['styp', 'prft', ...Array<string[]>(5).fill(['moof', 'mdat']).flat()]);
+    const next = await get(`/dash/live/bbb/bbb_v6/152.m4v?${Q}&now=${NOW}`);
+    assert.equal(next.status, 425);
+    assert.equal(next.headers.get('retry-after'), '2');
+    // a complete segment: every chunk at once with a length, cacheable
+    const whole = await get(`/dash/live/bbb/bbb_v6/150.m4v?${Q}&now=${NOW}`);
+    assert.equal(whole.status, 200);
+    assert.match(whole.headers.get('cache-control') ?? '', /^public, max-age=\d+$/);
+    const wb = Buffer.from(await whole.arrayBuffer());
+    assert.equal(Number(whole.headers.get('content-length')), wb.length);
+    assert.equal(types(wb).filter((x) => x === 'moof').length, 8);
+    // ranges are honoured on a complete segment
+    const part = await get(`/dash/live/bbb/bbb_v6/150.m4v?${Q}&now=${NOW}`, {
+      headers: { range: 'bytes=0-99' },
+    });
+    assert.equal(part.status, 206);
+    assert.deepEqual(Buffer.from(await part.arrayBuffer()), wb.subarray(0, 100));
+  });
+
+  it('a raw client sees every chunk of an unfinished segment within 50 ms of its availability', async (c) => {
+    if (!requireShared(c)) return;
+    // AST so that the clock is 603–604 s in: segment 152 (604–608 s) is requested ahead of its
+    // first chunk (604.5 s) and held; its chunks then complete every 0.5 s
+    const ast = Math.floor(Date.now() / 1000) * 1000 - 603_000;
+    const start = new Date(ast).toISOString().replace('.000Z', 'Z');
+    const r = await rawGet(`/dash/live/bbb/bbb_v6/152.m4v?start=${start}&chunkdur=0.5`);
+    assert.match(r.head, /^HTTP\/1\.1 200/);
+    assert.match(r.head, /transfer-encoding: chunked/i);
+    assert.doesNotMatch(r.head, /^content-length:/im);
+    assert.match(r.head, /cache-control: no-store/i);
+    assert.match(r.head, /x-accel-buffering: no/i);
+    assert.equal(r.moofAt.length, 8);
+    const delays = r.moofAt.map((at, j) => at - (ast + 604_500 + 500 * j));
+    for (const [j, d] of delays.entries()) {
+      assert.ok(d >= 0 && d < 50, `chunk ${j + 1} arrived ${d} ms after its availability time`);
+    }
+    c.diagnostic(`chunk delays after availability: ${delays.join(', ')} ms`);
+    assert.deepEqual(types(r.body).slice(0, 4), ['styp', 'prft', 'moof', 'mdat']);
+  });
+
+  it('past the hold a request is 425; over the per-client limit 503; a gone client frees its slot', async (c) => {
+    if (!requireShared(c)) return;
+    const ast = Math.floor(Date.now() / 1000) * 1000 - 603_000;
+    const start = new Date(ast).toISOString().replace('.000Z', 'Z');
+    const far = await get(`/dash/live/bbb/bbb_v6/154.m4v?start=${start}&chunkdur=0.5`);
+    assert.equal(far.status, 425, 'first chunk 9.5 s or more away: beyond the 4-s hold');
+    assert.ok(Number(far.headers.get('retry-after')) >= 5);
+    // the first held request takes the client's only slot
+    let destroy: (() => void) | undefined;
+    const held = rawGet(`/dash/live/bbb/bbb_v6/152.m4v?start=${start}&chunkdur=0.5`, (d) => (destroy = d));
+    await new Promise((r) => setTimeout(r, 100));
+    const over = await get(`/dash/live/bbb/bbb_v6/152.m4v?start=${start}&chunkdur=0.5`);
+    assert.equal(over.status, 503);
+    assert.equal(over.headers.get('retry-after'), '1');
+    const err = (await over.json()) as { error: { code: string } };
+    assert.equal(err.error.code, 'unavailable');
+    destroy!();
+    await held;
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await rawGet(`/dash/live/bbb/bbb_v6/151.m4v?start=${start}&chunkdur=0.5`);
+    assert.match(again.head, /^HTTP\/1\.1 200/, 'the slot came back when the client went away');
+  });
+
+  it('the low-latency MPD validates against the schema', async (c) => {
+    if (!requireShared(c) || !requireTool(c, 'xmllint', 'libxml2-utils')) return;
+    const dir = mkdtempSync(join(tmpdir(), 'loopcast-ll-'));
+    for (const q of [`${Q}&now=${NOW}`, `${Q}&timeline=1&now=${NOW}`, `${Q}&timeline=number&now=${NOW}`]) {
+      const r = await get(`/dash/live/bbb/hand_made.mpd?${q}`);
+      assert.equal(r.status, 200, q);
+      const xml = await r.text();
+      assert.match(xml, /availabilityTimeOffset="3\.5"/);
+      assert.match(xml, /availabilityTimeComplete="false"/);
+      assert.match(xml, /<ServiceDescription id="0"><Latency referenceId="0" target="3500"/);
+      assert.match(xml, /<ProducerReferenceTime id="0" type="encoder" inband="true"/);
+      const file = join(dir, `ll-${q.length}.mpd`);
+      writeFileSync(file, xml);
+      await run('xmllint', ['--nonet', '--noout', '--schema', join(SHARED, 'schema', 'DASH-MPD.xsd'), file]);
+    }
+  });
+});
