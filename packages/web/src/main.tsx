@@ -21,6 +21,27 @@ const ROUTES: Route[] = [
     load: () => import('./account/ChangePasswordPage.tsx').then((m) => m.ChangePasswordPage),
   },
   { pattern: /^\/music$/, load: () => import('./music/MusicPage.tsx').then((m) => m.MusicPage) },
+  { pattern: /^\/streams$/, load: () => import('./streams/StreamsPage.tsx').then((m) => m.StreamsPage) },
+  {
+    pattern: /^\/streams\/\.add$/,
+    load: () => import('./streams/StreamsPage.tsx').then((m) => m.AddStreamPage),
+  },
+  {
+    pattern: /^\/streams\/([A-Za-z0-9]+)$/,
+    load: () => import('./streams/StreamPage.tsx').then((m) => m.StreamPage),
+  },
+  {
+    pattern: /^\/streams\/([A-Za-z0-9]+)\/files\/([^/]+)$/,
+    load: () => import('./media/MediaInfoPage.tsx').then((m) => m.MediaInfoPage),
+  },
+  {
+    pattern: /^\/streams\/([A-Za-z0-9]+)\/files\/([^/]+)\/segments$/,
+    load: () => import('./media/SegmentsPage.tsx').then((m) => m.SegmentsPage),
+  },
+  {
+    pattern: /^\/streams\/([A-Za-z0-9]+)\/files\/([^/]+)\/segments\/(\d+)$/,
+    load: () => import('./media/BoxTreePage.tsx').then((m) => m.BoxTreePage),
+  },
   {
     pattern: /^\/play\/([^/]+)\/([^/]+)\/([^/]+)$/,
     load: () => import('./player/PlayerPage.tsx').then((m) => m.PlayerPage),

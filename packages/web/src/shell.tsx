@@ -17,6 +17,9 @@ export function NavBar() {
           <a href="/">Home</a>
         </li>
         <li>
+          <a href="/streams">Streams</a>
+        </li>
+        <li>
           <a href="/music">Music</a>
         </li>
       </ul>

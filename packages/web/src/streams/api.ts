@@ -1,0 +1,189 @@
+/**
+ * The streams and media-file calls of the UI (app.md §4.2, §4.4): reads, JSON changes carrying the
+ * CSRF token, and uploads through XMLHttpRequest so the page can show upload progress (§5.2).
+ */
+import { ApiRequestError, getSession, type ApiFailure, type SessionInfo } from '../account/api.ts';
+
+export interface FileError {
+  reason: string;
+  severity: 'error' | 'warning';
+  details: string;
+}
+
+export interface MediaFile {
+  id: number;
+  stream: string;
+  name: string;
+  fileName: string;
+  size: number;
+  sha256: string;
+  indexState: 'indexed' | 'failed';
+  contentType: string | null;
+  codecs: string | null;
+  trackId: number | null;
+  language: string | null;
+  bitrate: number | null;
+  maxBitrate: number | null;
+  encrypted: boolean;
+  defaultKid: string | null;
+  kids: string[];
+  numSegments: number | null;
+  segmentDurationSeconds: number | null;
+  durationSeconds: number | null;
+  width?: number;
+  height?: number;
+  frameRate?: string;
+  sampleRate?: number;
+  channels?: number;
+  errors: FileError[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Stream {
+  directory: string;
+  title: string;
+  marlinLaUrl: string | null;
+  playreadyLaUrl: string | null;
+  timingReference: { fileId: number; name: string } | null;
+  otfKid: string;
+  defaults: Record<string, unknown>;
+  durationSeconds: number | null;
+  fileCount: number;
+  files?: MediaFile[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SegmentRow {
+  index: number;
+  start: number | null;
+  startSeconds: number | null;
+  duration: number | null;
+  durationSeconds: number | null;
+  pos: number;
+  size: number;
+}
+
+export interface BoxNode {
+  type: string;
+  offset: number;
+  size: number;
+  headerSize: number;
+  fields: Record<string, unknown>;
+  children?: BoxNode[];
+  truncated?: boolean;
+  error?: string;
+}
+
+async function failureOf(res: Response): Promise<ApiFailure> {
+  try {
+    const body = (await res.json()) as { error?: ApiFailure };
+    if (body.error) return body.error;
+  } catch {
+    /* not JSON */
+  }
+  return { status: res.status, code: 'internal', message: `The server answered ${res.status}.` };
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  if (res.status === 401) {
+    location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+  }
+  if (!res.ok) throw new ApiRequestError(await failureOf(res));
+  return (await res.json()) as T;
+}
+
+let session: Promise<SessionInfo> | null = null;
+
+/** The session (who is logged in, the CSRF token), fetched once per page. */
+export function currentSession(): Promise<SessionInfo> {
+  session ??= getSession();
+  return session;
+}
+
+/** A state-changing JSON request with the CSRF header (app.md §3.5). */
+export async function change<T>(
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  url: string,
+  body?: unknown,
+): Promise<T> {
+  const { csrfToken } = await currentSession();
+  const res = await fetch(url, {
+    method,
+    credentials: 'same-origin',
+    headers: {
+      'x-csrf-token': csrfToken,
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  if (!res.ok) throw new ApiRequestError(await failureOf(res));
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+export const streamUrl = (directory: string): string => `/api/streams/${encodeURIComponent(directory)}`;
+
+export interface Upload {
+  /** Resolves with the indexed file, or rejects with the server's error. */
+  done: Promise<MediaFile>;
+  cancel(): void;
+}
+
+/**
+ * Uploads one file as multipart (one part named `file`). `onProgress` follows the bytes sent;
+ * once they are all sent the server indexes the file before it answers (§5.2).
+ */
+export function uploadFile(
+  directory: string,
+  file: File,
+  csrfToken: string,
+  onProgress: (sent: number, total: number) => void,
+): Upload {
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<MediaFile>((resolve, reject) => {
+    xhr.open('POST', `${streamUrl(directory)}/files`);
+    xhr.setRequestHeader('x-csrf-token', csrfToken);
+    xhr.responseType = 'json';
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      const body = xhr.response as MediaFile | { error?: ApiFailure } | null;
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as MediaFile);
+      else {
+        const failure = (body as { error?: ApiFailure } | null)?.error;
+        reject(
+          new ApiRequestError(
+            failure ?? {
+              status: xhr.status,
+              code: 'internal',
+              message: `The server answered ${xhr.status}.`,
+            },
+          ),
+        );
+      }
+    };
+    xhr.onerror = () =>
+      reject(
+        new ApiRequestError({ status: 0, code: 'network', message: 'The upload failed (network error).' }),
+      );
+    xhr.onabort = () =>
+      reject(new ApiRequestError({ status: 0, code: 'cancelled', message: 'The upload was cancelled.' }));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+  return { done, cancel: () => xhr.abort() };
+}
+
+export function formatSeconds(s: number | null): string {
+  if (s === null) return '';
+  const total = Math.round(s);
+  const m = Math.floor(total / 60);
+  return `${m}:${String(total % 60).padStart(2, '0')}`;
+}
+
+export function formatBitrate(b: number | null): string {
+  if (b === null) return '';
+  return b >= 1e6 ? `${(b / 1e6).toFixed(2)} Mbit/s` : `${Math.round(b / 1000)} kbit/s`;
+}

@@ -1,0 +1,156 @@
+/**
+ * The stream and media pages in Chromium (app.md §9.2, §5.2, §7.1–§7.3): log in, add a stream,
+ * upload two demo files through the upload area and see each progress bar finish and the file
+ * indexed, set the timing reference, visit media info, the segment list and a box tree, then open
+ * the player page on the new stream and see playback advance with dash.js and with Shaka.
+ * Screenshots go to test-output/screenshots/admin-*.png for a person to look at (testing.md §3.10).
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from '../support/browser/chromium.js';
+import { startTestServer, type TestServer } from '../support/loopcast.js';
+import { REPO_ROOT } from '../support/paths.js';
+
+const WEB = join(REPO_ROOT, 'packages', 'web');
+const DEMO = join(REPO_ROOT, 'packages', 'server', 'demo', 'media');
+const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
+const VIEWPORT = { width: 1280, height: 800 };
+const PASSWORD = 'admin-streams-pw-1';
+
+function ensureWebBuild(): void {
+  if (existsSync(join(WEB, 'dist', 'index.html'))) return;
+  execFileSync('npx', ['vite', 'build'], { cwd: WEB, stdio: 'pipe', timeout: 120_000 });
+}
+
+/** Waits until the page's `<video>` has played `seconds` past where it first moved. */
+async function playbackAdvances(page: Page, seconds: number, timeoutMs: number): Promise<number> {
+  const read = () => page.evaluate<number>('document.querySelector("video")?.currentTime ?? 0');
+  const end = Date.now() + timeoutMs;
+  let first = 0;
+  for (;;) {
+    const t = await read();
+    if (first === 0 && t > 0) first = t;
+    if (first > 0 && t - first >= seconds) return t;
+    if (Date.now() > end) throw new Error(`playback reached only ${t.toFixed(2)} s`);
+    await page.waitForTimeout(250);
+  }
+}
+
+let loopcast: TestServer | undefined;
+let browser: Browser | undefined;
+
+before(async () => {
+  ensureWebBuild();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  loopcast = await startTestServer({
+    env: { LOOPCAST_ADMIN_PASSWORD: PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await loopcast?.stop();
+});
+
+describe('stream and media pages in Chromium', () => {
+  it(
+    'adds a stream, uploads files with progress bars, sets the timing reference and plays it',
+    { timeout: 90_000 },
+    async (t) => {
+      if (!requireChromium(t)) return;
+      browser ??= await launchChromium();
+      const origin = loopcast!.origin;
+      const context = await browser.newContext({ viewport: VIEWPORT });
+      const page = await context.newPage();
+      const consoleErrors: string[] = [];
+      page.on('pageerror', (e) => consoleErrors.push(`pageerror ${e.message}`));
+      page.on('dialog', (d) => void d.accept());
+      try {
+        await page.goto(`${origin}/login?next=%2Fstreams`);
+        await page.waitForSelector('[data-ready]');
+        await page.fill('input[name=username]', 'admin');
+        await page.fill('input[name=password]', PASSWORD);
+        await Promise.all([page.waitForURL(`${origin}/streams`), page.click('button[type=submit]')]);
+        await page.waitForSelector('[data-testid=streams-table]');
+        assert.ok(await page.isVisible('nav a[href="/streams"]'), 'the navigation links the streams page');
+        assert.match((await page.textContent('[data-testid=streams-table]')) ?? '', /demo/);
+
+        // Add a stream.
+        await Promise.all([page.waitForURL(`${origin}/streams/.add`), page.click('a[href="/streams/.add"]')]);
+        await page.waitForSelector('[data-ready]');
+        await page.fill('input[name=directory]', 'brw1');
+        await page.fill('input[name=title]', 'Browser upload');
+        await Promise.all([page.waitForURL(`${origin}/streams/brw1`), page.click('button[type=submit]')]);
+        await page.waitForSelector('[data-testid=upload-input]');
+
+        // Upload two files; each progress bar fills, then the file is indexed.
+        await page.setInputFiles('[data-testid=upload-input]', [
+          join(DEMO, 'demo_v3.mp4'),
+          join(DEMO, 'demo_a1.mp4'),
+        ]);
+        for (const name of ['demo_v3.mp4', 'demo_a1.mp4']) {
+          const row = page.locator(`[data-upload="${name}"]`);
+          await row
+            .locator('xpath=self::*[@data-state="done" or @data-state="failed"]')
+            .waitFor({ timeout: 30_000 });
+          assert.equal(await row.getAttribute('data-state'), 'done', (await row.textContent()) ?? '');
+          const bar = row.locator('progress');
+          assert.equal(
+            await bar.getAttribute('value'),
+            await bar.getAttribute('max'),
+            `${name}: the bar is full`,
+          );
+          assert.match((await row.textContent()) ?? '', /Indexed: \d+ segments/);
+        }
+        await page.locator('[data-testid=files-table] tr[data-file=demo_a1]').waitFor();
+        await page.screenshot({ path: join(SCREENSHOTS, 'admin-stream.png'), fullPage: true });
+
+        // Timing reference: the first video became it; choose "none", save, then choose it again.
+        const select = page.locator('[data-testid=timing-reference]');
+        assert.equal(await select.inputValue(), 'demo_v3');
+        await select.selectOption('');
+        await page.click('form[aria-label="Stream settings"] button[type=submit]');
+        await page.waitForSelector('text=Saved.');
+        let api = (await (await context.request.get(`${origin}/api/streams/brw1`)).json()) as {
+          timingReference: { name: string } | null;
+        };
+        assert.equal(api.timingReference, null);
+        await page.locator('[data-testid=timing-reference]').selectOption('demo_v3');
+        await page.click('form[aria-label="Stream settings"] button[type=submit]');
+        await page.waitForSelector('text=Saved.');
+        api = (await (await context.request.get(`${origin}/api/streams/brw1`)).json()) as typeof api;
+        assert.equal(api.timingReference?.name, 'demo_v3');
+
+        // Media info → segment list → box tree.
+        await Promise.all([
+          page.waitForURL(`${origin}/streams/brw1/files/demo_v3`),
+          page.click('[data-testid=files-table] a[href="/streams/brw1/files/demo_v3"]'),
+        ]);
+        await page.waitForSelector('[data-testid=media-info]');
+        assert.match((await page.textContent('[data-testid=media-info]')) ?? '', /Number of Segments/);
+        await page.screenshot({ path: join(SCREENSHOTS, 'admin-media-info.png'), fullPage: true });
+        await Promise.all([page.waitForURL('**/segments'), page.click('a[href$="/segments"]')]);
+        await page.waitForSelector('[data-testid=segments-table]');
+        await Promise.all([page.waitForURL('**/segments/1'), page.click('a[href$="/segments/1"]')]);
+        await page.waitForSelector('[data-testid=box-tree] [data-box=moof]');
+        await page.click('text=Collapse all');
+        await page.screenshot({ path: join(SCREENSHOTS, 'admin-box-tree.png'), fullPage: true });
+
+        // The new stream plays on the player page, with dash.js and with Shaka.
+        for (const player of ['dashjs', 'shaka']) {
+          await page.goto(`${origin}/play/vod/brw1/hand_made?player=${player}&abr=0`);
+          await page.waitForSelector('[data-ready]');
+          const reached = await playbackAdvances(page, 2, 30_000);
+          t.diagnostic(`${player}: playback reached ${reached.toFixed(2)} s on the uploaded stream`);
+        }
+        assert.deepEqual(consoleErrors, []);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
