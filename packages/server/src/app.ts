@@ -14,7 +14,8 @@ import { registerHttpMetrics } from './metrics/http-metrics.js';
 import { registerWebRoutes } from './routes/web.js';
 import { registerClearKeyRoute } from './routes/clearkey.js';
 import { registerMusicApi } from './routes/music-api.js';
-import { registerStreamingRoutes } from './streaming/routes.js';
+import { createStreamingDeps, registerStreamingRoutes } from './streaming/routes.js';
+import { registerMultiPeriodStreaming } from './multi-period/streaming.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -94,7 +95,9 @@ export async function buildApp(
   registerHealthRoutes(app, ctx);
   registerWebRoutes(app, ctx);
   registerClearKeyRoute(app, ctx);
-  registerStreamingRoutes(app, ctx);
+  const streaming = createStreamingDeps(ctx);
+  registerStreamingRoutes(app, ctx, streaming);
+  registerMultiPeriodStreaming(app, ctx, streaming);
   configure?.(app);
   await app.ready();
   return app;

@@ -193,6 +193,36 @@ export interface ServerStateTable {
   updated_at: Timestamp;
 }
 
+/** Multi-period streams (drm-events.md §12.1). */
+export interface MpStreamsTable {
+  id: Generated<number>;
+  name: string;
+  title: string;
+  options: Json;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MpPeriodsTable {
+  id: Generated<number>;
+  mp_stream_id: number;
+  ordering: number;
+  pid: string;
+  stream_id: number;
+  /** 64-bit: PostgreSQL's driver returns strings. */
+  start_ms: ColumnType<number | string, number, number>;
+  duration_ms: ColumnType<number | string, number, number>;
+}
+
+export interface MpTracksTable {
+  id: Generated<number>;
+  period_id: number;
+  track_id: number;
+  role: string;
+  lang: string | null;
+  encrypted: Bool;
+}
+
 export interface Database {
   users: UsersTable;
   api_tokens: ApiTokensTable;
@@ -208,4 +238,7 @@ export interface Database {
   music_tracks: MusicTracksTable;
   change_counters: ChangeCountersTable;
   server_state: ServerStateTable;
+  mp_streams: MpStreamsTable;
+  mp_periods: MpPeriodsTable;
+  mp_tracks: MpTracksTable;
 }

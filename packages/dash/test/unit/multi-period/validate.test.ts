@@ -49,7 +49,7 @@ describe('multi-period validation', () => {
       {
         name: '.hidden',
         title: 'x',
-        options: { nosuch: 1, depth: 'deep' },
+        options: { nosuch: 1, timeShiftBufferDepth: 'deep' },
         periods: [
           {
             pid: 'p1',
@@ -78,8 +78,8 @@ describe('multi-period validation', () => {
     if (r.kind !== 'invalid') return;
     assert.deepEqual(Object.keys(r.fields).sort(), [
       'name',
-      'options.depth',
       'options.nosuch',
+      'options.timeShiftBufferDepth',
       'periods[0].start',
       'periods[0].tracks[0].role',
       'periods[0].tracks[1].trackId',

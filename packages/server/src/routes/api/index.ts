@@ -16,6 +16,7 @@ import { registerTokenRoutes } from './tokens.js';
 import { registerUserRoutes } from './users.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerStreamApi } from '../api-streams.js';
+import { registerMultiPeriodApi } from './multi-period.js';
 
 /** Passwords are taken as typed; other text fields are trimmed before validation (app.md §1). */
 function trimBody(body: unknown): unknown {
@@ -44,5 +45,6 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
     registerUserRoutes(api, ctx);
     registerKeyRoutes(api, ctx);
     registerStreamApi(api, ctx);
+    registerMultiPeriodApi(api, ctx);
   });
 }

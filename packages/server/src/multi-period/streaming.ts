@@ -1,0 +1,129 @@
+/**
+ * The streaming routes of multi-period streams (drm-events.md §12.5–§12.8): `/mps/{live|vod}/…`
+ * manifests (hand_made only), init and `$Time$` segments per Period. Like the normal streaming
+ * routes, this carries no session or CSRF work, only CORS; every decision is the pure core's.
+ * Media segments are the stored fragments, sent as they are (no bytes copied or changed).
+ */
+import {
+  buildMpsManifest,
+  instanceById,
+  issueMessage,
+  parseMpsPath,
+  planMpsSegment,
+  resolveMpsOptions,
+  segmentContentType,
+  type OptionIssue,
+} from '@loopcast/dash';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { corsHeaders } from '../streaming/cors.js';
+import { refusalError } from '../streaming/refusals.js';
+import type { StreamingDeps } from '../streaming/routes.js';
+import { sendBuffers, sendError, type HeaderMap, type StreamingError } from '../streaming/send.js';
+import { MpsModelCache } from './models.js';
+
+const notFound = (message: string): StreamingError => ({ status: 404, code: 'not_found', message });
+
+function issuesError(issues: readonly OptionIssue[]): StreamingError {
+  const fields: Record<string, string> = {};
+  for (const issue of issues) fields[issue.param] = issueMessage(issue);
+  return {
+    status: 400,
+    code: 'invalid_field',
+    message: issues.map(issueMessage).join('; '),
+    field: issues[0]?.param,
+    fields,
+  };
+}
+
+export function registerMultiPeriodStreaming(
+  app: FastifyInstance,
+  ctx: AppContext,
+  deps: StreamingDeps,
+): void {
+  const mpsModels = new MpsModelCache(ctx.database.db, deps.models);
+  const allowed = ctx.settings.allowedDomains;
+  const originOf = (request: FastifyRequest): string =>
+    ctx.settings.publicUrl ?? `${request.protocol}://${request.host}`;
+
+  async function dispatch(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const cors: HeaderMap = corsHeaders(allowed, request.headers.origin);
+    const fail = (error: StreamingError) => void sendError(request, reply, cors, error);
+    const [pathname = '', search = ''] = request.url.split('?', 2) as [string, string?];
+    const query = new URLSearchParams(search);
+    const path = parseMpsPath(pathname);
+    if (!path || path.kind === 'period-prefix')
+      return fail(notFound(`no such streaming resource ${pathname}`));
+    const mps = await mpsModels.get(path.name);
+    if (!mps) return fail(notFound(`no multi-period stream ${path.name}`));
+    if (path.kind === 'manifest') {
+      if (path.template !== 'hand_made')
+        return fail(notFound(`no template ${path.template} for multi-period streams; use hand_made.mpd`));
+      const resolved = resolveMpsOptions(mps, null, query, path.mode, 'manifest');
+      if (resolved.issues.length > 0) return fail(issuesError(resolved.issues));
+      const answer = buildMpsManifest({
+        mps,
+        mode: path.mode,
+        resolved,
+        nowMs: resolved.options.now ?? Date.now(),
+        origin: originOf(request),
+        requestUrl: `${originOf(request)}${request.url}`,
+      });
+      if (answer.kind === 'InvalidOptions') return fail(issuesError(answer.issues));
+      if (answer.kind !== 'manifest') return fail(refusalError(answer, 'the manifest'));
+      return sendBuffers(
+        request,
+        reply,
+        200,
+        { ...cors, 'content-type': answer.contentType, 'cache-control': answer.cacheControl },
+        [Buffer.from(answer.xml)],
+      );
+    }
+    const inst = instanceById(mps, path.mode, path.periodId);
+    if (!inst) return fail(notFound(`no Period ${path.periodId} in ${mps.name}`));
+    const resolved = resolveMpsOptions(mps, inst.period, query, path.mode, 'segment');
+    if (resolved.issues.length > 0) return fail(issuesError(resolved.issues));
+    const nowMs = resolved.options.now ?? Date.now();
+    const plan = planMpsSegment(mps, path.mode, inst, path.rep, path.address, resolved.options, nowMs);
+    if (!('blobKey' in plan)) return fail(refusalError(plan, `segment ${path.rep}`));
+    const file = inst.period.stream.files.find((f) => f.blobKey === plan.blobKey);
+    const indexed = file?.index.segments[plan.fragmentIndex];
+    if (!indexed) return fail(notFound(`no fragment ${plan.fragmentIndex} in ${path.rep}`));
+    const body =
+      plan.kind === 'init'
+        ? await deps.segments.init(plan.blobKey, indexed, plan.removeMehd)
+        : await deps.segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
+    sendBuffers(
+      request,
+      reply,
+      200,
+      {
+        ...cors,
+        'content-type': segmentContentType(plan.contentType),
+        'cache-control': `public, max-age=${plan.maxAgeSeconds}`,
+      },
+      [body],
+    );
+  }
+
+  const docs = {
+    summary: 'Manifests and segments of a multi-period stream (drm-events.md §12.5)',
+    operationId: 'getMultiPeriodStreamingResource',
+    tags: ['streaming'],
+  };
+  app.get('/mps/*', { schema: docs }, async (request, reply) => {
+    await dispatch(request, reply);
+    return reply;
+  });
+  app.options('/mps/*', (request, reply) => {
+    const requested = request.headers['access-control-request-headers'];
+    reply
+      .code(204)
+      .headers({
+        ...corsHeaders(allowed, request.headers.origin),
+        ...(requested ? { 'access-control-allow-headers': requested } : {}),
+        'access-control-max-age': 86400,
+      })
+      .send();
+  });
+}
