@@ -4,12 +4,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import {
+  chmodSync,
   chownSync,
   existsSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -87,6 +89,10 @@ export async function startPostgres(): Promise<PostgresCluster> {
   if (userInfo().uid === 0) {
     const id = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     chownSync(dir, id, id);
+    // The postgres user must be able to pass through the temp folder; a private one made with
+    // `mktemp -d` (mode 700) would otherwise hide the cluster from its own server.
+    const parent = statSync(tmpdir());
+    if ((parent.mode & 0o001) === 0) chmodSync(tmpdir(), (parent.mode & 0o7777) | 0o001);
   }
   const run = runner(dir);
   const port = await freePort();
