@@ -12,6 +12,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoute } from './routes/metrics.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
 import { registerWebRoutes } from './routes/web.js';
+import { registerTvRoutes } from './routes/tv/index.js';
 import { registerClearKeyRoute } from './routes/clearkey.js';
 import { registerMusicApi } from './routes/music-api.js';
 import { createStreamingDeps, registerStreamingRoutes } from './streaming/routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(
   registerMusicApi(app, ctx);
   registerHealthRoutes(app, ctx);
   registerWebRoutes(app, ctx);
+  registerTvRoutes(app, ctx);
   registerClearKeyRoute(app, ctx);
   const streaming = createStreamingDeps(ctx);
   registerStreamingRoutes(app, ctx, streaming);
