@@ -268,10 +268,12 @@ export function selectSegments(
     if (!out.includes(last)) out.push(last);
     return out;
   }
-  const span = Math.min(duration, tsbd ?? duration);
+  // duration 0 means "everything": the whole time-shift window
+  const span = duration > 0 ? Math.min(duration, tsbd ?? duration) : (tsbd ?? Number.POSITIVE_INFINITY);
   const edge = plan.at(-1)!;
   const edgeEnd = edge.start + edge.duration / edge.timescale;
   const out = plan.filter((s) => s.start + s.duration / s.timescale > edgeEnd - span);
+  if (!out.includes(edge)) out.push(edge);
   if (!out.includes(plan[0]!)) out.unshift(plan[0]!);
   return out;
 }

@@ -26,7 +26,13 @@ import {
   type PeriodModel,
   type RepresentationModel,
 } from './mpd.js';
-import { planRepresentation, selectSegments, type RepresentationPlan, type SegmentRef } from './plan.js';
+import {
+  periodEnd,
+  planRepresentation,
+  selectSegments,
+  type RepresentationPlan,
+  type SegmentRef,
+} from './plan.js';
 import { sortIssues } from './report.js';
 import type {
   CodecInfo,
@@ -62,7 +68,21 @@ export async function validate(
   events: Partial<ValidatorEvents> = {},
   clock: () => number = Date.now,
 ): Promise<ValidationReport> {
-  return new Run(opts, fetcher, events, clock).run();
+  return new Run(opts, fetcher, events, clock, sleep).run();
+}
+
+/** Waits `ms` or until the signal aborts; tests pass one that moves a virtual clock instead. */
+export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
+
+/** `validate` with the wait between refreshes injected (unit tests of the live loop). */
+export function validateWith(
+  opts: ValidateOptions,
+  fetcher: Fetcher,
+  events: Partial<ValidatorEvents>,
+  clock: () => number,
+  wait: Sleep,
+): Promise<ValidationReport> {
+  return new Run(opts, fetcher, events, clock, wait).run();
 }
 
 class Run {
@@ -84,6 +104,7 @@ class Run {
     private readonly fetcher: Fetcher,
     private readonly events: Partial<ValidatorEvents>,
     private readonly clock: () => number,
+    private readonly wait: Sleep,
   ) {
     this.sink = new IssueCollector(events);
     this.startedAt = clock();
@@ -326,7 +347,7 @@ class Run {
       if (at > deadline) break;
       this.progress('waiting', `next refresh in ${((at - this.clock()) / 1000).toFixed(1)} s`);
       const before = this.clock();
-      await sleep(at - before, this.controller.signal);
+      await this.wait(at - before, this.controller.signal);
       if (this.aborted) break;
       // a pinned clock (tests with `now=`) never reaches the next publish time
       if (this.clock() === before && at > before) break;
@@ -580,7 +601,14 @@ class Run {
       (ref.number !== undefined && prev.ref.number !== undefined
         ? ref.number === prev.ref.number + 1
         : prev.ref.time + prev.ref.duration === ref.time);
-    if (prev && adjacent && prev.facts.decodeTime !== undefined && facts.decodeTime !== undefined) {
+    if (
+      prev &&
+      adjacent &&
+      prev.facts.tfdtOk &&
+      facts.tfdtOk &&
+      prev.facts.decodeTime !== undefined &&
+      facts.decodeTime !== undefined
+    ) {
       const end = prev.facts.decodeTime + prev.facts.duration;
       const tol = Math.max(facts.sampleDuration, 1);
       if (Math.abs(end - facts.decodeTime) > tol)
@@ -606,6 +634,8 @@ class Run {
     if (a.kind !== 'template' || a.timeline || !a.duration || !last || last.number === undefined || !a.media)
       return;
     const next = { ...last, number: last.number + 1, time: last.time + a.duration };
+    const end = periodEnd(mpd, period);
+    if (end !== undefined && (period.start ?? 0) + (next.time - a.pto) / a.timescale >= end - 1e-6) return;
     const ast = mpd.availabilityStartTime ?? 0;
     const from =
       ast +

@@ -44,6 +44,8 @@ export interface MediaInput {
 
 export interface MediaFacts {
   decodeTime?: number;
+  /** False when MEDIA_TFDT was raised (continuity is then not judged again). */
+  tfdtOk: boolean;
   duration: number;
   sampleDuration: number;
 }
@@ -230,7 +232,8 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
   // timing (14496-12 8.8.12; 23009-1 5.3.9.6)
   const tolerance = sampleDuration * (init?.handler === 'soun' ? 2 : 1) * (ref.firstOfPeriod ? 2 : 1) || 1;
   const expected = (ref.time * ts) / ref.timescale;
-  if (decodeTime !== undefined && Math.abs(decodeTime - expected) > tolerance) {
+  const tfdtOk = decodeTime === undefined || Math.abs(decodeTime - expected) <= tolerance;
+  if (!tfdtOk && decodeTime !== undefined) {
     const diff = decodeTime - expected;
     add(
       'MEDIA_TFDT',
@@ -260,7 +263,7 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
         );
     }
   }
-  const facts: MediaFacts = { duration: total, sampleDuration };
+  const facts: MediaFacts = { duration: total, sampleDuration, tfdtOk };
   if (decodeTime !== undefined) facts.decodeTime = decodeTime;
   return facts;
 }

@@ -4,23 +4,18 @@
  */
 import type { Element } from '@xmldom/xmldom';
 import { parseBoxes, pssh as psshEntry, type PsshFields } from '@loopcast/bmff';
+import { MP4_PROTECTION_SCHEME, SYSTEM_IDS } from '../../drm/systems.js';
 import { parsePlayReadyObject } from '../decode/playready.js';
 import { parseWidevineData } from '../decode/widevine.js';
 import type { AdaptationSetModel } from '../mpd.js';
 import { attr, children, textOf } from '../xml.js';
 import { report, type ManifestContext } from './context.js';
 
-export const MP4_PROTECTION = 'urn:mpeg:dash:mp4protection:2011';
-export const SYSTEMS = {
-  playready: '9a04f07998404286ab92e65be0885f95',
-  playreadyLegacy: '79f0049a40988642ab92e65be0885f95',
-  widevine: 'edef8ba979d64acea3c827dcd51d21ed',
-  clearkey: 'e2719d58a985b3c9781ab030af78d30e',
-  w3c: '1077efecc0b24d02ace33c1e52e2fb4b',
-  marlin: '5e629af538da4063897797ffbd9902d4',
-  fairplay: '94ce86fb07ff4f43adb893d2fa968ca2',
-} as const;
-const KNOWN = new Set<string>(Object.values(SYSTEMS));
+export const MP4_PROTECTION = MP4_PROTECTION_SCHEME;
+export const SYSTEMS = SYSTEM_IDS;
+/** validator.md §4.7 knows FairPlay too, which loopcast itself never signals. */
+const FAIRPLAY = '94ce86fb07ff4f43adb893d2fa968ca2';
+const KNOWN = new Set<string>([...Object.values(SYSTEMS), FAIRPLAY]);
 const CENC_NS = 'urn:mpeg:cenc:2013';
 
 export const normaliseKid = (v: string): string => v.replace(/-/g, '').toLowerCase();
@@ -188,7 +183,7 @@ function checkDescriptor(ctx: ManifestContext, cp: Element, prot: SetProtection,
           );
       }
     }
-    if (system === SYSTEMS.w3c && prot.defaultKid && !box.kids.includes(prot.defaultKid))
+    if (system === SYSTEMS.common && prot.defaultKid && !box.kids.includes(prot.defaultKid))
       report(
         ctx,
         'CP_CLEARKEY',

@@ -3,6 +3,8 @@
  * fields the event checks compare (splice_insert's out-of-network flag, splice time and break
  * duration; time_signal's splice time).
  */
+import { crc32Mpeg2 } from '../../events/scte35.js';
+
 export interface SpliceInfo {
   commandType: number;
   ptsAdjustment: number;
@@ -13,16 +15,6 @@ export interface SpliceInfo {
 }
 
 export type SpliceResult = { ok: true; info: SpliceInfo } | { ok: false; reason: string };
-
-/** CRC-32/MPEG-2: polynomial 0x04C11DB7, initial 0xFFFFFFFF, no reflection, no final XOR. */
-export function crc32Mpeg2(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of bytes) {
-    crc ^= b << 24;
-    for (let k = 0; k < 8; k++) crc = crc & 0x80000000 ? (crc << 1) ^ 0x04c11db7 : crc << 1;
-  }
-  return crc >>> 0;
-}
 
 const u33 = (b: Uint8Array, pos: number): number =>
   (b[pos]! & 1) * 2 ** 32 +
