@@ -28,3 +28,4 @@ export {
   type ItunesMetadata,
   type CoverArt,
 } from './itunes.js';
+export * from './cenc/index.js';

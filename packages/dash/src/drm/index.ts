@@ -36,3 +36,4 @@ export {
   type LicenceResponse,
   type LicenceIssue,
 } from './licence.js';
+export { segmentDrm, type SegmentDrm } from './segment-drm.js';

@@ -22,6 +22,7 @@ import {
   planSegment,
   resolveOptions,
   segmentContentType,
+  segmentDrm,
   THUMBNAIL_JPEG,
   timeResponse,
   type Mode,
@@ -48,6 +49,7 @@ import { HeldResponses } from './held.js';
 import { refusalError } from './refusals.js';
 import { sendBuffers, sendError, sendHead, type HeaderMap, type StreamingError } from './send.js';
 import { SegmentSource } from './segment-source.js';
+import { cencTrack, drmFragment, drmInit } from './encryption.js';
 import { StreamModelCache } from './stream-models.js';
 
 /** Host must be a host name or an IP literal with an optional port (app.md §12.2). */
@@ -189,18 +191,38 @@ export function registerStreamingRoutes(
         h.cors,
         notFound(`no fragment ${plan.fragmentIndex} in ${path.rep}`),
       );
+    // DRM (drm-events.md §7, §8): moov pssh boxes, on-the-fly encryption after corruption, PIFF
+    const drm = segmentDrm(stream, file, resolved.options, path.mode);
+    const init0 = file.index.segments[0]!;
+    const track = drm.otf && plan.kind === 'media' ? await cencTrack(segments, plan.blobKey, init0) : null;
+    const corruptFrames = fate.kind === 'serve' ? fate.corruptFrames : 0;
     const body =
       plan.kind === 'init'
-        ? [await segments.init(plan.blobKey, indexed, plan.removeMehd)]
+        ? [
+            drmInit(
+              await segments.init(plan.blobKey, indexed, plan.removeMehd),
+              drm,
+              segments,
+              `${plan.blobKey}#init${plan.removeMehd ? '-live' : ''}`,
+            ),
+          ]
         : rewriteSegment(
-            corruptFragment(
-              h.request,
-              await segments.fragment(plan.blobKey, plan.fragmentIndex, indexed),
-              file.index,
-              fate.kind === 'serve' ? fate.corruptFrames : 0,
-              indexed.pos,
+            drmFragment(
+              corruptFragment(
+                h.request,
+                await segments.fragment(plan.blobKey, plan.fragmentIndex, indexed),
+                file.index,
+                corruptFrames,
+                indexed.pos,
+              ),
+              drm,
+              track,
+              { fragmentIndex: plan.fragmentIndex, sourceOffset: indexed.pos },
+              segments,
+              corruptFrames === 0 ? `${plan.blobKey}#${plan.fragmentIndex}` : null,
             ),
             {
+              piff: drm.piff,
               sequenceNumber: plan.sequenceNumber,
               baseMediaDecodeTime: plan.baseMediaDecodeTime,
               sourceOffset: indexed.pos,

@@ -34,6 +34,18 @@ export class SegmentSource {
     return served;
   }
 
+  /**
+   * Bytes derived from stored ones (an init or fragment encrypted on the fly, drm-events.md
+   * §8.7), made once per key and kept in the same cache, so a live edge is encrypted once per node.
+   */
+  derived(key: string, make: () => Buffer): Buffer {
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const made = make();
+    this.cache.set(key, made);
+    return made;
+  }
+
   /** The bytes of `segments[fragmentIndex]` of the blob (index 0 is the init segment). */
   async fragment(blobKey: string, fragmentIndex: number, segment: IndexedSegment): Promise<Buffer> {
     const key = `${blobKey}#${fragmentIndex}`;

@@ -73,14 +73,19 @@ describe('drm selection of Representations (§3.4)', () => {
   });
 
   it('encrypts demo on the fly with otf=auto, scheme from enc_scheme', () => {
-    const { model, xml } = render(withKeys('demo'), 'hand_made', 'live', 'drm=clearkey&enc_scheme=cbcs');
-    const video = model.periods[0]!.adaptationSets[0]!;
-    assert.equal(video.contentProtection?.[0]?.value, 'cbcs');
+    const { model, xml } = render(withKeys('demo'), 'hand_made', 'live', 'drm=clearkey');
+    const [video, audio] = model.periods[0]!.adaptationSets;
+    assert.equal(video!.contentProtection?.[0]?.value, 'cenc');
     assert.match(xml, /xmlns:cenc="urn:mpeg:cenc:2013"/);
     assert.match(
       xml,
       /<dashif:Laurl xmlns:dashif="https:\/\/dashif.org\/CPS" licenseType="EME-1.0">http:\/\/localhost:5000\/clearkey<\/dashif:Laurl>/,
     );
+    // cbcs: audio whole-sample; video stays clear until §8.6's slice-header parse exists
+    const cbcs = render(withKeys('demo'), 'hand_made', 'live', 'drm=clearkey&enc_scheme=cbcs').model;
+    assert.equal(cbcs.periods[0]!.adaptationSets[1]!.contentProtection?.[0]?.value, 'cbcs');
+    assert.equal(cbcs.periods[0]!.adaptationSets[0]!.contentProtection, undefined);
+    assert.equal(audio!.contentProtection?.[0]?.value, 'cenc');
     const none = render(withKeys('demo'), 'hand_made', 'live', 'drm=clearkey&otf=0').model;
     assert.equal(none.periods[0]!.adaptationSets[0]!.contentProtection, undefined);
   });

@@ -1,0 +1,11 @@
+/** On-the-fly CENC encryption (drm-events.md §8): init and fragment rewriting, IVs, sub-samples. */
+export {
+  encryptInit,
+  cencTrackOf,
+  type CencScheme,
+  type CencTrack,
+  type InitEncryption,
+} from './encrypt-init.js';
+export { encryptFragment, type FragmentEncryption } from './encrypt-fragment.js';
+export { cencFragmentIvBase, cencSampleIv, cbcsConstantIv } from './ivs.js';
+export { cencVideoSubsamples, type NalCodec } from './subsamples.js';

@@ -1,0 +1,58 @@
+/**
+ * Which bytes of a video sample are protected under `cenc` (drm-events.md §8.4): VCL NAL units
+ * of at least 112 bytes keep a clear lead of at least 96 bytes and protect a whole number of AES
+ * blocks; every other NAL unit is clear.
+ */
+import type { SubSample } from '../boxes/sample-encryption.js';
+
+export type NalCodec = 'avc' | 'hevc';
+
+const MAX_CLEAR = 0xffff;
+const MIN_CLEAR_LEAD = 96;
+const MIN_PROTECTED_NAL = 112;
+
+function isVcl(codec: NalCodec, header: number): boolean {
+  if (codec === 'avc') {
+    const t = header & 0x1f;
+    return t >= 1 && t <= 5;
+  }
+  return ((header >> 1) & 0x3f) <= 31;
+}
+
+/** The length-prefixed NAL units of a sample as [start, total size] pairs (a cut-off tail is one clear unit). */
+function nalUnits(sample: Uint8Array, lengthSize: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let pos = 0; pos < sample.length;) {
+    let n = 0;
+    for (let i = 0; i < lengthSize && pos + i < sample.length; i++) n = n * 256 + sample[pos + i]!;
+    const total = Math.min(lengthSize + n, sample.length - pos);
+    out.push([pos, total <= 0 ? sample.length - pos : total]);
+    pos += total <= 0 ? sample.length - pos : total;
+  }
+  return out;
+}
+
+/** §8.4: (clear, protected) entries adding up to the sample's size; at least one entry. */
+export function cencVideoSubsamples(sample: Uint8Array, lengthSize: number, codec: NalCodec): SubSample[] {
+  const out: SubSample[] = [];
+  let clear = 0;
+  const pushClear = (last: boolean) => {
+    while (clear > MAX_CLEAR) {
+      out.push({ clearBytes: MAX_CLEAR, protectedBytes: 0 });
+      clear -= MAX_CLEAR;
+    }
+    if (last && (clear > 0 || out.length === 0)) out.push({ clearBytes: clear, protectedBytes: 0 });
+  };
+  for (const [start, total] of nalUnits(sample, lengthSize)) {
+    const header = sample[start + lengthSize];
+    if (header !== undefined && total >= MIN_PROTECTED_NAL && isVcl(codec, header)) {
+      const protectedBytes = Math.floor((total - MIN_CLEAR_LEAD) / 16) * 16;
+      clear += total - protectedBytes;
+      pushClear(false);
+      out.push({ clearBytes: clear, protectedBytes });
+      clear = 0;
+    } else clear += total;
+  }
+  pushClear(true);
+  return out;
+}
