@@ -21,6 +21,15 @@ const ROUTES: Route[] = [
     load: () => import('./account/ChangePasswordPage.tsx').then((m) => m.ChangePasswordPage),
   },
   { pattern: /^\/music$/, load: () => import('./music/MusicPage.tsx').then((m) => m.MusicPage) },
+  {
+    pattern: /^\/options$/,
+    load: () => import('./options-docs/OptionsDocsPage.tsx').then((m) => m.OptionsDocsPage),
+  },
+  { pattern: /^\/users$/, load: () => import('./users/UsersPage.tsx').then((m) => m.UsersPage) },
+  {
+    pattern: /^\/users\/(?:\.add|([^/.][^/]*))$/,
+    load: () => import('./users/UserFormPage.tsx').then((m) => m.UserFormPage),
+  },
   { pattern: /^\/streams$/, load: () => import('./streams/StreamsPage.tsx').then((m) => m.StreamsPage) },
   {
     pattern: /^\/streams\/\.add$/,

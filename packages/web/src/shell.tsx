@@ -1,6 +1,7 @@
 /** The parts every page shares: navigation, title with breadcrumbs, and the ready marker. */
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
+import { getSession, send, type SessionInfo } from './account/api.ts';
 
 export function NavBar() {
   return (
@@ -22,8 +23,59 @@ export function NavBar() {
         <li>
           <a href="/music">Music</a>
         </li>
+        <li>
+          <a href="/options">Options</a>
+        </li>
+        <AccountNav />
       </ul>
     </nav>
+  );
+}
+
+/**
+ * "Users" for admins, "Account" for others, and Log in / Log out (app.md §9.1). The session is
+ * asked once per page; links a visitor may not use are not shown.
+ */
+function AccountNav() {
+  const [session, setSession] = useState<SessionInfo | null>(null);
+  // The login pages fetch the session themselves: two first requests at once would each be
+  // handed a fresh anonymous cookie, and the CSRF token kept could belong to the other one.
+  const own = /^\/(login|change-password)$/.test(location.pathname);
+  useEffect(() => {
+    if (own) return;
+    getSession()
+      .then(setSession)
+      .catch(() => undefined);
+  }, []);
+  if (!session) return null;
+  if (!session.user) {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return (
+      <li>
+        <a href={`/login?next=${next}`}>Log in</a>
+      </li>
+    );
+  }
+  const logout = () =>
+    void send('POST', '/api/auth/logout', {})
+      .catch(() => undefined)
+      .then(() => location.assign('/'));
+  return (
+    <>
+      <li>{session.permissions.admin ? <a href="/users">Users</a> : <a href="/account">Account</a>}</li>
+      <li>
+        <a
+          href="/login"
+          id="logout"
+          onClick={(e) => {
+            e.preventDefault();
+            logout();
+          }}
+        >
+          Log out ({session.user.username})
+        </a>
+      </li>
+    </>
   );
 }
 

@@ -17,7 +17,18 @@ import type { AppContext } from '../context.js';
 const WEB_ROOT = fileURLToPath(new URL('../../../web/', import.meta.url));
 
 /** UI paths answered with the shell; the rest of §9.2 follows with later pages. */
-const SHELL_PATHS = ['/', '/play/*', '/music', '/login', '/change-password', '/streams', '/streams/*'];
+const SHELL_PATHS = [
+  '/',
+  '/play/*',
+  '/music',
+  '/login',
+  '/change-password',
+  '/options',
+  '/users',
+  '/users/*',
+  '/streams',
+  '/streams/*',
+];
 
 /**
  * The player builds served from node_modules (never bundled into the app): the newest 5.x and 4.x

@@ -97,7 +97,15 @@ export function OptionField({ option, value, baseline, support, error, onChange 
         ) : (
           option.title
         )}{' '}
-        <code class="param">{option.param}</code>
+        <code class="param">{option.param}</code>{' '}
+        <a
+          href={`/options#${option.param}`}
+          class="help-link"
+          title={`About ${option.param}`}
+          target="_blank"
+        >
+          ?
+        </a>
       </label>
       {(kind.kind !== 'bool' || option.param === 'drm') && input}
       <small id={helpId}>
