@@ -126,7 +126,7 @@ const int = (v: number | string | null | undefined): number =>
   v === null || v === undefined ? 0 : Number(v);
 const intOrNull = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
-function toMusicTrack(row: TrackRow): MusicTrack {
+export function toMusicTrack(row: TrackRow): MusicTrack {
   return {
     id: Number(row.id),
     persistentId: BigInt(row.persistent_id).toString(16).padStart(16, '0'),
@@ -201,7 +201,7 @@ async function listTracks(
   return { total: Number(totalRow?.n ?? 0), items: items.map(toMusicTrack) };
 }
 
-async function trackRow(db: Kysely<Schema>, id: number): Promise<TrackRow> {
+export async function trackRow(db: Kysely<Schema>, id: number): Promise<TrackRow> {
   const row = await baseQuery(db)
     .selectAll('music_tracks')
     .select('blobs.store_key as blob_key')
