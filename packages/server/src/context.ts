@@ -5,6 +5,7 @@ import type { Metrics } from './metrics/metrics.js';
 import type { MusicShare } from './music/music-share.js';
 import type { Secrets } from './secrets.js';
 import type { OpenDatabase } from './storage/database.js';
+import type { ValidateFn } from './validate/run-socket.js';
 
 export interface RunState {
   started: boolean;
@@ -23,4 +24,6 @@ export interface AppContext {
   metrics: Metrics;
   /** The running DAAP share, once it has started; null or absent when DAAP is off (daap.md §11.5). */
   music?: MusicShare | null;
+  /** Replaces the validator's checks for a run of the web validator (tests; validator.md §8.2). */
+  validate?: ValidateFn;
 }

@@ -424,6 +424,77 @@ export const SETTINGS = {
     help: 'How long a low-latency segment request may be held for its first chunk',
     parse: parseDuration,
   }),
+  // The web validator (validator.md §8.4, limits of §6.2)
+  validatorAnonymous: setting({
+    env: 'LOOPCAST_VALIDATOR_ANONYMOUS',
+    default: 'true',
+    help: 'Visitors may run the web validator',
+    parse: parseBoolean,
+  }),
+  validatorJobs: setting({
+    env: 'LOOPCAST_VALIDATOR_JOBS',
+    default: '4',
+    help: 'Concurrent web validator runs per node, 1–64',
+    parse: (r) => parseInteger(r, 1, 64),
+  }),
+  validatorConcurrency: setting({
+    env: 'LOOPCAST_VALIDATOR_CONCURRENCY',
+    default: '4',
+    help: 'Parallel requests per web validator run, 1–32',
+    parse: (r) => parseInteger(r, 1, 32),
+  }),
+  validatorMaxDuration: setting({
+    env: 'LOOPCAST_VALIDATOR_MAX_DURATION',
+    default: '600s',
+    help: 'Largest duration a web validator run may ask for',
+    parse: durationBetween(1000, 86_400_000, '1 s to 24 h'),
+  }),
+  validatorTimeout: setting({
+    env: 'LOOPCAST_VALIDATOR_TIMEOUT',
+    default: '10s',
+    help: 'Validator fetches: connect + response headers timeout',
+    parse: durationBetween(100, 600_000, '100 ms to 10 min'),
+  }),
+  validatorMaxSegmentBytes: setting({
+    env: 'LOOPCAST_VALIDATOR_MAX_SEGMENT_BYTES',
+    default: '100M',
+    help: 'Largest media segment the validator fetches',
+    parse: parseSize,
+  }),
+  validatorMaxBytes: setting({
+    env: 'LOOPCAST_VALIDATOR_MAX_BYTES',
+    default: '2G',
+    help: 'Bytes fetched per web validator run',
+    parse: parseSize,
+  }),
+  validatorSchema: setting({
+    env: 'LOOPCAST_VALIDATOR_SCHEMA',
+    help: 'XSD path; when set, web validator runs include DOC_XSD',
+    parse: text(1, 4096),
+  }),
+  validatorAllowHosts: setting({
+    env: 'LOOPCAST_VALIDATOR_ALLOW_HOSTS',
+    help: 'Regular expression matched against the whole lower-cased host name, exempt from the validator address rule',
+    parse: (raw) => {
+      try {
+        return new RegExp(`^(?:${raw.trim()})$`);
+      } catch {
+        throw new SettingValueError('expected a valid regular expression');
+      }
+    },
+  }),
+  validatorPrivate: setting({
+    env: 'LOOPCAST_VALIDATOR_PRIVATE',
+    default: 'deny',
+    help: 'allow lifts the validator address rule (lab installations)',
+    parse: oneOf('deny', 'allow'),
+  }),
+  validatorSaveMaxSegments: setting({
+    env: 'LOOPCAST_VALIDATOR_SAVE_MAX_SEGMENTS',
+    default: '900',
+    help: 'Segments per Representation captured by "save this stream"',
+    parse: (r) => parseInteger(r, 1, 100_000),
+  }),
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

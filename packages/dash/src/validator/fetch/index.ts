@@ -9,3 +9,20 @@ export { portAllowed } from './ports.js';
 export { KIND_LIMITS, formatBytes } from './limits.js';
 export type { KindLimits } from './limits.js';
 export { AddressNotAllowedError } from './connect.js';
+// The public types the fetcher works with (validator.md §2.1), for its users in the server.
+export type {
+  CodecInfo,
+  FetchFailure,
+  FetchKind,
+  FetchRequest,
+  FetchResult,
+  Fetcher,
+  LogLevel,
+  Phase,
+  Severity,
+  IssueLocation,
+  ValidateOptions,
+  ValidationIssue,
+  ValidationReport,
+  ValidatorEvents,
+} from '../types.js';

@@ -11,6 +11,7 @@ import { registerApiErrorHandler } from '../../plugins/api-errors.js';
 import authPlugin from '../../plugins/auth.js';
 import { recordRouteTable } from '../../plugins/route-table.js';
 import { registerApiSecurityHeaders } from '../../plugins/security-headers.js';
+import { registerValidateRoutes } from '../../validate/route.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUserRoutes } from './users.js';
@@ -44,6 +45,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
     registerTokenRoutes(api, ctx);
     registerUserRoutes(api, ctx);
     registerKeyRoutes(api, ctx);
+    registerValidateRoutes(api, ctx);
     registerStreamApi(api, ctx);
     registerMultiPeriodApi(api, ctx);
   });

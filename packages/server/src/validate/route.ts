@@ -1,0 +1,127 @@
+/**
+ * `GET /api/validate/socket` (validator.md §8.2): the web validator's websocket. Registered inside
+ * the API scope, so the login cookie identifies the user; the upgrade is refused unless `Origin` is
+ * loopcast's own origin (app.md §3.5), when the node or client address holds its socket share, and
+ * for visitors when `LOOPCAST_VALIDATOR_ANONYMOUS=false`.
+ */
+import websocket from '@fastify/websocket';
+import * as dash from '@loopcast/dash';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isMedia } from '../auth/groups.js';
+import { ownOrigin } from '../auth/csrf.js';
+import { sessionUser } from '../auth/session.js';
+import type { AppContext } from '../context.js';
+import { ApiError, forbidden, loginRequired } from '../plugins/api-errors.js';
+import type { ServerMessage } from './protocol.js';
+import { attachValidatorSocket, type SocketDeps, type ValidateFn } from './run-socket.js';
+import { ValidatorSlots } from './slots.js';
+import { localEndpointOf, webFetcher } from './web-fetcher.js';
+
+export const VALIDATE_SOCKET_PATH = '/api/validate/socket';
+
+/** How long a client told `busy` should wait before trying again. */
+const BUSY_RETRY_S = 10;
+
+/**
+ * The checks' entry point (validator.md §2.1), exported by `@loopcast/dash` once the checks land;
+ * until then a run ends with `error` `internal`.
+ */
+function dashValidate(): ValidateFn | undefined {
+  return (dash as unknown as { validate?: ValidateFn }).validate;
+}
+
+export function registerValidateRoutes(api: FastifyInstance, ctx: AppContext): void {
+  const slots = new ValidatorSlots(ctx.settings.validatorJobs);
+  const clientOf = (request: FastifyRequest): string => request.ip;
+
+  void api.register(async (scope) => {
+    await scope.register(websocket, { options: { maxPayload: 65536, perMessageDeflate: false } });
+    // `wsHandler` rather than `websocket: true`, which would hide the route from the OpenAPI
+    // document; a plain GET gets 426.
+    scope.route({
+      method: 'GET',
+      url: VALIDATE_SOCKET_PATH,
+      config: { permission: 'public' },
+      schema: {
+        summary: 'Web validator websocket (validator.md §8.2): upgrade, then JSON text frames',
+        operationId: 'validateSocket',
+        tags: ['validator'],
+      },
+      preValidation: (request, _reply, done) => {
+        if (request.headers.origin !== ownOrigin(request, ctx.settings.publicUrl)) {
+          throw forbidden("The validator's websocket accepts only pages of this site (Origin).");
+        }
+        const principal = request.auth.principal;
+        if (!ctx.settings.validatorAnonymous && !principal)
+          throw loginRequired('Log in to use the validator.');
+        const upgrading = request.headers.upgrade?.toLowerCase() === 'websocket';
+        if (upgrading && !slots.openSocket(clientOf(request), principal !== null)) {
+          throw new ApiError(429, 'rate_limited', 'Too many validator sockets from this address.', {
+            retryAfter: BUSY_RETRY_S,
+          });
+        }
+        done();
+      },
+      handler: (request, reply) =>
+        reply
+          .code(426)
+          .header('upgrade', 'websocket')
+          .send({
+            error: {
+              status: 426,
+              code: 'bad_request',
+              message: 'This URL is a websocket: connect with an Upgrade: websocket request.',
+              requestId: request.id,
+            },
+          }),
+      wsHandler: (socket, request) => {
+        const client = clientOf(request);
+        const principal = request.auth.principal;
+        const local = localEndpointOf(request.raw.socket);
+        socket.on('close', () => slots.closeSocket(client));
+        const deps: SocketDeps = {
+          validate:
+            ctx.validate ??
+            dashValidate() ??
+            (() => Promise.reject(new Error('the validator checks are not available in this build'))),
+          fetcher: () => webFetcher(ctx.settings, local),
+          startJob: () => (slots.startJob(client, principal !== null) === null ? null : BUSY_RETRY_S),
+          endJob: () => slots.endJob(client),
+          maxDurationS: Math.floor(ctx.settings.validatorMaxDuration / 1000),
+          concurrency: ctx.settings.validatorConcurrency,
+          schemaPath: ctx.settings.validatorSchema,
+          save: (message, send) => saveStream(ctx, request, message, send),
+          log: (text) => request.log.warn(text),
+        };
+        attachValidatorSocket(socket, deps);
+      },
+    });
+  });
+}
+
+/**
+ * "Save this stream to loopcast" (§8.3): the user row is read again when `save` arrives, so a
+ * demoted or logged-out user cannot save. The capture itself is not implemented yet.
+ */
+async function saveStream(
+  ctx: AppContext,
+  request: FastifyRequest,
+  _message: { directory: string; title: string },
+  send: (m: ServerMessage) => void,
+): Promise<void> {
+  const data = request.auth.data;
+  const user = data && !request.auth.bearer ? await sessionUser(ctx.database.db, data, ctx.settings) : null;
+  if (!user) {
+    send({ type: 'error', code: 'login_required', message: 'Log in as a media user to save a stream.' });
+    return;
+  }
+  if (!isMedia(user.groups) || user.must_change === true || user.must_change === 1) {
+    send({ type: 'error', code: 'forbidden', message: 'Only media users may save a stream to loopcast.' });
+    return;
+  }
+  send({
+    type: 'error',
+    code: 'bad_request',
+    message: 'Saving a validated stream is not available in this version.',
+  });
+}
