@@ -1,0 +1,89 @@
+/**
+ * ClearKey playback through loopcast's licence server (drm-events.md §14.2): dash.js and Shaka in
+ * Chromium play the pre-encrypted bbb files (`drm=clearkey`, key derived from the test seed and
+ * answered by POST /clearkey) and the clear demo stream encrypted on the fly (`drm=clearkey`,
+ * `otf=auto`, `cenc`). The players find the licence URL in the MPD (`dashif:Laurl`); the harness
+ * runs on another origin, so the licence exchange also proves CORS. Decoded frames must grow, and
+ * the licence server must have been asked.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
+import { sharedAvailable } from '../support/paths.js';
+import { requireShared } from '../support/tools.js';
+import { launchChromium, requireChromium } from '../support/browser/chromium.js';
+import {
+  startHarnessServer,
+  type HarnessServer,
+  type PlayerName,
+} from '../support/browser/harness-server.js';
+import { openPlayback } from '../support/browser/playback.js';
+import { formatFigures, watch } from '../support/browser/watch.js';
+
+const WATCH_SECONDS = 8;
+
+let loopcast: TestServer | undefined;
+let harness: HarnessServer | undefined;
+let browser: Promise<Browser> | undefined;
+const licences: string[] = [];
+
+before(async () => {
+  loopcast = await startTestServer({
+    configure: (app) =>
+      app.addHook('onResponse', (request, reply, done) => {
+        if (request.url === '/clearkey' && request.method === 'POST') licences.push(String(reply.statusCode));
+        done();
+      }),
+  });
+  if (sharedAvailable()) await addBbbStream(loopcast);
+  harness = await startHarnessServer();
+});
+after(async () => {
+  await (await browser?.catch(() => undefined))?.close();
+  await harness?.stop();
+  await loopcast?.stop();
+});
+
+const cases: { stream: 'bbb' | 'demo'; player: PlayerName; fps: number }[] = [
+  { stream: 'bbb', player: 'dashjs', fps: 24 },
+  { stream: 'bbb', player: 'shaka', fps: 24 },
+  { stream: 'demo', player: 'dashjs', fps: 30 },
+  { stream: 'demo', player: 'shaka', fps: 30 },
+];
+
+describe('ClearKey playback in Chromium', { concurrency: 2 }, () => {
+  for (const c of cases) {
+    const what = c.stream === 'bbb' ? 'pre-encrypted bbb' : 'demo encrypted on the fly';
+    it(`${c.player} plays ${what} with drm=clearkey`, { timeout: 80_000 }, async (t) => {
+      if (!requireChromium(t)) return;
+      if (c.stream === 'bbb' && !requireShared(t)) return;
+      const mpd = `${loopcast!.origin}/dash/vod/${c.stream}/hand_made.mpd?abr=0&drm=clearkey`;
+      const manifest = await (await fetch(mpd)).text();
+      assert.match(manifest, /ClearKey1\.0/);
+      browser ??= launchChromium();
+      const before = licences.length;
+      const pb = await openPlayback(await browser, harness!, {
+        player: c.player,
+        mpd,
+        allowedOrigins: [loopcast!.origin, harness!.origin],
+      });
+      try {
+        const figures = await watch(pb, {
+          seconds: WATCH_SECONDS,
+          live: false,
+          fps: c.fps,
+          startTimeout: 20_000,
+        });
+        t.diagnostic(`${c.player} ${c.stream} ${formatFigures(figures)}`);
+        assert.ok(licences.length > before, 'the player asked loopcast for a licence');
+        assert.ok(
+          licences.slice(before).every((s) => s === '200'),
+          licences.join(' '),
+        );
+      } finally {
+        await pb.close();
+      }
+    });
+  }
+});
