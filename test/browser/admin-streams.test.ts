@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { launchChromium, requireChromium } from '../support/browser/chromium.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -20,6 +20,7 @@ const DEMO = join(REPO_ROOT, 'packages', 'server', 'demo', 'media');
 const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const PASSWORD = 'admin-streams-pw-1';
+const MUSIC = join(REPO_ROOT, 'packages', 'server', 'demo', 'music');
 
 function ensureWebBuild(): void {
   if (existsSync(join(WEB, 'dist', 'index.html'))) return;
@@ -37,6 +38,15 @@ async function playbackAdvances(page: Page, seconds: number, timeoutMs: number):
     if (first > 0 && t - first >= seconds) return t;
     if (Date.now() > end) throw new Error(`playback reached only ${t.toFixed(2)} s`);
     await page.waitForTimeout(250);
+  }
+}
+
+/** The page's CSP refuses string evaluation, so counts are polled from here. */
+async function untilCount(locator: Locator, n: number): Promise<void> {
+  const end = Date.now() + 10_000;
+  while ((await locator.count()) !== n) {
+    if (Date.now() > end) throw new Error(`expected ${n} rows, see ${await locator.count()}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -153,4 +163,44 @@ describe('stream and media pages in Chromium', () => {
       }
     },
   );
+
+  it('uploads a track on the music page and deletes it again', { timeout: 60_000 }, async (t) => {
+    if (!requireChromium(t)) return;
+    browser ??= await launchChromium();
+    const origin = loopcast!.origin;
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror ${e.message}`));
+    page.on('dialog', (d) => void d.accept());
+    try {
+      await page.goto(`${origin}/login?next=%2Fmusic`);
+      await page.waitForSelector('[data-ready]');
+      await page.fill('input[name=username]', 'admin');
+      await page.fill('input[name=password]', PASSWORD);
+      await Promise.all([page.waitForURL(`${origin}/music`), page.click('button[type=submit]')]);
+      await page.waitForSelector('[data-testid=music-library]');
+      const rows = page.locator('[data-testid=music-library] tbody tr');
+      const before = await rows.count();
+      await page.click('text=Upload music');
+      await page.setInputFiles(
+        '[data-testid=music-upload-input]',
+        join(MUSIC, 'juniper-hale_paper-boats.mp3'),
+      );
+      const row = page.locator('[data-upload="juniper-hale_paper-boats.mp3"]');
+      await row
+        .locator('xpath=self::*[@data-state="done" or @data-state="failed"]')
+        .waitFor({ timeout: 20_000 });
+      assert.equal(await row.getAttribute('data-state'), 'done', (await row.textContent()) ?? '');
+      await untilCount(rows, before + 1);
+      const deletes = page.locator('[data-testid=music-delete]');
+      assert.equal(await deletes.count(), 1, 'delete is offered for the upload only');
+      await page.screenshot({ path: join(SCREENSHOTS, 'admin-music-upload.png'), fullPage: true });
+      await deletes.first().click();
+      await untilCount(rows, before);
+      assert.deepEqual(consoleErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -16,6 +16,8 @@ import {
   type MusicSort,
   type MusicTrack,
 } from './api.ts';
+import { change, currentSession } from '../streams/api.ts';
+import { MusicUpload } from './MusicUpload.tsx';
 import './music.css';
 
 const REFRESH_MS = 5000;
@@ -145,7 +147,13 @@ function SortHeader(props: {
   );
 }
 
-function LibraryTable(props: { listing: MusicListing; sort: MusicSort; onSort: (s: MusicSort) => void }) {
+function LibraryTable(props: {
+  listing: MusicListing;
+  sort: MusicSort;
+  onSort: (s: MusicSort) => void;
+  /** Set for media users: delete for uploads (daap.md §11.5). */
+  onDelete?: (track: MusicTrack) => void;
+}) {
   const { items } = props.listing;
   if (!items.length) return <p>No tracks match.</p>;
   return (
@@ -194,6 +202,16 @@ function LibraryTable(props: { listing: MusicListing; sort: MusicSort; onSort: (
               <td>{SOURCE_LABEL[t.source]}</td>
               <td class="audio-cell">
                 <RowPlayer track={t} />
+                {props.onDelete && t.source === 'upload' && (
+                  <button
+                    type="button"
+                    class="secondary outline"
+                    data-testid="music-delete"
+                    onClick={() => props.onDelete?.(t)}
+                  >
+                    Delete
+                  </button>
+                )}
               </td>
             </tr>
           ))}
@@ -314,7 +332,19 @@ export function MusicPage() {
   const [status, setStatus] = useState<DaapStatus | null>(null);
   const [sessions, setSessions] = useState<DaapSession[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [media, setMedia] = useState(false);
+  const [generation, setGeneration] = useState(0);
   useReadyMarker(listing !== null && status !== null);
+  const reload = () => setGeneration((g) => g + 1);
+  useEffect(() => {
+    currentSession()
+      .then((s) => setMedia(s.permissions.media))
+      .catch(() => undefined);
+  }, []);
+  const remove = (track: MusicTrack) => {
+    if (!confirm(`Delete the uploaded track ${track.title}?`)) return;
+    change('DELETE', `/api/music/${track.id}`).then(reload, fail);
+  };
 
   const fail = (err: unknown) => {
     if (err instanceof LoginNeeded) return;
@@ -337,7 +367,7 @@ export function MusicPage() {
       history.replaceState(null, '', search ? `?${search}` : location.pathname);
     }, 200);
     return () => clearTimeout(timer);
-  }, [q, sort]);
+  }, [q, sort, generation]);
 
   // The DAAP panel is refreshed every 5 s (app.md §9.7).
   useEffect(() => {
@@ -392,7 +422,15 @@ export function MusicPage() {
               {listing ? `${listing.total} ${listing.total === 1 ? 'track' : 'tracks'}` : 'Loading…'}
             </span>
           </div>
-          {listing && <LibraryTable listing={listing} sort={sort} onSort={setSort} />}
+          {media && <MusicUpload onUploaded={reload} />}
+          {listing && (
+            <LibraryTable
+              listing={listing}
+              sort={sort}
+              onSort={setSort}
+              {...(media ? { onDelete: remove } : {})}
+            />
+          )}
         </section>
         {status && <DaapPanel status={status} sessions={sessions} />}
       </div>

@@ -125,31 +125,32 @@ export async function change<T>(
 
 export const streamUrl = (directory: string): string => `/api/streams/${encodeURIComponent(directory)}`;
 
-export interface Upload {
-  /** Resolves with the indexed file, or rejects with the server's error. */
-  done: Promise<MediaFile>;
+export interface Upload<T = MediaFile> {
+  /** Resolves with the server's answer, or rejects with its error. */
+  done: Promise<T>;
   cancel(): void;
 }
 
 /**
- * Uploads one file as multipart (one part named `file`). `onProgress` follows the bytes sent;
- * once they are all sent the server indexes the file before it answers (§5.2).
+ * POSTs one file as multipart (one part named `file`) to `url`. `onProgress` follows the bytes
+ * sent; once they are all sent the server stores (and for media, indexes) the file before it
+ * answers (§5.2).
  */
-export function uploadFile(
-  directory: string,
+export function uploadMultipart<T>(
+  url: string,
   file: File,
   csrfToken: string,
   onProgress: (sent: number, total: number) => void,
-): Upload {
+): Upload<T> {
   const xhr = new XMLHttpRequest();
-  const done = new Promise<MediaFile>((resolve, reject) => {
-    xhr.open('POST', `${streamUrl(directory)}/files`);
+  const done = new Promise<T>((resolve, reject) => {
+    xhr.open('POST', url);
     xhr.setRequestHeader('x-csrf-token', csrfToken);
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
-      const body = xhr.response as MediaFile | { error?: ApiFailure } | null;
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as MediaFile);
+      const body = xhr.response as T | { error?: ApiFailure } | null;
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
       else {
         const failure = (body as { error?: ApiFailure } | null)?.error;
         reject(
@@ -175,6 +176,13 @@ export function uploadFile(
   });
   return { done, cancel: () => xhr.abort() };
 }
+
+export const uploadFile = (
+  directory: string,
+  file: File,
+  csrfToken: string,
+  onProgress: (sent: number, total: number) => void,
+): Upload => uploadMultipart<MediaFile>(`${streamUrl(directory)}/files`, file, csrfToken, onProgress);
 
 export function formatSeconds(s: number | null): string {
   if (s === null) return '';
