@@ -75,9 +75,12 @@ export * from './drm/index.js';
 
 // validator fetcher (validator.md §6)
 export * from './validator/fetch/index.js';
+// validator checks, runner and report (validator.md §2–§4)
+export * from './validator/index.js';
 
 // events and faults (drm-events.md §9, §10)
 export { eventGenerators, eventsIn, eventTime, type EventGenerator, type EventKind } from './events/generators.js';
 export { spliceInfoSection, crc32Mpeg2, type Scte35Event, type SpliceCommandName } from './events/scte35.js';
 export { carriesEvents, inbandEmsg, eventBoundIssues, MAX_EMSG_PER_SEGMENT } from './events/inband.js';
 export * from './faults/index.js';
+export * from './patch/index.js';

@@ -33,6 +33,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Accounts in the database: user reset-password NAME, user add NAME, user list',
     run: async (argv, io) => (await import('./user.js')).runUser(argv, io),
   },
+  validate: {
+    summary: 'Check a DASH stream: validate URL [--duration S] [--json] (see validate --help)',
+    run: async (argv, io) => (await import('./validate.js')).runValidate(argv, io),
+  },
   mp4: {
     summary: 'Inspect MP4 files: mp4 dump FILE, mp4 index FILE --json',
     run: async (argv, io) => {
