@@ -195,6 +195,10 @@ export function buildMpsManifest(
 /**
  * The SegmentTemplate of one file in one Period instance: PTO = t0 + offset × ts and the slice's
  * segments (§12.6); in live only those whose Period-time end lies in (B − PS, Em − PS] (§12.7).
+ * A Period that ended by Em is listed to its last segment even when that segment overruns the
+ * Period end (an audio fragment often does; players trim it): with the §12.7 bound alone the MPD
+ * announcing the next Period would leave a hole before the boundary, where dash.js and Shaka
+ * stalled in Chromium. Such a segment is still served only from its own end (§12.8).
  */
 function periodTemplate(
   file: StreamFile,
@@ -209,10 +213,11 @@ function periodTemplate(
   let segments = slice.segments;
   if (live) {
     const low = BigInt(live.bufferStartMs - inst.startMs) * slice.ts;
+    const ended = inst.startMs + inst.period.durationMs <= live.edgeMs;
     const high = BigInt(live.edgeMs - inst.startMs) * slice.ts;
     segments = segments.filter((s) => {
       const end = (s.position + s.duration) * 1000n;
-      return end > low && end <= high;
+      return end > low && (ended || end <= high);
     });
   }
   return {

@@ -113,6 +113,20 @@ describe('multi-period live manifest', () => {
     assert.match(m.periods[0]!.adaptationSets[0]!.segmentTemplate!.media, /start=2026-01-01T00:00:00Z/);
   });
 
+  it('lists a Period that ended by Em to its last segment, even one overrunning its end', () => {
+    // at 32 s p2_0 begins; p1_0's last demo audio fragment ends after 32 s of Period time
+    const { model: m } = model('live', `start=${AST}`, at(32));
+    assert.deepEqual(
+      m.periods.map((p) => p.id),
+      ['p1_0', 'p2_0'],
+    );
+    const audio = m.periods[0]!.adaptationSets[1]!.segmentTemplate!;
+    const listed = audio.timeline!.reduce((sum, e) => sum + Number(e.d) * (1 + (e.r ?? 0)), 0);
+    assert.ok(listed > 32 * 48000, `p1_0 audio lists ${listed / 48000} s`);
+    // the open Period keeps the §12.7 bound: nothing of p2_0 is complete yet
+    assert.deepEqual(m.periods[1]!.adaptationSets[0]!.segmentTemplate!.timeline, []);
+  });
+
   it('writes Period@duration on every Period with periodDur=1', () => {
     const { model: m } = model('live', `start=${AST}&periodDur=1`, at(100));
     assert.ok(m.periods.length >= 2);
