@@ -17,10 +17,10 @@ const benches = readdirSync(here)
 describe('quick benchmarks', () => {
   it('finds the benchmarks', () => assert.ok(benches.length > 0));
   for (const file of benches) {
-    it(file, { timeout: 120_000 }, () => {
+    it(file, { timeout: 240_000 }, () => {
       const run = spawnSync(process.execPath, ['--import', 'tsx', join(here, file), '--quick'], {
         encoding: 'utf8',
-        timeout: 115_000,
+        timeout: 235_000,
       });
       process.stdout.write(`\n--- ${file} ---\n${run.stdout}${run.stderr}`);
       assert.equal(run.status, 0, `${file} failed its correctness checks (exit ${run.status})`);

@@ -1,0 +1,222 @@
+/**
+ * How many live players one node holds (issue "Scale out" item 4, testing.md §8.3): simulated
+ * players (bench/support/player-sim.ts, its own process, one worker per core) against `loopcast
+ * serve` in a child process on loopback, with the server's CPU and RSS sampled every second.
+ *
+ *   --quick              1,000 players for 90 s: the suite's run, which doubles as the short soak
+ *                        (0 errors, RSS growth under 10 % after the warm-up)
+ *   (default)            steps of 1,000 players up to 5,000 (the goal on 2 cores); prints the
+ *                        highest count held with 0 errors and p99 < 50 ms
+ *   --players N --minutes M   one long run with the soak checks (`npm run test:soak`)
+ *
+ * Figures never fail the run; the soak checks and a saturated generator's report do (exit 1).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Checks, formatInt, median } from './support/figures.js';
+import {
+  prepareLoopcastData,
+  startLoopcastProcess,
+  type LoopcastProcess,
+} from './support/loopcast-process.js';
+import type { SimConfig, SimResult } from './support/player-sim.js';
+import { removeOnExit, stopAll, stopChildrenOnSignals } from './support/processes.js';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const MAX_PLAYERS = 10_000;
+const MAX_MINUTES = 60;
+const P99_LIMIT_MS = 50;
+const GENERATOR_DELAY_LIMIT_MS = 10;
+const TICKS_PER_SECOND = 100;
+const PAGE_SIZE = 4096;
+
+function argValue(name: string): number | null {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return null;
+  const value = Number(process.argv[i + 1]);
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`${name} needs a positive number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+interface Sample {
+  at: number;
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+/** CPU time and RSS of a process from /proc (Linux). */
+function sampleProcess(pid: number): Sample | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields after the command: state is [0], utime [11], stime [12], rss (pages) [21].
+    const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    return { at: Date.now(), cpuSeconds: cpu, rssBytes: Number(fields[21]) * PAGE_SIZE };
+  } catch {
+    return null;
+  }
+}
+
+function openFileLimit(): number {
+  return Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+}
+
+async function runGenerator(config: SimConfig): Promise<SimResult> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(HERE, 'support', 'player-sim.ts'), JSON.stringify(config)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const line = output.trim().split('\n').pop() ?? '';
+  if (code !== 0 || !line.startsWith('{'))
+    throw new Error(`the player generator failed (exit ${code}): ${output}`);
+  return JSON.parse(line) as SimResult;
+}
+
+interface Step {
+  result: SimResult;
+  samples: Sample[];
+  cpuPercent: number;
+  warmupEnd: number;
+}
+
+async function runStep(
+  server: LoopcastProcess,
+  players: number,
+  rampSeconds: number,
+  seconds: number,
+): Promise<Step> {
+  const pid = server.process.child.pid!;
+  const samples: Sample[] = [];
+  const timer = setInterval(() => {
+    const s = sampleProcess(pid);
+    if (s) samples.push(s);
+  }, 1000);
+  const startedAt = Date.now();
+  try {
+    const result = await runGenerator({
+      manifestUrl: `${server.origin}/dash/live/demo/hand_made.mpd`,
+      players,
+      seconds,
+      rampSeconds,
+      workers: 2,
+    });
+    const first = samples[0];
+    const last = samples[samples.length - 1];
+    const cpuPercent =
+      first && last && last.at > first.at
+        ? (100 * (last.cpuSeconds - first.cpuSeconds)) / ((last.at - first.at) / 1000)
+        : 0;
+    // Warm-up: the ramp plus 20 s (caches filled, JIT settled).
+    return { result, samples, cpuPercent, warmupEnd: startedAt + (rampSeconds + 20) * 1000 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const totalErrors = (r: SimResult) => Object.values(r.errors).reduce((a, b) => a + b, 0);
+
+function printStep(step: Step): void {
+  const { result } = step;
+  const rss = step.samples.map((s) => s.rssBytes / 2 ** 20);
+  console.log(
+    `${formatInt(result.players)} players: ${formatInt(result.requests)} requests ` +
+      `(${formatInt(result.manifests)} manifests, ${formatInt(result.segments)} segments, ` +
+      `${(result.bytes / 2 ** 20).toFixed(0)} MiB), errors ${totalErrors(result)}` +
+      (totalErrors(result) ? ` ${JSON.stringify(result.errors)}` : '') +
+      `; latency p50 ${result.latencyMs.p50.toFixed(1)} ms, p99 ${result.latencyMs.p99.toFixed(1)} ms, ` +
+      `max ${result.latencyMs.max.toFixed(0)} ms; server CPU ${step.cpuPercent.toFixed(0)} %, ` +
+      `RSS ${Math.min(...rss).toFixed(0)}–${Math.max(...rss).toFixed(0)} MiB; ` +
+      `generator event-loop delay p99 ${result.generatorDelayP99Ms.toFixed(1)} ms`,
+  );
+}
+
+/** Soak checks: 0 errors, and RSS after the warm-up grows by less than 10 %. */
+function soakChecks(checks: Checks, step: Step): void {
+  checks.check(totalErrors(step.result) === 0, `0 errors (got ${JSON.stringify(step.result.errors)})`);
+  const steady = step.samples.filter((s) => s.at >= step.warmupEnd).map((s) => s.rssBytes);
+  if (steady.length < 10) return void checks.fail(`too few RSS samples after the warm-up (${steady.length})`);
+  const window = Math.max(5, Math.floor(steady.length / 10));
+  const early = median(steady.slice(0, window));
+  const late = median(steady.slice(-window));
+  const growth = (late - early) / early;
+  console.log(
+    `RSS after warm-up: ${(early / 2 ** 20).toFixed(0)} → ${(late / 2 ** 20).toFixed(0)} MiB (${(growth * 100).toFixed(1)} %)`,
+  );
+  checks.check(growth < 0.1, `RSS growth under 10 % after the warm-up (got ${(growth * 100).toFixed(1)} %)`);
+}
+
+function generatorValid(step: Step): boolean {
+  const ok = step.result.generatorDelayP99Ms <= GENERATOR_DELAY_LIMIT_MS;
+  if (!ok)
+    console.log(
+      `generator saturated (event-loop delay p99 ${step.result.generatorDelayP99Ms.toFixed(1)} ms): its latency figures are invalid`,
+    );
+  return ok;
+}
+
+async function main(): Promise<void> {
+  stopChildrenOnSignals();
+  const quick = process.argv.includes('--quick');
+  const soakMinutes = argValue('--minutes');
+  const soakPlayers = argValue('--players') ?? 1000;
+  if (soakPlayers > MAX_PLAYERS || (soakMinutes ?? 0) > MAX_MINUTES) {
+    console.error(`at most ${MAX_PLAYERS} players and ${MAX_MINUTES} minutes`);
+    process.exit(2);
+  }
+  const needed = (quick || soakMinutes ? soakPlayers : 5000) * 2 + 512;
+  const limit = openFileLimit();
+  if (limit < needed) {
+    console.error(`the open-file limit is ${limit}; this run needs ${needed} (ulimit -n ${needed})`);
+    process.exit(2);
+  }
+  const data = mkdtempSync(join(tmpdir(), 'loopcast-players-'));
+  removeOnExit(data);
+  await prepareLoopcastData(data, async () => {});
+  const server = await startLoopcastProcess(data);
+  const checks = new Checks();
+  try {
+    if (quick || soakMinutes) {
+      const seconds = soakMinutes ? soakMinutes * 60 : 75;
+      console.log(
+        `players: ${formatInt(soakPlayers)} simulated live players for ${soakMinutes ? `${soakMinutes} min` : '90 s'} (15 s ramp), loopback`,
+      );
+      const step = await runStep(server, soakPlayers, 15, seconds);
+      printStep(step);
+      // A saturated generator makes the latency figures invalid, not the soak checks: errors and
+      // the server's RSS are the server's whatever the generator's state.
+      generatorValid(step);
+      soakChecks(checks, step);
+    } else {
+      let held = 0;
+      for (let players = 1000; players <= 5000; players += 1000) {
+        const step = await runStep(server, players, 20, 40);
+        printStep(step);
+        if (!generatorValid(step)) break;
+        if (totalErrors(step.result) > 0 || step.result.latencyMs.p99 >= P99_LIMIT_MS) break;
+        held = players;
+      }
+      console.log(
+        `held: ${formatInt(held)} concurrent players with 0 errors and p99 < ${P99_LIMIT_MS} ms (goal ≥ 5,000)${held < 5000 ? ' below goal' : ''}`,
+      );
+    }
+  } finally {
+    await stopAll();
+  }
+  console.log(checks.summary());
+  process.exit(checks.failed ? 1 : 0);
+}
+
+await main();
