@@ -20,6 +20,7 @@ import { testKeyHex } from '@loopcast/dash';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { commitBlob, reserveBlob } from '../blobs/blob-rows.js';
+import { ensureComputedKey } from '../keys/key-store.js';
 import { dbBool, nowIso } from '../storage/dialect.js';
 import type { Database } from '../storage/schema.js';
 import { bumpChangeCounter } from '../storage/server-state.js';
@@ -290,7 +291,7 @@ async function applyIndex(
   }
   await trx.deleteFrom('media_file_keys').where('media_file_id', '=', fileId).execute();
   for (const kid of index?.encryption?.kids ?? []) {
-    await linkKid(trx, fileId, kid, now);
+    await linkKid(trx, fileId, kid);
   }
   // The first indexed, usable video file becomes the timing reference (§2.3).
   if (index?.contentType === 'video' && !errors.some((e) => e.severity === 'error')) {
@@ -304,29 +305,15 @@ async function applyIndex(
   await bumpChangeCounter(trx, 'streams');
 }
 
-/** A KID found by the indexer gets a key row (key unknown until someone adds it) and a link. */
-async function linkKid(trx: Kysely<Database>, mediaFileId: number, kid: string, now: string): Promise<void> {
-  const normalised = kid.replace(/-/g, '').toLowerCase();
-  let key = await trx.selectFrom('keys').select('id').where('kid', '=', normalised).executeTakeFirst();
-  if (!key) {
-    key = await trx
-      .insertInto('keys')
-      .values({
-        kid: normalised,
-        // a KID found by indexing gets the key computed from the test seed (app.md §8)
-        key: testKeyHex(normalised),
-        computed: dbBool(true),
-        alg: 'AESCTR',
-        origin: 'indexed',
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-  }
+/**
+ * A KID found by the indexer gets a key row, computed from the PlayReady test key seed unless the
+ * KID is already in the store (§5.3), and a link.
+ */
+async function linkKid(trx: Kysely<Database>, mediaFileId: number, kid: string): Promise<void> {
+  const keyId = await ensureComputedKey(trx, kid.replace(/-/g, '').toLowerCase(), 'indexed');
   await trx
     .insertInto('media_file_keys')
-    .values({ media_file_id: mediaFileId, key_id: key.id })
+    .values({ media_file_id: mediaFileId, key_id: keyId })
     .onConflict((oc) => oc.doNothing())
     .execute();
 }
