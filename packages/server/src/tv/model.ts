@@ -116,6 +116,19 @@ export function homeView(streams: readonly TvStream[], query: Query): HomeView {
   return { fields, empty: streams.length === 0 };
 }
 
+/**
+ * The query of the play page the menu form leads to: the TV options that differ from their
+ * registry default (the form submits every field), so the URL shows only what was chosen.
+ */
+export function formQuery(values: Query): string {
+  const q = new URLSearchParams();
+  for (const param of TV_OPTION_PARAMS) {
+    const v = values[param];
+    if (v !== undefined && v !== CGI_ROWS.get(param)?.default) q.set(param, v);
+  }
+  return q.toString();
+}
+
 export interface PlayRequest {
   mode: string;
   stream: TvStream | null;

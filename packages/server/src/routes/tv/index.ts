@@ -10,7 +10,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError } from '../../plugins/api-errors.js';
 import authPlugin from '../../plugins/auth.js';
 import { registerApiSecurityHeaders } from '../../plugins/security-headers.js';
-import { homeView, playView, TV_OPTION_PARAMS, type TvStream } from '../../tv/model.js';
+import { formQuery, homeView, playView, type TvStream } from '../../tv/model.js';
 import { renderHome, renderPlay, TV_SCRIPTS } from '../../tv/render.js';
 
 type Query = Record<string, string | undefined>;
@@ -67,10 +67,8 @@ export function registerTvRoutes(app: FastifyInstance, ctx: AppContext): void {
     // The menu form submits here; the canonical page has the choice in its path.
     tv.get('/tv/play', page, (request, reply) => {
       const q = flatQuery(request);
-      const options = new URLSearchParams();
-      for (const p of TV_OPTION_PARAMS) if (q[p] !== undefined) options.set(p, q[p]);
       const path = ['mode', 'stream', 'template'].map((k) => encodeURIComponent(q[k] ?? '')).join('/');
-      const text = options.toString();
+      const text = formQuery(q);
       return reply.redirect(`/tv/play/${path}${text ? `?${text}` : ''}`, 303);
     });
 
