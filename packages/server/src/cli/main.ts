@@ -17,6 +17,10 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   serve: { summary: 'Run the server (DASH streams, web UI, API, DAAP share)', run: runServe },
   init: { summary: 'Write a settings file with random secrets and the first admin', run: runInit },
+  migrate: {
+    summary: 'Apply pending database migrations and exit (before a rolling upgrade)',
+    run: async (argv, io) => (await import('./migrate.js')).runMigrate(argv, io),
+  },
   daap: {
     summary: 'Share a music folder on its own: daap serve --library DIR',
     run: async (argv, io) => {
