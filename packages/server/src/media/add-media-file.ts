@@ -16,7 +16,6 @@ import {
   type BmffErrorCode,
   type MediaIndex,
 } from '@loopcast/bmff';
-import { testKeyHex } from '@loopcast/dash';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import { commitBlob, reserveBlob } from '../blobs/blob-rows.js';
