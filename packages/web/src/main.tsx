@@ -21,6 +21,8 @@ const ROUTES: Route[] = [
     load: () => import('./account/ChangePasswordPage.tsx').then((m) => m.ChangePasswordPage),
   },
   { pattern: /^\/music$/, load: () => import('./music/MusicPage.tsx').then((m) => m.MusicPage) },
+  { pattern: /^\/validate$/, load: () => import('./validate/ValidatePage.tsx').then((m) => m.ValidatePage) },
+  { pattern: /^\/inspect$/, load: () => import('./inspect/InspectPage.tsx').then((m) => m.InspectPage) },
   {
     pattern: /^\/options$/,
     load: () => import('./options-docs/OptionsDocsPage.tsx').then((m) => m.OptionsDocsPage),

@@ -21,6 +21,8 @@ const SHELL_PATHS = [
   '/',
   '/play/*',
   '/music',
+  '/validate',
+  '/inspect',
   '/login',
   '/change-password',
   '/options',
