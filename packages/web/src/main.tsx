@@ -27,6 +27,11 @@ const ROUTES: Route[] = [
     pattern: /^\/options$/,
     load: () => import('./options-docs/OptionsDocsPage.tsx').then((m) => m.OptionsDocsPage),
   },
+  {
+    pattern: /^\/keys(?:\/\.add)?$/,
+    load: () => import('./keys/KeysPage.tsx').then((m) => m.KeysPage),
+  },
+  { pattern: /^\/keys\/([0-9A-Za-z_-]+)$/, load: () => import('./keys/KeysPage.tsx').then((m) => m.KeyPage) },
   { pattern: /^\/users$/, load: () => import('./users/UsersPage.tsx').then((m) => m.UsersPage) },
   {
     pattern: /^\/users\/(?:\.add|([^/.][^/]*))$/,

@@ -26,6 +26,8 @@ const SHELL_PATHS = [
   '/login',
   '/change-password',
   '/options',
+  '/keys',
+  '/keys/*',
   '/users',
   '/users/*',
   '/streams',
