@@ -83,3 +83,4 @@ export { eventGenerators, eventsIn, eventTime, type EventGenerator, type EventKi
 export { spliceInfoSection, crc32Mpeg2, type Scte35Event, type SpliceCommandName } from './events/scte35.js';
 export { carriesEvents, inbandEmsg, eventBoundIssues, MAX_EMSG_PER_SEGMENT } from './events/inband.js';
 export * from './faults/index.js';
+export * from './patch/index.js';

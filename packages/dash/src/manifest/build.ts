@@ -37,6 +37,7 @@ import { selectTracks } from './tracks.js';
 import { signalDrm } from '../drm/manifest-drm.js';
 import { eventBoundIssues } from '../events/inband.js';
 import { attachEvents } from '../events/mpd.js';
+import { patchLocation, patchQueryOmits } from '../patch/location.js';
 
 export interface ManifestRequest {
   stream: StreamModel;
@@ -170,6 +171,11 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   if (options.base) model.baseUrl = `${req.origin}${streamPath}`;
   if (timing.kind !== 'static') model.availabilityStartTime = formatDateTime(timing.astMs);
   if (timing.kind === 'live') {
+    if (options.patch && liveMode) {
+      const query = childQuery('manifest', { ...pin, omit: patchQueryOmits(options.timeline) });
+      const where = { origin: req.origin, stream: stream.directory, template: template.name, query };
+      model.patchLocation = patchLocation({ ...where, ...timing, publishMs: timing.publishMs });
+    }
     model.timeShiftBufferDepth = formatDuration(timing.tsbdSeconds * 1000);
     if (timing.mupSeconds !== null) model.minimumUpdatePeriod = formatDuration(timing.mupSeconds * 1000);
     const ato = timing.atoMs;

@@ -37,6 +37,7 @@ import type { AppContext } from '../context.js';
 import { parseRange, sliceBuffers } from './byte-range.js';
 import { sendChunkedSegment, type ChunkedDeps } from './chunked.js';
 import { corsHeaders } from './cors.js';
+import { registerPatchRoutes } from './patch.js';
 import {
   corruptFragment,
   eventOptionIssues,
@@ -439,6 +440,7 @@ export function registerStreamingRoutes(
     app.options(url, preflight);
     app.route({ method: ['POST', 'PUT', 'DELETE', 'PATCH'], url, handler: notAllowed });
   }
+  registerPatchRoutes(app, ctx, models); // MPD patch (drm-events.md §11.2)
 
   // Registry documents (dash.md §3.6): generated from the option and template registries.
   const cgiOptions = JSON.stringify(cgiOptionsDocument());
