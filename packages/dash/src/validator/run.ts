@@ -345,7 +345,9 @@ class Run {
           : lastFetch + mup * 1000;
       const at = Math.min(Math.max(due, lastFetch + 1000), lastFetch + 60_000);
       if (at > deadline) break;
-      this.progress('waiting', `next refresh in ${((at - this.clock()) / 1000).toFixed(1)} s`);
+      const waitText = `refresh ${refresh} in ${((at - this.clock()) / 1000).toFixed(1)} s`;
+      this.progress('waiting', waitText);
+      this.log('info', waitText);
       const before = this.clock();
       await this.wait(at - before, this.controller.signal);
       if (this.aborted) break;
