@@ -39,6 +39,14 @@ const ROUTES: Route[] = [
   },
   { pattern: /^\/streams$/, load: () => import('./streams/StreamsPage.tsx').then((m) => m.StreamsPage) },
   {
+    pattern: /^\/multi-period-streams$/,
+    load: () => import('./multi-period/MpsListPage.tsx').then((m) => m.MpsListPage),
+  },
+  {
+    pattern: /^\/multi-period-streams\/(?:\.add|([^/.][^/]*))$/,
+    load: () => import('./multi-period/MpsEditorPage.tsx').then((m) => m.MpsEditorPage),
+  },
+  {
     pattern: /^\/streams\/\.add$/,
     load: () => import('./streams/StreamsPage.tsx').then((m) => m.AddStreamPage),
   },

@@ -21,6 +21,9 @@ export function NavBar() {
           <a href="/streams">Streams</a>
         </li>
         <li>
+          <a href="/multi-period-streams">Multi-period</a>
+        </li>
+        <li>
           <a href="/music">Music</a>
         </li>
         <li>

@@ -32,6 +32,8 @@ const SHELL_PATHS = [
   '/users/*',
   '/streams',
   '/streams/*',
+  '/multi-period-streams',
+  '/multi-period-streams/*',
 ];
 
 /**
