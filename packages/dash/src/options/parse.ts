@@ -17,6 +17,7 @@ import {
   type Options,
 } from './registry.js';
 import type { OptionIssue } from './row.js';
+import { withDrmAliases } from '../drm/aliases.js';
 
 export type RequestKind = 'manifest' | 'segment' | 'time';
 export type QueryInput =
@@ -161,7 +162,7 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
   // 3. restrictions on the stream defaults
   applyRestrictions(values, input.template);
   // 4. URL parameters (all parsed, whatever the request)
-  for (const [name, raw] of queryEntries(input.query)) {
+  for (const [name, raw] of withDrmAliases(queryEntries(input.query))) {
     if (!isOptionParam(name)) continue;
     const row = optionRow(name);
     if (name === 'mode') {

@@ -188,3 +188,19 @@ describe('ClearKey licence exchange (§5.2)', () => {
     assert.equal(field('{"kids":["GrRUQFMsQ5mU3Fxa2VhLrA"],"type":"x"}'), 'type');
   });
 });
+
+describe('legacy licence URL aliases (§3.3)', () => {
+  it('override the registry options and are carried under the canonical name', async () => {
+    const { resolveOptions } = await import('../../../src/options/parse.js');
+    const r = resolveOptions({
+      query: new URLSearchParams(
+        'clearkey_la_url=https%3A%2F%2Fa.example%2Fck&clearkey__la_url=https%3A%2F%2Fb.example%2Fck&drm=clearkey',
+      ),
+      mode: 'live',
+      kind: 'manifest',
+    });
+    assert.deepEqual(r.issues, []);
+    assert.equal(r.options.clearkey__la_url, 'https://a.example/ck');
+    assert.ok(r.given.has('clearkey__la_url'));
+  });
+});
