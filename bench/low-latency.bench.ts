@@ -99,7 +99,7 @@ function runPlayer(
     const socket = net.connect({ host: url.hostname, port: Number(url.port) });
     socket.setNoDelay(true);
     let n = first;
-    let raw = Buffer.alloc(0);
+    let raw: Buffer = Buffer.alloc(0);
     let head = true;
     /** Bytes of body left: of the current transfer chunk (chunked) or of the whole body (length);
      * chunked: −1 before a size line, −2 before the CRLF that ends a chunk's data. */
