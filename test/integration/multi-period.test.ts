@@ -106,6 +106,11 @@ function apiSuite(label: string, env: () => Promise<Record<string, string> | nul
       assert.equal(model.periods[0]!.tracks[1]!.contentType, 'audio');
       assert.match(model.periods[0]!.tracks[0]!.codecs, /^avc1\./);
 
+      // app.md §4.4: the source stream cannot be deleted while a Period uses it
+      const used = await admin.request('DELETE', '/api/streams/demo');
+      assert.equal(used.statusCode, 409, used.body);
+      assert.match(used.json<ErrorBody & { error: { message: string } }>().error.message, /demo-two/);
+
       const again = await admin.request('PUT', '/api/multi-period-streams/.add', body());
       assert.equal(again.statusCode, 409);
       assert.equal(again.json<ErrorBody>().error.code, 'conflict');

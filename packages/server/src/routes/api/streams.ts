@@ -19,6 +19,7 @@ import {
   setTimingReference,
 } from '../../media/streams.js';
 import { conflict, invalidField, notFound } from '../../plugins/api-errors.js';
+import { mpsUsingStream } from '../../multi-period/store.js';
 import { fromJson, nowIso } from '../../storage/dialect.js';
 import type { Database, StreamsTable } from '../../storage/schema.js';
 import { bumpChangeCounter } from '../../storage/server-state.js';
@@ -342,6 +343,12 @@ export function registerStreamRoutes(api: FastifyInstance, ctx: AppContext): voi
     },
     async (request, reply) => {
       const stream = await streamByDirectory(db, request.params.directory);
+      // app.md §4.4: a stream used by multi-period streams is kept (their Periods restrict it)
+      const users = await mpsUsingStream(db, Number(stream.id));
+      if (users.length > 0)
+        throw conflict(
+          `The stream is used by the multi-period streams ${users.join(', ')}; change them first.`,
+        );
       const blobIds = await deleteMediaRows(db, { streamId: stream.id });
       await removeDeletingBlobs(deps, blobIds);
       request.log.info({ userId: request.auth.principal?.id, stream: stream.directory }, 'stream deleted');
