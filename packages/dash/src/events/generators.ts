@@ -126,15 +126,27 @@ const MEMO = new WeakMap<Options, EventGenerator[]>();
 export const eventTime = (g: EventGenerator, i: number): bigint => g.start + BigInt(i) * g.interval;
 
 /**
- * Indices i of the events with `from ≤ t_i < to` (event timescale), ascending, at most `limit`.
+ * Indices i of the events with `from ≤ t_i < to` (event timescale), ascending, at most `limit`:
+ * the first ones, or with `latest` the last ones (a live MPD keeps those nearest its edge).
  * The interval is at least 1 (§9.1), so the range is computed, not searched.
  */
-export function eventsIn(g: EventGenerator, from: bigint, to: bigint, limit = Infinity): number[] {
+export function eventsIn(
+  g: EventGenerator,
+  from: bigint,
+  to: bigint,
+  limit = Infinity,
+  latest = false,
+): number[] {
   if (to <= g.start || to <= from) return [];
-  const first = from <= g.start ? 0n : (from - g.start + g.interval - 1n) / g.interval;
+  let first = from <= g.start ? 0n : (from - g.start + g.interval - 1n) / g.interval;
   let end = (to - g.start + g.interval - 1n) / g.interval; // exclusive
   if (g.count > 0 && end > BigInt(g.count)) end = BigInt(g.count);
+  if (limit !== Infinity) {
+    const n = BigInt(Math.max(0, limit));
+    if (latest && end - first > n) first = end - n;
+    else if (end - first > n) end = first + n;
+  }
   const out: number[] = [];
-  for (let i = first; i < end && out.length < limit; i++) out.push(Number(i));
+  for (let i = first; i < end; i++) out.push(Number(i));
   return out;
 }

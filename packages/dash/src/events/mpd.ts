@@ -90,7 +90,10 @@ export function attachEvents(
           (timing.mupSeconds !== null ? 2 * timing.mupSeconds * 1000 : NO_MUP_LOOKAHEAD_MS),
       }
     : { from: 0, to: timing.kind === 'ended' ? timing.end.lengthMs : presentationMs };
-  for (let pi = 0; pi < periods.length; pi++) {
+  // live: the budget goes to the newest events first, so Periods are visited from the last
+  const order = periods.map((_, i) => i);
+  if (live) order.reverse();
+  for (const pi of order) {
     const p = periods[pi]!;
     const startMs = durationMs(p.start) ?? 0;
     const next = periods[pi + 1];
@@ -106,7 +109,7 @@ export function attachEvents(
       const windowEnd = live ? ticks(windowMs.to, g) + 1n : ceilTicks(windowMs.to, g);
       const to = periodEnd === null ? windowEnd : minBig(periodEnd, windowEnd);
       const limit = live ? budget : STATIC_LIMIT;
-      const ids = eventsIn(g, from, to, limit);
+      const ids = eventsIn(g, from, to, limit, live);
       if (live) budget -= ids.length;
       if (ids.length === 0) continue;
       const scte = g.kind === 'scte35';

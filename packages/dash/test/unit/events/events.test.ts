@@ -127,7 +127,10 @@ describe('MPD events (§9.4, §9.7)', () => {
     );
     assert.equal(es[0]!.value, '0');
     const many = manifest(`events=ping&ping__inband=0&ping__interval=10&${START}`).model;
-    assert.equal(many.periods[0]!.eventStreams![0]!.events.length, 100);
+    const kept = many.periods[0]!.eventStreams![0]!.events;
+    assert.equal(kept.length, 100);
+    // the newest: t_i up to Em + 2 × MUP = 616 s (61600 ticks), i.e. ids 6061 … 6160
+    assert.deepEqual([kept[0]!.id, kept.at(-1)!.id], [6061, 6160]);
     // count limits the schedule: only events 0 … 2 ever exist, long gone from the window
     const counted = manifest(`events=ping&ping__inband=0&ping__count=3&depth=30&${START}`).model;
     assert.equal(counted.periods[0]!.eventStreams, undefined);
