@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { parseBoxes } from '@loopcast/bmff';
+import { parseBoxes, saio, senc } from '@loopcast/bmff';
+import { clientKey, HeldResponses } from '../../packages/server/src/streaming/held.js';
 import { SHARED, sharedAvailable } from '../support/paths.js';
 import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
 import { requireShared, requireTool } from '../support/tools.js';
@@ -164,6 +165,40 @@ describe('low-latency chunked delivery', { timeout: 60_000 }, () => {
     await new Promise((r) => setTimeout(r, 50));
     const again = await rawGet(`/dash/live/bbb/bbb_v6/151.m4v?start=${start}&chunkdur=0.5`);
     assert.match(again.head, /^HTTP\/1\.1 200/, 'the slot came back when the client went away');
+  });
+
+  it('chunks of an encrypted segment carry their own senc, saiz and saio', async (c) => {
+    if (!requireShared(c)) return;
+    const r = await get(`/dash/live/bbb/bbb_v6_enc/151.m4v?${Q}&drm=clearkey&now=${NOW}`);
+    assert.equal(r.status, 200);
+    const boxes = parseBoxes(Buffer.from(await r.arrayBuffer()));
+    const moofs = boxes.filter((b) => b.type === 'moof');
+    assert.equal(moofs.length, 5);
+    for (const moof of moofs) {
+      const traf = moof.child('traf')!;
+      const samples = traf.child('trun')!.fields as { sampleCount: number };
+      assert.equal(traf.child('senc')!.get(senc).samples.length, samples.sampleCount);
+      const offset = traf.child('saio')!.get(saio).offsets[0]!;
+      assert.equal(offset, traf.child('senc')!.offset - moof.offset + 16, 'saio points into this chunk');
+    }
+  });
+
+  it('held-response limits count per node and per client, IPv6 by /64', () => {
+    assert.equal(clientKey('2001:db8:1:2:aaaa::1'), '2001:db8:1:2::/64');
+    assert.equal(clientKey('2001:db8:1:2:bbbb:cccc:dddd:eeee'), '2001:db8:1:2::/64');
+    assert.equal(clientKey('::ffff:10.0.0.7'), '10.0.0.7');
+    const held = new HeldResponses(3, 2);
+    const a = held.acquire('2001:db8:1:2::1');
+    const b = held.acquire('2001:db8:1:2::2');
+    assert.ok(a && b);
+    assert.equal(held.acquire('2001:db8:1:2::3'), null, 'a third from the same /64');
+    const other = held.acquire('10.0.0.1');
+    assert.ok(other);
+    assert.equal(held.acquire('10.0.0.2'), null, 'the node limit');
+    a();
+    a(); // a second release gives back nothing more
+    assert.equal(held.count, 2);
+    assert.ok(held.acquire('10.0.0.2'));
   });
 
   it('the low-latency MPD validates against the schema', async (c) => {
