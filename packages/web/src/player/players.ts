@@ -220,6 +220,8 @@ async function startShaka(
     );
   });
   if (drm.clearkey) p.configure({ drm: { servers: { 'org.w3.clearkey': drm.clearkey } } });
+  // Shaka applies its low-latency settings only to manifests that signal low latency (dash.md §10.2)
+  p.configure({ streaming: { lowLatencyMode: true } });
   const started: StartedPlayer = {
     name: 'shaka',
     version: shaka.Player.version.replace(/^v/, ''),
