@@ -19,7 +19,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HeldResponses } from './held.js';
 import { refusalError } from './refusals.js';
-import { sendBuffers, sendError, type HeaderMap } from './send.js';
+import { STORED_BYTES_HEADERS, sendBuffers, sendError, type HeaderMap } from './send.js';
 
 export interface ChunkedDeps {
   held: HeldResponses;
@@ -139,7 +139,7 @@ function streamChunks(
     const t = now();
     if (!started) {
       started = true;
-      res.writeHead(200, { ...headers, 'x-request-id': s.request.id });
+      res.writeHead(200, { ...STORED_BYTES_HEADERS, ...headers, 'x-request-id': s.request.id });
       if (s.request.method === 'HEAD') {
         res.end();
         return stop();
