@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isPrivateAddress } from '../../packages/server/src/routes/metrics.js';
 import { startTestServer } from '../support/loopcast.js';
+import { freePort } from '../support/ports.js';
 
 const PINNED = 'now=1740831000000&start=2025-03-01T12:00:00Z';
 
@@ -75,6 +76,23 @@ describe('/metrics', () => {
     } finally {
       await node.stop();
       await off.stop();
+    }
+  });
+
+  it('counts DAAP requests and reports the share revision', async () => {
+    const daapPort = await freePort();
+    const node = await startTestServer({
+      env: { LOOPCAST_DAAP: 'on', LOOPCAST_DAAP_PORT: String(daapPort) },
+    });
+    try {
+      const info = await fetch(`http://127.0.0.1:${daapPort}/server-info`);
+      assert.equal(info.status, 200);
+      await info.arrayBuffer();
+      const text = await (await fetch(`${node.origin}/metrics`)).text();
+      assert.match(text, /^loopcast_daap_requests_total\{route="\/server-info",status="200"\} 1$/m);
+      assert.match(text, /^loopcast_daap_revision [1-9]\d*$/m);
+    } finally {
+      await node.stop();
     }
   });
 

@@ -119,6 +119,7 @@ export async function startServer(settings: Settings, options: StartOptions = {}
       ...(settings.musicDir ? { musicDir: settings.musicDir } : {}),
       open: settings.daapOpen,
       transcode: settings.daapTranscode,
+      metrics,
       ...(settings.daapPassword ? { password: settings.daapPassword } : {}),
     });
     try {

@@ -11,6 +11,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { Database as Schema } from '../storage/schema.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { readChangeCounter, setStateOnce } from '../storage/server-state.js';
 import { daapClientPolicy } from './client-policy.js';
 import { libraryMedia, sharpScaler } from './media-provider.js';
@@ -47,6 +48,8 @@ export interface MusicShareOptions {
   open?: boolean;
   /** daapTranscode: `auto` transcodes folder FLAC and Ogg for Apple clients when ffmpeg is found. */
   transcode?: 'auto' | 'off';
+  /** Where DAAP requests are counted (app.md §14.3). */
+  metrics?: Metrics;
 }
 
 async function stablePersistentId(db: Kysely<Schema>, key: string): Promise<bigint> {
@@ -147,6 +150,12 @@ export class MusicShare {
       ...(this.opts.password ? { password: this.opts.password } : {}),
       logger: this.logger,
     });
+    const metrics = this.opts.metrics;
+    if (metrics) {
+      this.server.on('request', (e) =>
+        metrics.daapRequests.inc({ route: e.route, status: String(e.status) }),
+      );
+    }
     await this.server.listen();
     this.timer = setInterval(() => void this.syncIfChanged(), POLL_MS);
     this.timer.unref();

@@ -30,6 +30,8 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export function registerMetricsRoute(app: FastifyInstance, ctx: AppContext, metrics: Metrics): void {
   const token = ctx.settings.metricsToken;
+  /** DAAP bytes per live session at the last scrape, to turn session totals into a counter. */
+  const streamedBefore = new Map<number, number>();
   const notFound = { error: { status: 404, code: 'not_found', message: 'No route for GET /metrics' } };
   app.get('/metrics', async (request, reply) => {
     if (!ctx.settings.metrics) return reply.code(404).send(notFound);
@@ -51,18 +53,31 @@ export function registerMetricsRoute(app: FastifyInstance, ctx: AppContext, metr
     } else if (!isPrivateAddress(request.ip)) {
       return reply.code(404).send(notFound);
     }
-    await refreshGauges(ctx, metrics);
+    await refreshGauges(ctx, metrics, streamedBefore);
     reply.header('cache-control', 'no-store').type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });
 }
 
 /** Gauges read from their owners at scrape time rather than kept in step on every change. */
-async function refreshGauges(ctx: AppContext, metrics: Metrics): Promise<void> {
+async function refreshGauges(
+  ctx: AppContext,
+  metrics: Metrics,
+  streamedBefore: Map<number, number>,
+): Promise<void> {
   metrics.daapSessions.reset();
   const music = ctx.music;
   if (music) {
-    for (const session of music.sessions) metrics.daapSessions.inc({ state: session.state });
+    const seen = new Map<number, number>();
+    for (const session of music.sessions) {
+      metrics.daapSessions.inc({ state: session.state });
+      const before = streamedBefore.get(session.id) ?? 0;
+      if (session.bytesStreamed > before) metrics.daapStreamBytes.inc(session.bytesStreamed - before);
+      seen.set(session.id, session.bytesStreamed);
+    }
+    // Sessions that ended since the last scrape drop out; bytes they streamed after it are not counted.
+    streamedBefore.clear();
+    for (const [id, bytes] of seen) streamedBefore.set(id, bytes);
     metrics.daapRevision.set(music.revision);
   }
   const rows = await ctx.database.db
