@@ -409,7 +409,7 @@ export const SETTINGS = {
   maxHeldPerClient: setting({
     env: 'LOOPCAST_MAX_HELD_PER_CLIENT',
     default: '32',
-    help: 'Held responses per client address',
+    help: 'Held responses per client address (IPv6 counted by /64)',
     parse: (r) => parseInteger(r, 0, 1_000_000),
   }),
   segmentCacheMb: setting({
@@ -421,7 +421,7 @@ export const SETTINGS = {
   llMaxHold: setting({
     env: 'LOOPCAST_LL_MAX_HOLD',
     default: '4s',
-    help: 'How long a low-latency segment request may be held for its first chunk',
+    help: 'How long a low-latency segment request may be held for its first chunk; 0 disables holding',
     parse: parseDuration,
   }),
   // The web validator (validator.md §8.4, limits of §6.2)
