@@ -163,6 +163,12 @@ export function registerWebRoutes(
         shell(reply),
       );
     }
+    // Any other page: the shell, which says "Page not found", with status 404 (app.md §9.1). API and
+    // streaming paths keep their JSON 404 (their routes are more specific than this wildcard).
+    ui.get('/*', (request, reply) => {
+      if (/^\/(api|dash|time|static|assets|tv)\//.test(request.url)) return reply.callNotFound();
+      return shell(reply.code(404));
+    });
 
     // Hashed file names: a changed file gets a new name, so the old one may be cached for ever.
     ui.get<{ Params: { '*': string } }>('/assets/*', (request, reply) => {

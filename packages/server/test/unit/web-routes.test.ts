@@ -104,9 +104,21 @@ describe('web routes', () => {
   it('adds no UI hooks to the streaming routes', async () => {
     const res = await inject('/dash/live/demo/hand_made.mpd');
     assert.equal(res.statusCode, 200);
-    assert.equal(res.headers['content-security-policy'], undefined);
+    // Only the constant headers of stored bytes (app.md §15), not the UI's policy.
+    assert.equal(res.headers['content-security-policy'], "sandbox; default-src 'none'");
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['referrer-policy'], undefined);
     assert.equal(res.headers['x-frame-options'], undefined);
+  });
+
+  it('answers unknown pages with the shell and 404, unknown API paths with JSON', async () => {
+    const page = await inject('/no/such/page');
+    assert.equal(page.statusCode, 404);
+    assert.match(String(page.headers['content-type']), /^text\/html/);
+    assert.match(String(page.headers['content-security-policy']), /default-src 'self'/);
+    const api = await inject('/api/no/such/route');
+    assert.equal(api.statusCode, 404);
+    assert.match(String(api.headers['content-type']), /^application\/json/);
   });
 
   it('says how to build the UI when packages/web/dist is missing', async () => {
