@@ -2,7 +2,7 @@
  * ClearKey playback through loopcast's licence server (drm-events.md §14.2): dash.js and Shaka in
  * Chromium play the pre-encrypted bbb files (`drm=clearkey`, key derived from the test seed and
  * answered by POST /clearkey) and the clear demo stream encrypted on the fly (`drm=clearkey`,
- * `otf=auto`, `cenc`). The players find the licence URL in the MPD (`dashif:Laurl`); the harness
+ * `otf=auto`, `cenc` and `cbcs`). The players find the licence URL in the MPD (`dashif:Laurl`); the harness
  * runs on another origin, so the licence exchange also proves CORS. Decoded frames must grow, and
  * the licence server must have been asked.
  */
@@ -45,20 +45,24 @@ after(async () => {
   await loopcast?.stop();
 });
 
-const cases: { stream: 'bbb' | 'demo'; player: PlayerName; fps: number }[] = [
+const cases: { stream: 'bbb' | 'demo'; player: PlayerName; fps: number; scheme?: 'cbcs' }[] = [
   { stream: 'bbb', player: 'dashjs', fps: 24 },
   { stream: 'bbb', player: 'shaka', fps: 24 },
   { stream: 'demo', player: 'dashjs', fps: 30 },
   { stream: 'demo', player: 'shaka', fps: 30 },
+  { stream: 'demo', player: 'dashjs', fps: 30, scheme: 'cbcs' },
+  { stream: 'demo', player: 'shaka', fps: 30, scheme: 'cbcs' },
 ];
 
 describe('ClearKey playback in Chromium', { concurrency: 2 }, () => {
   for (const c of cases) {
-    const what = c.stream === 'bbb' ? 'pre-encrypted bbb' : 'demo encrypted on the fly';
+    const what =
+      c.stream === 'bbb' ? 'pre-encrypted bbb' : `demo encrypted on the fly (${c.scheme ?? 'cenc'})`;
     it(`${c.player} plays ${what} with drm=clearkey`, { timeout: 80_000 }, async (t) => {
       if (!requireChromium(t)) return;
       if (c.stream === 'bbb' && !requireShared(t)) return;
-      const mpd = `${loopcast!.origin}/dash/vod/${c.stream}/hand_made.mpd?abr=0&drm=clearkey`;
+      const scheme = c.scheme ? `&enc_scheme=${c.scheme}` : '';
+      const mpd = `${loopcast!.origin}/dash/vod/${c.stream}/hand_made.mpd?abr=0&drm=clearkey${scheme}`;
       const manifest = await (await fetch(mpd)).text();
       assert.match(manifest, /ClearKey1\.0/);
       browser ??= launchChromium();
@@ -75,7 +79,7 @@ describe('ClearKey playback in Chromium', { concurrency: 2 }, () => {
           fps: c.fps,
           startTimeout: 20_000,
         });
-        t.diagnostic(`${c.player} ${c.stream} ${formatFigures(figures)}`);
+        t.diagnostic(`${c.player} ${c.stream} ${c.scheme ?? ''} ${formatFigures(figures)}`);
         assert.ok(licences.length > before, 'the player asked loopcast for a licence');
         assert.ok(
           licences.slice(before).every((s) => s === '200'),

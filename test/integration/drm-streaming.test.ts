@@ -111,35 +111,40 @@ describe('drm over HTTP', () => {
     assert.ok(!none.some((c) => c.key === `uuid:${PIFF_UUID}`));
   });
 
-  it('encrypts demo on the fly; ffmpeg decrypts it to the clear frames (§8, §14.1)', async (ctx) => {
-    if (!requireTool(ctx, 'ffmpeg', 'ffmpeg')) return;
-    const mpd = (await ok('/dash/vod/demo/hand_made.mpd?drm=clearkey')).toString();
-    assert.match(mpd, /value="cenc" cenc:default_KID="2a41dba4-9af5-55c6-2986-df6811da02e6"/);
-    for (const [rep, ext] of [
-      ['demo_v1', 'm4v'],
-      ['demo_a1', 'm4a'],
-    ] as const) {
-      const clear: Buffer[] = [await ok(`/dash/vod/demo/${rep}/init.${ext}`)];
-      const enc: Buffer[] = [await ok(`/dash/vod/demo/${rep}/init.${ext}?drm=clearkey`)];
-      for (let n = 1; n <= 3; n++) {
-        clear.push(await ok(`/dash/vod/demo/${rep}/${n}.${ext}`));
-        enc.push(await ok(`/dash/vod/demo/${rep}/${n}.${ext}?drm=clearkey`));
-      }
-      const entry = parseBoxes(enc[0]!)
-        .find((b) => b.type === 'moov')!
-        .find('trak/mdia/minf/stbl/stsd')!.children[0]!;
-      assert.equal(entry.type, ext === 'm4v' ? 'encv' : 'enca');
-      assert.ok(!enc[1]!.equals(clear[1]!));
-      const want = framemd5(Buffer.concat(clear));
-      assert.ok(want.length > 0);
-      assert.equal(framemd5(Buffer.concat(enc), DEMO_KEY), want, rep);
-      assert.notEqual(
-        framemd5(Buffer.concat(enc), 'd6d39cedee9024c88b64eb1bdd617a47'),
-        want,
-        `${rep} wrong key`,
+  for (const scheme of ['cenc', 'cbcs'] as const)
+    it(`encrypts demo on the fly with ${scheme}; ffmpeg decrypts it to the clear frames (§8, §14.1)`, async (ctx) => {
+      if (!requireTool(ctx, 'ffmpeg', 'ffmpeg')) return;
+      const drm = `drm=clearkey&enc_scheme=${scheme}`;
+      const mpd = (await ok(`/dash/vod/demo/hand_made.mpd?${drm}`)).toString();
+      assert.match(
+        mpd,
+        new RegExp(`value="${scheme}" cenc:default_KID="2a41dba4-9af5-55c6-2986-df6811da02e6"`),
       );
-      // the same URL gives the same bytes (deterministic IVs, cache)
-      assert.ok((await ok(`/dash/vod/demo/${rep}/2.${ext}?drm=clearkey`)).equals(enc[2]!));
-    }
-  });
+      for (const [rep, ext] of [
+        ['demo_v1', 'm4v'],
+        ['demo_a1', 'm4a'],
+      ] as const) {
+        const clear: Buffer[] = [await ok(`/dash/vod/demo/${rep}/init.${ext}`)];
+        const enc: Buffer[] = [await ok(`/dash/vod/demo/${rep}/init.${ext}?${drm}`)];
+        for (let n = 1; n <= 2; n++) {
+          clear.push(await ok(`/dash/vod/demo/${rep}/${n}.${ext}`));
+          enc.push(await ok(`/dash/vod/demo/${rep}/${n}.${ext}?${drm}`));
+        }
+        const entry = parseBoxes(enc[0]!)
+          .find((b) => b.type === 'moov')!
+          .find('trak/mdia/minf/stbl/stsd')!.children[0]!;
+        assert.equal(entry.type, ext === 'm4v' ? 'encv' : 'enca');
+        assert.ok(!enc[1]!.equals(clear[1]!));
+        const want = framemd5(Buffer.concat(clear));
+        assert.ok(want.length > 0);
+        assert.equal(framemd5(Buffer.concat(enc), DEMO_KEY), want, rep);
+        assert.notEqual(
+          framemd5(Buffer.concat(enc), 'd6d39cedee9024c88b64eb1bdd617a47'),
+          want,
+          `${rep} wrong key`,
+        );
+        // the same URL gives the same bytes (deterministic IVs, cache)
+        assert.ok((await ok(`/dash/vod/demo/${rep}/2.${ext}?${drm}`)).equals(enc[2]!));
+      }
+    });
 });

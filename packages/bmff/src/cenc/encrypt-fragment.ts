@@ -16,7 +16,8 @@ import { BmffError } from '../errors.js';
 import { serializeBox } from '../writer.js';
 import type { CencScheme, CencTrack } from './encrypt-init.js';
 import { cencSampleIv } from './ivs.js';
-import { cencVideoSubsamples } from './subsamples.js';
+import { H264SliceHeaders } from './h264-slice.js';
+import { cbcsVideoSubsamples, cencVideoSubsamples } from './subsamples.js';
 
 export interface FragmentEncryption {
   scheme: CencScheme;
@@ -69,12 +70,15 @@ function encryptSample(
   range: SampleRange,
   j: number,
   enc: FragmentEncryption,
+  slices: H264SliceHeaders | null,
 ): EncryptionSample {
   const sample = buf.subarray(range.pos, range.pos + range.size);
-  const subsamples: SubSample[] | undefined =
-    enc.track.kind === 'video' && enc.track.nal
-      ? cencVideoSubsamples(sample, enc.track.nal.lengthSize, enc.track.nal.codec)
-      : undefined;
+  const nal = enc.track.kind === 'video' ? enc.track.nal : null;
+  const subsamples: SubSample[] | undefined = !nal
+    ? undefined
+    : slices
+      ? cbcsVideoSubsamples(sample, nal.lengthSize, slices)
+      : cencVideoSubsamples(sample, nal.lengthSize, nal.codec);
   if (enc.scheme === 'cenc') {
     const iv = cencSampleIv(enc.ivBase ?? 0n, j);
     // the keystream runs on across the protected runs of one sample (§8.4)
@@ -89,6 +93,23 @@ function encryptSample(
       }
     } else cipher.update(sample).copy(sample);
     return { iv: iv.toString('hex'), ...(subsamples ? { subsamples } : {}) };
+  }
+  if (subsamples) {
+    // cbcs video: the 1:9 pattern in each protected run, the chain restarted at every run (§8.4)
+    let pos = 0;
+    for (const s of subsamples) {
+      pos += s.clearBytes;
+      const run = sample.subarray(pos, pos + s.protectedBytes);
+      pos += s.protectedBytes;
+      if (run.length < 16) continue;
+      const cipher = createCipheriv('aes-128-cbc', enc.key, enc.constantIv ?? Buffer.alloc(16));
+      cipher.setAutoPadding(false);
+      for (let at = 0; at + 16 <= run.length; at += 160) {
+        const block = run.subarray(at, at + 16);
+        cipher.update(block).copy(block);
+      }
+    }
+    return { iv: '', subsamples };
   }
   // cbcs audio: every complete 16-byte block, chained from the constant IV, restarted per sample
   const whole = sample.subarray(0, sample.length - (sample.length % 16));
@@ -108,8 +129,13 @@ const writeBox = <T>(entry: Parameters<typeof BoxClass.create<T>>[0], fields: T)
  * fragment across every moof in it (low-latency chunks share the fragment's IVs, §8.7).
  */
 export function encryptFragment(fragment: Buffer, enc: FragmentEncryption): Buffer {
-  if (enc.track.kind === 'video' && enc.scheme === 'cbcs')
-    throw new BmffError('unsupported', 'cbcs video needs slice-header parsing, not available');
+  if (enc.track.kind === 'video' && enc.scheme === 'cbcs' && enc.track.nal?.codec !== 'avc')
+    throw new BmffError('unsupported', 'cbcs video needs H.264 slice headers (H.265 is not parsed)');
+  let slices: H264SliceHeaders | null = null;
+  if (enc.track.kind === 'video' && enc.scheme === 'cbcs') {
+    slices = new H264SliceHeaders();
+    for (const ps of enc.track.parameterSets) slices.parameterSet(ps);
+  }
   if (enc.track.kind === 'video' && !enc.track.nal)
     throw new BmffError('unsupported', `cannot encrypt ${enc.track.format} on the fly`);
   const copy = Buffer.from(fragment);
@@ -127,7 +153,7 @@ export function encryptFragment(fragment: Buffer, enc: FragmentEncryption): Buff
     const traf = b.child('traf');
     if (!traf || b.all('traf').length !== 1) throw new BmffError('unsupported', 'expected one traf per moof');
     const { ranges, moofBased } = sampleRanges(traf, start, enc.sourceOffset ?? 0);
-    const samples = ranges.map((r) => encryptSample(copy, r, j++, enc));
+    const samples = ranges.map((r) => encryptSample(copy, r, j++, enc, slices));
     const sub = samples.some((s) => s.subsamples);
     const extra: Buffer[] = [];
     // §8.3 item 3: cbcs audio (constant IV, whole samples) carries no per-sample information

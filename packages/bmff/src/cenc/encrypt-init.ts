@@ -22,6 +22,8 @@ export interface CencTrack {
   format: string;
   /** Video: NAL length field size and codec family; null when the codec cannot be encrypted. */
   nal: { lengthSize: number; codec: NalCodec } | null;
+  /** H.264: the SPS and PPS NAL units of avcC, for cbcs slice headers (§8.6). */
+  parameterSets: Buffer[];
 }
 
 const box = (type: string, payload: Buffer): Buffer => {
@@ -46,13 +48,16 @@ export function cencTrackOf(init: Buffer): CencTrack {
   const handler = trak.find('mdia/hdlr')?.get(hdlr).handlerType;
   const kind = handler === 'vide' ? 'video' : handler === 'soun' ? 'audio' : 'other';
   let nal: CencTrack['nal'] = null;
+  let parameterSets: Buffer[] = [];
   const avc = entry.child('avcC');
   const hevc = entry.child('hvcC');
-  if (avc && (entry.type === 'avc1' || entry.type === 'avc3'))
-    nal = { lengthSize: avc.get(avcC).lengthSizeMinusOne + 1, codec: 'avc' };
-  else if (hevc && (entry.type === 'hev1' || entry.type === 'hvc1'))
+  if (avc && (entry.type === 'avc1' || entry.type === 'avc3')) {
+    const f = avc.get(avcC);
+    nal = { lengthSize: f.lengthSizeMinusOne + 1, codec: 'avc' };
+    parameterSets = [...f.sps, ...f.pps];
+  } else if (hevc && (entry.type === 'hev1' || entry.type === 'hvc1'))
     nal = { lengthSize: hevc.get(hvcC).lengthSizeMinusOne + 1, codec: 'hevc' };
-  return { kind, format: entry.type, nal };
+  return { kind, format: entry.type, nal, parameterSets };
 }
 
 export interface InitEncryption {

@@ -8,4 +8,5 @@ export {
 } from './encrypt-init.js';
 export { encryptFragment, type FragmentEncryption } from './encrypt-fragment.js';
 export { cencFragmentIvBase, cencSampleIv, cbcsConstantIv } from './ivs.js';
-export { cencVideoSubsamples, type NalCodec } from './subsamples.js';
+export { cencVideoSubsamples, cbcsVideoSubsamples, type NalCodec } from './subsamples.js';
+export { H264SliceHeaders } from './h264-slice.js';

@@ -4,6 +4,7 @@
  * blocks; every other NAL unit is clear.
  */
 import type { SubSample } from '../boxes/sample-encryption.js';
+import type { H264SliceHeaders } from './h264-slice.js';
 
 export type NalCodec = 'avc' | 'hevc';
 
@@ -34,6 +35,40 @@ function nalUnits(sample: Uint8Array, lengthSize: number): [number, number][] {
 
 /** §8.4: (clear, protected) entries adding up to the sample's size; at least one entry. */
 export function cencVideoSubsamples(sample: Uint8Array, lengthSize: number, codec: NalCodec): SubSample[] {
+  return videoSubsamples(sample, lengthSize, (start, total) => {
+    const header = sample[start + lengthSize];
+    if (header === undefined || total < MIN_PROTECTED_NAL || !isVcl(codec, header)) return 0;
+    return Math.floor((total - MIN_CLEAR_LEAD) / 16) * 16;
+  });
+}
+
+/**
+ * §8.4 `cbcs`: a VCL NAL unit is protected from the end of its slice header (§8.6) to its end, when
+ * at least 16 bytes follow the header; SPS and PPS met on the way update the parameter sets.
+ */
+export function cbcsVideoSubsamples(
+  sample: Uint8Array,
+  lengthSize: number,
+  slices: H264SliceHeaders,
+): SubSample[] {
+  return videoSubsamples(sample, lengthSize, (start, total) => {
+    const nal = sample.subarray(start + lengthSize, start + total);
+    const type = (nal[0] ?? 0) & 0x1f;
+    if (type === 7 || type === 8) slices.parameterSet(nal);
+    if (type < 1 || type > 5) return 0;
+    const header = slices.headerBytes(nal);
+    if (header === null) return 0;
+    const rest = total - lengthSize - header;
+    return rest >= 16 ? rest : 0;
+  });
+}
+
+/** Entries from the protected byte count of each NAL unit (its tail; 0 = clear). */
+function videoSubsamples(
+  sample: Uint8Array,
+  lengthSize: number,
+  protectedOf: (start: number, total: number) => number,
+): SubSample[] {
   const out: SubSample[] = [];
   let clear = 0;
   const pushClear = (last: boolean) => {
@@ -44,9 +79,8 @@ export function cencVideoSubsamples(sample: Uint8Array, lengthSize: number, code
     if (last && (clear > 0 || out.length === 0)) out.push({ clearBytes: clear, protectedBytes: 0 });
   };
   for (const [start, total] of nalUnits(sample, lengthSize)) {
-    const header = sample[start + lengthSize];
-    if (header !== undefined && total >= MIN_PROTECTED_NAL && isVcl(codec, header)) {
-      const protectedBytes = Math.floor((total - MIN_CLEAR_LEAD) / 16) * 16;
+    const protectedBytes = protectedOf(start, total);
+    if (protectedBytes > 0) {
       clear += total - protectedBytes;
       pushClear(false);
       out.push({ clearBytes: clear, protectedBytes });

@@ -36,8 +36,8 @@ export function canEncryptOnTheFly(stream: StreamModel, file: StreamFile, scheme
   const ix = file.index;
   if (ix.contentType === 'audio') return stream.keys[stream.otfKid]?.key ? true : false;
   if (ix.contentType !== 'video' || !OTF_VIDEO.has(ix.sampleEntry)) return false;
-  // cbcs video needs the slice-header parse of §8.6, not built yet: such video stays clear
-  if (scheme === 'cbcs') return false;
+  // cbcs video needs §8.6's slice-header parse, which exists for H.264 only: H.265 stays clear
+  if (scheme === 'cbcs' && !ix.sampleEntry.startsWith('avc')) return false;
   return Boolean(stream.keys[stream.otfKid]?.key);
 }
 

@@ -81,10 +81,9 @@ describe('drm selection of Representations (§3.4)', () => {
       xml,
       /<dashif:Laurl xmlns:dashif="https:\/\/dashif.org\/CPS" licenseType="EME-1.0">http:\/\/localhost:5000\/clearkey<\/dashif:Laurl>/,
     );
-    // cbcs: audio whole-sample; video stays clear until §8.6's slice-header parse exists
     const cbcs = render(withKeys('demo'), 'hand_made', 'live', 'drm=clearkey&enc_scheme=cbcs').model;
+    assert.equal(cbcs.periods[0]!.adaptationSets[0]!.contentProtection?.[0]?.value, 'cbcs');
     assert.equal(cbcs.periods[0]!.adaptationSets[1]!.contentProtection?.[0]?.value, 'cbcs');
-    assert.equal(cbcs.periods[0]!.adaptationSets[0]!.contentProtection, undefined);
     assert.equal(audio!.contentProtection?.[0]?.value, 'cenc');
     const none = render(withKeys('demo'), 'hand_made', 'live', 'drm=clearkey&otf=0').model;
     assert.equal(none.periods[0]!.adaptationSets[0]!.contentProtection, undefined);
