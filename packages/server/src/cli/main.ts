@@ -33,6 +33,14 @@ const COMMANDS: Record<string, Command> = {
       throw new UsageError(`unknown daap command ${JSON.stringify(sub)}`);
     },
   },
+  upload: {
+    summary: 'Install keys, streams and media files from upload descriptions (see upload --help)',
+    run: async (argv, io) => (await import('./upload.js')).runUpload(argv, io),
+  },
+  download: {
+    summary: 'Back up streams, their files and keys into a folder (see download --help)',
+    run: async (argv, io) => (await import('./download.js')).runDownload(argv, io),
+  },
   user: {
     summary: 'Accounts in the database: user reset-password NAME, user add NAME, user list',
     run: async (argv, io) => (await import('./user.js')).runUser(argv, io),
