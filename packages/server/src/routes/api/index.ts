@@ -12,6 +12,7 @@ import authPlugin from '../../plugins/auth.js';
 import { recordRouteTable } from '../../plugins/route-table.js';
 import { registerApiSecurityHeaders } from '../../plugins/security-headers.js';
 import { registerValidateRoutes } from '../../validate/route.js';
+import { registerInspectRoutes } from './inspect.js';
 import { registerAuthRoutes } from './auth.js';
 import { registerTokenRoutes } from './tokens.js';
 import { registerUserRoutes } from './users.js';
@@ -46,6 +47,7 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
     registerUserRoutes(api, ctx);
     registerKeyRoutes(api, ctx);
     registerValidateRoutes(api, ctx);
+    registerInspectRoutes(api, ctx);
     registerStreamApi(api, ctx);
     registerMultiPeriodApi(api, ctx);
   });

@@ -50,7 +50,7 @@ const SegmentsReply = Type.Object({
 });
 
 /** app.md §4.2 `BoxNode`; children are nodes of the same shape (serialised as they are). */
-const BoxNodeSchema = Type.Object({
+export const BoxNodeSchema = Type.Object({
   type: Type.String(),
   offset: Type.Number(),
   size: Type.Number(),
