@@ -155,9 +155,11 @@ export function planRepresentation(
     }
     return listed;
   };
+  // a number is part of the segment's identity only where the URLs use it ($Time$ URLs do not)
+  const numbered = a.kind === 'list' || (a.kind === 'template' && /\$Number/.test(a.media ?? ''));
   const ref = (time: number, duration: number, number: number, url: string): SegmentRef => ({
     url,
-    number,
+    ...(numbered && { number }),
     time,
     duration,
     timescale: ts,

@@ -48,6 +48,8 @@ import type {
 import { attr, children, parseXml } from './xml.js';
 import { validateXsd } from './xsd.js';
 import { isoTime } from './xs-time.js';
+import { applyPatch } from './patch.js';
+import { canonical } from '../patch/diff.js';
 
 const MAX_MEDIA_SEGMENTS = 5000;
 const MAX_REFRESHES = 100;
@@ -355,8 +357,16 @@ class Run {
       if (this.clock() === before && at > before) break;
       this.sink.refresh = refresh;
       const url = mpd.locations[0] && /^https?:/.test(mpd.locations[0]) ? mpd.locations[0] : this.opts.url;
-      this.progress('refresh', `refresh ${refresh}: ${url}`);
-      const next = await this.loadManifest(url, refresh);
+      const patchUrl = mpd.patchLocation ? (mpd.patchLocation.textContent ?? '').trim() : '';
+      let next = /^https?:\/\//.test(patchUrl) ? await this.loadPatch(mpd, patchUrl, refresh) : undefined;
+      if (next && !this.patchCompared) {
+        this.patchCompared = true;
+        await this.comparePatched(next.mpd, url, patchUrl);
+      }
+      if (!next) {
+        this.progress('refresh', `refresh ${refresh}: ${url}`);
+        next = await this.loadManifest(url, refresh);
+      }
       lastFetch = this.clock();
       if (!next) continue;
       const ctx = this.context(next.mpd);
@@ -370,6 +380,73 @@ class Run {
       await this.checkSegments(mpd, plans, 'refresh');
       if (mpd.type === 'static') break;
     }
+  }
+
+  private patchCompared = false;
+
+  /** §4.12: the refresh through PatchLocation; undefined means "fetch the full MPD instead". */
+  private async loadPatch(
+    previous: MpdModel,
+    url: string,
+    refresh: number,
+  ): Promise<{ mpd: MpdModel; fetchedAt: number } | undefined> {
+    this.progress('patch', `refresh ${refresh}: patch ${url}`);
+    const before = this.clock();
+    const r = await this.get(url, 'patch');
+    const fetchedAt = (before + this.clock()) / 2;
+    if (this.aborted) return undefined;
+    if (r.status !== 200) {
+      // 410 after the ttl and 425 (too early) are correct answers that lead to a full fetch
+      if (r.status !== 410 && r.status !== 425)
+        this.sink.add('PATCH_FETCH', `the patch answered ${r.failure ?? `HTTP ${r.status}`}, not 200`, {
+          kind: 'patch',
+          url,
+        });
+      else this.log('info', `patch ${url} answered ${r.status}; fetching the full MPD`);
+      return undefined;
+    }
+    this.summary.patches++;
+    const text = Buffer.from(r.body).toString('utf8');
+    this.events.manifest?.({ url, refresh, publishTime: null, text });
+    const applied = applyPatch({ previous, text, url, headers: r.headers, sink: this.sink });
+    if (!applied.ok) return undefined;
+    const parsed = parseXml(applied.text);
+    if (!parsed.ok) {
+      this.sink.add('PATCH_APPLY', `the patched MPD does not parse again: ${parsed.message}`, {
+        kind: 'patch',
+        url,
+      });
+      return undefined;
+    }
+    const mpd = buildMpdModel(parsed.xml, previous.url);
+    this.events.manifest?.({
+      url: previous.url,
+      refresh,
+      publishTime: mpd.publishTime !== undefined ? isoTime(mpd.publishTime) : null,
+      text: parsed.xml.text,
+    });
+    return { mpd, fetchedAt };
+  }
+
+  /** §4.12: once per run, the full MPD of the same publishTime must equal the patched one. */
+  private async comparePatched(patched: MpdModel, url: string, patchUrl: string): Promise<void> {
+    const r = await this.get(url, 'manifest');
+    if (r.status !== 200) return;
+    this.summary.manifests++;
+    const full = parseXml(Buffer.from(r.body).toString('utf8'));
+    if (!full.ok) return;
+    const fullModel = buildMpdModel(full.xml, url);
+    if (fullModel.publishTime !== patched.publishTime) {
+      this.log('info', 'the full MPD has another publishTime than the patched one; not compared');
+      return;
+    }
+    const strip = (m: MpdModel): string => canonical(m.root);
+    if (strip(fullModel) !== strip(patched))
+      this.sink.add(
+        'PATCH_RESULT',
+        `the patched MPD differs from the full MPD of the same publishTime ${isoTime(patched.publishTime ?? 0)}`,
+        { kind: 'patch', url: patchUrl },
+      );
   }
 
   private registerReps(mpd: MpdModel): void {

@@ -140,7 +140,7 @@ export function checkRefresh(
             ctx,
             'LIVE_TIMELINE',
             rep.el,
-            `${repId}: segment ${url} changed from t=${s.time} d=${s.duration} to t=${s2.time} d=${s2.duration}`,
+            `${repId}: segment ${url} changed from t=${s.time} d=${s.duration} n=${s.number ?? '-'} to t=${s2.time} d=${s2.duration} n=${s2.number ?? '-'}`,
             rep.path,
           );
       } else if (s.availableUntil !== undefined && s.availableUntil > ctx.now + 1000) {

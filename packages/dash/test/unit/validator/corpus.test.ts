@@ -58,6 +58,25 @@ const prPssh = (kid: string): string => {
 // the spec's splice_insert example (drm-events.md §9.6) with its last CRC byte changed
 const BAD_SCTE35 = '/DA9AAAAAAAA///wFAUAAAAAf+/+AAAAAP4AAr8gBlQAAAAYAhZDVUVJAAAAAX//AAACvyAAADQAAAAAtI6uVg==';
 
+const PATCH_URL = `${ORIGIN}patch`;
+const withPatchLocation = (t: string): string =>
+  t.replace('  <Period', `  <PatchLocation ttl="60">${PATCH_URL}</PatchLocation>\n  <Period`);
+const patchDoc = (o: { original?: number; ops?: string } = {}): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>
+<Patch xmlns="urn:mpeg:dash:schema:mpd-patch:2020" mpdId="bbb" originalPublishTime="${iso(o.original ?? T0)}" publishTime="${iso(T0 + 2000)}">
+  <replace sel="/MPD/@publishTime">${iso(T0 + 2000)}</replace>${o.ops ?? ''}
+</Patch>
+`;
+const patchRoute = (body: string): Route => ({
+  headers: { 'content-type': 'application/dash-patch+xml' },
+  body,
+});
+const PATCHED: Partial<Case> = {
+  stream: { dynamic: { ...LIVE, mup: 2 } },
+  mpd: withPatchLocation,
+  refresh: (t) => t.replace(`publishTime="${iso(T0)}"`, `publishTime="${iso(T0 + 2000)}"`),
+};
+
 const CASES: Case[] = [
   { code: 'DOC_XML', what: 'malformed XML', mpd: (t) => t.slice(0, t.indexOf('</Period>')) },
   {
@@ -295,6 +314,32 @@ const CASES: Case[] = [
           (_m, d: string, r: string) => `<S t="${Number(d) * 2}" d="${d}" r="${Number(r) - 2}"/>`,
         ),
   },
+  {
+    ...PATCHED,
+    code: 'PATCH_MATCH',
+    what: 'patch with the wrong originalPublishTime',
+    routes: (r) => r.set(PATCH_URL, patchRoute(patchDoc({ original: T0 - 2000 }))),
+  },
+  {
+    ...PATCHED,
+    code: 'PATCH_SEL',
+    what: 'patch selecting a Period by position',
+    routes: (r) =>
+      r.set(
+        PATCH_URL,
+        patchRoute(patchDoc({ ops: '\n  <replace sel="/MPD/Period[1]/@start">PT0S</replace>' })),
+      ),
+  },
+  {
+    ...PATCHED,
+    code: 'PATCH_RESULT',
+    what: 'patched MPD differing from the full MPD',
+    routes: (r) =>
+      r.set(
+        PATCH_URL,
+        patchRoute(patchDoc({ ops: '\n  <replace sel="/MPD/@minBufferTime">PT3S</replace>' })),
+      ),
+  },
 ];
 
 async function run(c: Case): Promise<ValidationReport> {
@@ -333,6 +378,18 @@ describe('broken corpus: one defect, one expected code', { skip: mediaMissing() 
       );
     });
   }
+
+  it('a good patch applies, counts as a patch and matches the full MPD', async () => {
+    const c: Case = {
+      ...PATCHED,
+      code: '',
+      what: '',
+      routes: (r) => r.set(PATCH_URL, patchRoute(patchDoc())),
+    };
+    const r = await run(c);
+    assert.equal(r.summary.errors, 0, reportText(r));
+    assert.equal(r.summary.patches, 1);
+  });
 
   it('the corpus cases are also clean without their defect (the controls)', async () => {
     for (const stream of [{}, ENC, { dynamic: LIVE }]) {
