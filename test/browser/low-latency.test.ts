@@ -82,6 +82,9 @@ describe('low-latency live in dash.js and Shaka', { concurrency: 2 }, () => {
           const stalls = afterStart.filter((e) => e === 'waiting').length;
           t.diagnostic(`${player} ${formatFigures(figures)}; stalls after the first frame ${stalls}`);
           if (player === 'dashjs') assert.equal(stalls, 0, 'dash.js stalled after it started');
+          // catch-up stays inside the ServiceDescription's PlaybackRate limits (testing.md §3.4)
+          const rate = await pb.page.evaluate<number>('document.getElementById("v").playbackRate');
+          assert.ok(rate >= 0.96 && rate <= 1.04, `${player} playbackRate ${rate} outside 0.96–1.04`);
         } finally {
           await pb.close();
         }
