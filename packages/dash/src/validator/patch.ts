@@ -40,7 +40,7 @@ function select(doc: Document, sel: string): { target?: Target; reason?: string;
     if (BY_ID.has(name!) && pos !== undefined) byPosition ??= step;
     const next: Element[] = [];
     for (const c of current) {
-      const list = children(c as Element, name).filter((e) => id === undefined || attr(e, 'id') === id);
+      const list = children(c, name).filter((e) => id === undefined || attr(e, 'id') === id);
       if (pos !== undefined) {
         const e = list[Number(pos) - 1];
         if (e) next.push(e);
