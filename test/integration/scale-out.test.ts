@@ -82,6 +82,49 @@ describe('two nodes on one PostgreSQL database and one bucket', () => {
       assert.ok(one.body.equals(other.body), `${url}: the nodes differ`);
     }
   });
+
+  it('count `failures` across nodes and serve the same MPD patch from either', async (t) => {
+    if (nodes.length < 2) return t.skip('needs the two nodes of the previous test');
+    const [a, b] = nodes as [TestServer, TestServer];
+    const manifest = await (await fetch(`${a.origin}/dash/live/demo/hand_made.mpd?${PINNED}`)).text();
+    const rep = /<AdaptationSet [^>]*contentType="video"[\s\S]*?<Representation [^>]*id="([^"]+)"/.exec(
+      manifest,
+    )?.[1];
+    assert.ok(rep, 'a video Representation');
+    // drm-events.md §10.4: fail twice, then succeed once; the count travels in the client's cookie.
+    const path = `/dash/live/demo/${rep}/141.m4v?${PINNED}&verr=503=141&failures=2`;
+    let cookie = '';
+    const statuses: number[] = [];
+    for (const node of [a, b, a, b]) {
+      const answer = await fetch(`${node.origin}${path}`, { headers: cookie ? { cookie } : {} });
+      await answer.arrayBuffer();
+      statuses.push(answer.status);
+      const set = answer.headers.getSetCookie().find((c) => c.startsWith('loopcast_faults='));
+      if (set !== undefined) cookie = set.split(';')[0]!;
+    }
+    assert.deepEqual(statuses, [503, 503, 200, 503], 'two failures, one success, then failing again');
+
+    // MPD patch (drm-events.md §11): the PatchLocation one node gives is answered alike by the other.
+    const options = `${PINNED}&timeline=1&patch=1`;
+    const withPatch = await (await fetch(`${a.origin}/dash/live/demo/hand_made.mpd?${options}`)).text();
+    const location = /<PatchLocation[^>]*>([^<]+)<\/PatchLocation>/
+      .exec(withPatch)?.[1]
+      ?.replaceAll('&amp;', '&');
+    assert.ok(location, 'the MPD offers a PatchLocation');
+    const later = (origin: string) =>
+      new URL(
+        location.replace(/now=\d+/, 'now=1740831030000'),
+        `${origin}/dash/live/demo/hand_made.mpd`,
+      ).href.replace(a.origin, origin);
+    const patchA = await fetch(later(a.origin));
+    const patchB = await fetch(later(b.origin));
+    assert.equal(patchA.status, 200, later(a.origin));
+    assert.equal(patchB.status, 200);
+    assert.equal(
+      (await patchA.text()).replaceAll(a.origin, ''),
+      (await patchB.text()).replaceAll(b.origin, ''),
+    );
+  });
 });
 
 describe('PostgreSQL restarted under a running node', () => {
