@@ -6,6 +6,26 @@
 import type { Options } from '../options/registry.js';
 import { ntpTimestamp } from '../utc-timing.js';
 
+/** Where a live segment lies, as `MediaSegmentPlan.live` gives it (ticks after AST). */
+export interface LiveSegmentPlace {
+  astMs: number;
+  position: bigint;
+  /** The listed duration (the segment ends at position + duration). */
+  duration: bigint;
+}
+
+export type ChunkedAnswer =
+  /** Every chunk is complete: one answer with Content-Length. */
+  | { kind: 'whole' }
+  /**
+   * The first `ready` chunks are complete: they go at once, chunk `ready + i` at `later[i]`
+   * (epoch ms). With a pinned clock `later` is empty and the body ends after the ready chunks.
+   */
+  | { kind: 'chunked'; ready: number; later: number[]; truncated: boolean }
+  /** Held without bytes until `untilMs`, then answered as `chunked`. */
+  | { kind: 'hold'; untilMs: number }
+  | { kind: 'TooEarly'; retryAfterSeconds: number };
+
 /** Chunked delivery is on: `chunkdur` given and `ato` not `inf` (§10.1: inf sends segments whole). */
 export function isChunked(options: Pick<Options, 'chunkdur' | 'ato'>): boolean {
   return options.chunkdur !== null && options.ato !== 'inf';
@@ -47,14 +67,6 @@ export function chunkSampleCounts(
   return counts;
 }
 
-/** Where a live segment lies, as `MediaSegmentPlan.live` gives it (ticks after AST). */
-export interface LiveSegmentPlace {
-  astMs: number;
-  position: bigint;
-  /** The listed duration (the segment ends at position + duration). */
-  duration: bigint;
-}
-
 /**
  * Wall-clock instants (epoch ms, rounded up) at which each chunk is complete (§10.3): chunk j at
  * AST + (p + e_j)/ts, e_j the end of its last sample. The chunk ends are capped at the listed
@@ -84,18 +96,6 @@ export function producerNtpTime(place: LiveSegmentPlace, timescale: number): big
   const b = ntpTimestamp(ms);
   return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0);
 }
-
-export type ChunkedAnswer =
-  /** Every chunk is complete: one answer with Content-Length. */
-  | { kind: 'whole' }
-  /**
-   * The first `ready` chunks are complete: they go at once, chunk `ready + i` at `later[i]`
-   * (epoch ms). With a pinned clock `later` is empty and the body ends after the ready chunks.
-   */
-  | { kind: 'chunked'; ready: number; later: number[]; truncated: boolean }
-  /** Held without bytes until `untilMs`, then answered as `chunked`. */
-  | { kind: 'hold'; untilMs: number }
-  | { kind: 'TooEarly'; retryAfterSeconds: number };
 
 /**
  * The §10.3 answer at `nowMs`. `pinned`: the request carries `now`, so nothing waits.
