@@ -9,7 +9,14 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { FORM_OPTIONS, OPTION_BY_PARAM, isPlayerOption, manifestPath, type Mode } from '../registry.ts';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
-import { chooseVersion, startPlayer, type PlayerName, type StartedPlayer } from './players.ts';
+import './player.css';
+import {
+  chooseVersion,
+  startPlayer,
+  type PlayerName,
+  type StartedPlayer,
+  type TextTrackChoice,
+} from './players.ts';
 
 const MAX_LOG_LINES = 500;
 const PLAYER_PARAMS = new Set(FORM_OPTIONS.filter(isPlayerOption).map((o) => o.param));
@@ -65,6 +72,18 @@ function clearKeyServer(query: URLSearchParams): string | null {
   return query.get('clearkey__la_url') ?? `${location.origin}/clearkey`;
 }
 
+/**
+ * The primary language of a tag, canonical: `eng`, `en` and `en-GB` are all `en` (manifests carry
+ * two-letter tags where text_pref examples use three letters).
+ */
+function primaryLanguage(tag: string): string {
+  try {
+    return (Intl.getCanonicalLocales(tag)[0] ?? tag).split('-')[0]!.toLowerCase();
+  } catch {
+    return tag.toLowerCase();
+  }
+}
+
 const fmt = (n: number | null | undefined, digits = 2): string =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
 
@@ -90,6 +109,10 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
   const [log, setLog] = useState<LogLine[]>([]);
   const [status, setStatus] = useState('');
   const [cinema, setCinema] = useState(false);
+  const [textTracks, setTextTracks] = useState<TextTrackChoice[]>([]);
+  /** The select's value: a track id, or '' for off. Null until the first list applied text_pref. */
+  const [textChoice, setTextChoice] = useState<string | null>(null);
+  const textPref = query.get('text_pref');
 
   useReadyMarker(setupDone);
 
@@ -153,11 +176,12 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
       { video: v, captions: c },
       mpdUrl,
       { clearkey: clearKeyServer(query) },
-      { log: add, error: fail },
+      { log: add, error: fail, textTracksChanged: () => current && setTextTracks(current.textTracks()) },
     )
       .then(async (p) => {
         if (cancelled) return p.destroy();
         current = p;
+        setTextTracks(p.textTracks());
         probe.player = p.instance;
         probe.latency = p.latency;
         probe.isLive = p.isLive;
@@ -190,6 +214,11 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
           if (v.buffered.end(i) >= v.currentTime) break;
         }
       }
+      // Native playback has no track events of its own here; the list is re-read every second.
+      const tracks = started?.textTracks() ?? [];
+      setTextTracks((old) =>
+        old.map((t) => t.label).join() === tracks.map((t) => t.label).join() ? old : tracks,
+      );
       const q = v.getVideoPlaybackQuality();
       const live = started?.isLive();
       const bitrate = started?.bitrate();
@@ -208,6 +237,28 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
     }, 1000);
     return () => clearInterval(timer);
   }, [started]);
+
+  // The first list of text tracks takes its choice from text_pref (app.md §9.5), then the select.
+  useEffect(() => {
+    if (!started || textTracks.length === 0 || textChoice !== null) return;
+    const pref = textPref && textPref !== 'none' ? textPref : null;
+    const wanted = pref ? primaryLanguage(pref) : null;
+    const match = wanted ? textTracks.find((t) => t.lang && primaryLanguage(t.lang) === wanted) : undefined;
+    setTextChoice(match?.id ?? '');
+    started.selectTextTrack(match?.id ?? null);
+    setLog((l) => [
+      ...l.slice(-(MAX_LOG_LINES - 1)),
+      {
+        at: new Date().toISOString().slice(11, 23),
+        text: `text track: ${match ? match.label : 'off'}${pref ? ` (text_pref=${pref})` : ''}`,
+        error: false,
+      },
+    ]);
+  }, [started, textTracks]);
+  const chooseText = (id: string) => {
+    setTextChoice(id);
+    started?.selectTextTrack(id === '' ? null : id);
+  };
 
   // Keyboard and TV remote keys (app.md §9.5).
   useEffect(() => {
@@ -263,6 +314,22 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
       <p class="player-status" aria-live="off">
         <output>{status || 'starting…'}</output>
       </p>
+      <label class="text-track-choice">
+        Text track{' '}
+        <select
+          id="text-track"
+          value={textChoice ?? ''}
+          disabled={textTracks.length === 0}
+          onChange={(e) => chooseText(e.currentTarget.value)}
+        >
+          <option value="">{textTracks.length === 0 ? 'none in this stream' : 'off'}</option>
+          {textTracks.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.label}
+            </option>
+          ))}
+        </select>
+      </label>
       <section aria-labelledby="errors-heading">
         <h2 id="errors-heading">Errors</h2>
         {errors.length === 0 ? (

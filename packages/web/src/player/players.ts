@@ -11,7 +11,28 @@ export type PlayerName = 'native' | 'dashjs' | 'shaka';
 export interface PlayerHooks {
   log: (line: string) => void;
   error: (line: string) => void;
+  /** The list of text tracks changed (manifest loaded, period change). */
+  textTracksChanged?: () => void;
 }
+
+/** A text track as the page's select lists it (app.md §9.5): language and role. */
+export interface TextTrackChoice {
+  id: string;
+  lang: string | null;
+  label: string;
+}
+
+const trackLabel = (
+  lang: string | null | undefined,
+  roles: readonly unknown[] | undefined,
+  n: number,
+): string => {
+  const role = (roles ?? [])
+    .map((r) => (typeof r === 'string' ? r : ((r as { value?: string } | null)?.value ?? '')))
+    .filter(Boolean)
+    .join(', ');
+  return `${lang || `track ${n + 1}`}${role ? ` (${role})` : ''}`;
+};
 
 export interface PlayerElements {
   video: HTMLVideoElement;
@@ -34,6 +55,9 @@ export interface StartedPlayer {
   latency: () => number | null;
   /** Bits per second of the video being played, when the player knows it. */
   bitrate: () => number | null;
+  textTracks: () => TextTrackChoice[];
+  /** Shows one text track, or none with null. */
+  selectTextTrack: (id: string | null) => void;
   destroy: () => void;
 }
 
@@ -94,6 +118,10 @@ interface DashPlayer {
   attachTTMLRenderingDiv(div: HTMLDivElement): void;
   getVersion(): string;
   reset(): void;
+  getTracksFor(type: string): { lang?: string | null; roles?: unknown[] }[];
+  setTextTrack(index: number): void;
+  /** 5.x: text on or off. */
+  enableText?(enable: boolean): void;
   /** 5.x */
   getCurrentRepresentationForType?(type: string): { bandwidth?: number } | null;
   /** 4.x */
@@ -135,6 +163,7 @@ async function startDashjs(
     [ev.PERIOD_SWITCH_COMPLETED, () => 'period change'],
   ];
   for (const [type, text] of logged) if (type) p.on(type, (e) => hooks.log(text(e)));
+  if (ev.TEXT_TRACKS_ADDED) p.on(ev.TEXT_TRACKS_ADDED, () => hooks.textTracksChanged?.());
   if (drm.clearkey) p.setProtectionData({ 'org.w3.clearkey': { serverURL: drm.clearkey } });
   p.initialize(video, url, true);
   p.attachTTMLRenderingDiv(captions);
@@ -162,6 +191,14 @@ async function startDashjs(
         return null; // not known before the stream is initialised
       }
     },
+    textTracks: () =>
+      p
+        .getTracksFor('text')
+        .map((t, i) => ({ id: String(i), lang: t.lang ?? null, label: trackLabel(t.lang, t.roles, i) })),
+    selectTextTrack: (id) => {
+      p.enableText?.(id !== null);
+      p.setTextTrack(id === null ? -1 : Number(id));
+    },
     destroy: () => p.reset(),
   };
 }
@@ -179,6 +216,10 @@ interface ShakaPlayer {
   isLive(): boolean;
   getPresentationStartTimeAsDate(): Date | null;
   getStats(): { streamBandwidth: number; width: number; height: number };
+  getTextTracks(): { id: number; language: string; roles?: string[] }[];
+  selectTextTrack(track: object | null): void;
+  /** 4.x only; 5.x shows a selected track. */
+  setTextTrackVisibility?(on: boolean): void;
   destroy(): Promise<void>;
 }
 interface ShakaGlobal {
@@ -203,6 +244,7 @@ async function startShaka(
   );
   p.addEventListener('loaded', () => hooks.log('manifest loaded'));
   p.addEventListener('adaptation', () => hooks.log('quality change'));
+  p.addEventListener('trackschanged', () => hooks.textTracksChanged?.());
   p.addEventListener('emsg', (e) => {
     const d = (
       e as Event & { detail?: { schemeIdUri?: string; value?: string; id?: number; startTime?: number } }
@@ -236,6 +278,19 @@ async function startShaka(
       const bw = p.getStats().streamBandwidth;
       return Number.isFinite(bw) && bw > 0 ? bw : null;
     },
+    textTracks: () =>
+      p
+        .getTextTracks()
+        .map((t, i) => ({
+          id: String(t.id),
+          lang: t.language || null,
+          label: trackLabel(t.language, t.roles, i),
+        })),
+    selectTextTrack: (id) => {
+      const track = id === null ? null : (p.getTextTracks().find((t) => String(t.id) === id) ?? null);
+      p.selectTextTrack(track);
+      p.setTextTrackVisibility?.(track !== null);
+    },
     destroy: () => void p.destroy(),
   };
   try {
@@ -257,6 +312,15 @@ function startNative(video: HTMLVideoElement, url: string): StartedPlayer {
     isLive: () => (Number.isFinite(video.duration) ? false : video.duration === Infinity ? true : null),
     latency: () => null,
     bitrate: () => null,
+    textTracks: () =>
+      Array.from(video.textTracks).map((t, i) => ({
+        id: String(i),
+        lang: t.language || null,
+        label: trackLabel(t.language, [t.kind], i),
+      })),
+    selectTextTrack: (id) => {
+      Array.from(video.textTracks).forEach((t, i) => (t.mode = String(i) === id ? 'showing' : 'disabled'));
+    },
     destroy: () => video.removeAttribute('src'),
   };
 }

@@ -1,0 +1,134 @@
+/**
+ * Screenshots of the main pages at 1280×800 into test-output/screenshots/ for a person to look at
+ * (testing.md §3.10), taken with the bbb stream installed and an admin logged in: home with a
+ * stream chosen, the player page during playback with dash.js and with Shaka (text_pref=eng picks
+ * the English subtitles in the page's text-track select, app.md §9.5), music, login, users, options,
+ * the TV pages, the OpenAPI browser, and the other pages of §9.2 that exist. Pages of this issue
+ * must mark themselves ready; another page that never does is reported, not failed, and its
+ * screenshot still shows what a person would see.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from '../support/browser/chromium.js';
+import { ensureWebBuild, logIn, openUiPage, screenshot, type UiPage } from '../support/browser/ui-pages.js';
+import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
+import { requireShared } from '../support/tools.js';
+
+const PASSWORD = 'admin-password-1';
+let server: TestServer | undefined;
+let browser: Browser | undefined;
+
+before(async () => {
+  ensureWebBuild();
+  server = await startTestServer({
+    env: { LOOPCAST_ADMIN_PASSWORD: PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
+  });
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const ready = (page: Page, timeout: number) =>
+  page
+    .waitForSelector('[data-ready]', { timeout })
+    .then(() => true)
+    .catch(() => false);
+
+/**
+ * Polls an expression through page.evaluate: waitForFunction compiles its string in the page,
+ * which the CSP (no 'unsafe-eval', §15) rightly refuses.
+ */
+async function until(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Plays until the clock passed `seconds`; returns the text-track select's options and choice. */
+async function playAndReadText(page: Page, seconds: number): Promise<{ options: string[]; chosen: string }> {
+  await until(page, `document.querySelector('video').currentTime > ${seconds}`, 20_000);
+  await until(page, "document.querySelectorAll('#text-track option').length > 1", 10_000);
+  return page.evaluate<{ options: string[]; chosen: string }>(`(() => {
+    const s = document.getElementById('text-track');
+    return { options: [...s.options].map((o) => o.textContent), chosen: s.options[s.selectedIndex].textContent };
+  })()`);
+}
+
+describe('screenshots of the main pages', () => {
+  it('are taken, with the player playing and showing its text tracks', { timeout: 150_000 }, async (t) => {
+    if (!requireChromium(t) || !requireShared(t)) return;
+    await addBbbStream(server!);
+    browser ??= await launchChromium();
+    const origin = server!.origin;
+    const ui: UiPage = await openUiPage(browser, origin);
+    const { page } = ui;
+    const notReady: string[] = [];
+    const shoot = async (name: string, path: string, mine: boolean) => {
+      await page.goto(`${origin}${path}`);
+      const ok = await ready(page, mine ? 15_000 : 8_000);
+      if (mine) assert.ok(ok, `${path} never marked itself ready`);
+      else if (!ok) notReady.push(path);
+      await screenshot(page, name);
+    };
+    try {
+      await shoot('login', '/login', true);
+      await logIn(page, origin, 'admin', PASSWORD, '/');
+      await page.selectOption('select[name=stream]', 'bbb');
+      await page.waitForSelector('.check.ok', { timeout: 15_000 });
+      await screenshot(page, 'home');
+
+      // The player page during playback, both players, English subtitles chosen by text_pref.
+      for (const player of ['dashjs', 'shaka']) {
+        await page.goto(`${origin}/play/vod/bbb/hand_made?player=${player}&text_pref=eng&abr=0`);
+        await ready(page, 15_000);
+        const text = await playAndReadText(page, 2);
+        t.diagnostic(`${player} text tracks: ${text.options.join(' | ')}; chosen ${text.chosen}`);
+        assert.equal(text.options[0], 'off');
+        assert.match(text.chosen, /^en/, `${player}: text_pref=eng chose ${text.chosen}`);
+        const meta = (await page.textContent('.player-meta')) ?? '';
+        assert.match(meta, player === 'dashjs' ? /dash\.js 5\.\d+\.\d+/ : /Shaka Player 5\.\d+\.\d+/);
+        await screenshot(page, `player-${player}`);
+        // "off" hides them again.
+        await page.selectOption('#text-track', '');
+        assert.match((await page.textContent('.event-log')) ?? '', /text track: /);
+      }
+
+      await shoot('music', '/music', true);
+      await shoot('users', '/users', true);
+      await shoot('options', '/options', true);
+      for (const [name, path] of [
+        ['streams', '/streams'],
+        ['stream', '/streams/bbb'],
+        ['media-info', '/streams/bbb/files/bbb_v6'],
+        ['segments', '/streams/bbb/files/bbb_v6/segments'],
+        ['box-tree', '/streams/bbb/files/bbb_v6/segments/1'],
+        ['keys', '/keys'],
+        ['multi-period', '/multi-period-streams'],
+        ['multi-period-editor', '/multi-period-streams/.add'],
+        ['validate', '/validate'],
+        ['inspect', '/inspect'],
+        ['not-found', '/no/such/page'],
+      ] as const) {
+        await shoot(name, path, false);
+      }
+      await page.goto(`${origin}/tv/`);
+      await screenshot(page, 'tv-menu');
+      await page.goto(`${origin}/api/docs`);
+      await page.waitForSelector('.swagger-ui .opblock', { timeout: 15_000 });
+      await screenshot(page, 'api-docs');
+
+      if (notReady.length) t.diagnostic(`pages that never marked themselves ready: ${notReady.join(', ')}`);
+      const scriptErrors = ui.consoleErrors.filter(
+        (e) => e.startsWith('pageerror') || /Content Security Policy/.test(e),
+      );
+      assert.deepEqual(scriptErrors, [], 'script errors or CSP refusals');
+      assert.deepEqual(ui.offHost, [], 'nothing leaves loopcast');
+    } finally {
+      await ui.close();
+    }
+  });
+});
