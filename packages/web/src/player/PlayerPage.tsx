@@ -69,7 +69,8 @@ function manifestQuery(query: URLSearchParams): string {
 function clearKeyServer(query: URLSearchParams): string | null {
   const drm = query.get('drm') ?? '';
   if (!drm.split(',').some((d) => d === 'all' || d.startsWith('clearkey'))) return null;
-  return query.get('clearkey__la_url') ?? `${location.origin}/clearkey`;
+  // dash-live's clearkey_la_url alias overrides the option (drm-events.md §3.3)
+  return query.get('clearkey_la_url') ?? query.get('clearkey__la_url') ?? `${location.origin}/clearkey`;
 }
 
 /**
