@@ -24,7 +24,13 @@ export function NavBar() {
           <a href="/multi-period-streams">Multi-period</a>
         </li>
         <li>
+          <a href="/keys">Keys</a>
+        </li>
+        <li>
           <a href="/music">Music</a>
+        </li>
+        <li>
+          <a href="/validate">Validate</a>
         </li>
         <li>
           <a href="/options">Options</a>
@@ -65,6 +71,9 @@ function AccountNav() {
       .then(() => location.assign('/'));
   return (
     <>
+      <li>
+        <a href="/inspect">Inspect</a>
+      </li>
       <li>{session.permissions.admin ? <a href="/users">Users</a> : <a href="/account">Account</a>}</li>
       <li>
         <a
