@@ -314,6 +314,61 @@ describe('media files API', () => {
     }
   });
 
+  it('edits track id and language by rewriting the file (§5.6), checking first', async () => {
+    const files = (await admin.request('GET', '/api/streams/up1/files')).json<MediaFile[]>();
+    const v3 = files.find((f) => f.name === 'demo_v3')!;
+    const t1 = files.find((f) => f.name === 'demo_t1')!;
+    let res = await admin.request('POST', `/api/files/${v3.id}/check`, {
+      trackId: t1.trackId,
+      language: 'en GB',
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const { errors } = res.json<{ errors: { trackId?: string; language?: string } }>();
+    assert.match(errors.trackId ?? '', /demo_t1/);
+    assert.match(errors.language ?? '', /BCP-47/);
+    res = await admin.request('POST', `/api/files/${v3.id}/check`, { trackId: 7, language: 'en-GB' });
+    assert.deepEqual(res.json(), { errors: {} });
+    expectError(await admin.request('PATCH', `/api/files/${v3.id}`, { language: 'en GB' }), 400, 'language');
+    expectError(await admin.request('PATCH', `/api/files/${v3.id}`, { trackId: t1.trackId }), 409, 'trackId');
+    expectError(await admin.request('PATCH', `/api/files/${v3.id}`, { trackId: 0 }), 400, 'trackId');
+    expectError(await admin.request('PATCH', `/api/files/${v3.id}`, {}), 400, 'trackId');
+    expectError(await plain.request('PATCH', `/api/files/${v3.id}`, { trackId: 7 }), 403);
+
+    res = await admin.request('PATCH', `/api/files/${v3.id}`, { trackId: 7, language: 'en-GB' });
+    assert.equal(res.statusCode, 200, res.body);
+    const edited = res.json<MediaFile & { language: string | null }>();
+    assert.equal(edited.id, v3.id);
+    assert.equal(edited.trackId, 7);
+    assert.equal(edited.language, 'en-GB');
+    assert.equal(edited.indexState, 'indexed');
+    assert.equal(edited.numSegments, v3.numSegments);
+    assert.notEqual(edited.sha256, v3.sha256);
+    type Node = { type: string; fields: Record<string, unknown>; children?: Node[] };
+    const find = (nodes: Node[], type: string): Node | undefined => {
+      for (const n of nodes) {
+        if (n.type === type) return n;
+        const hit = find(n.children ?? [], type);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    const init = (await admin.request('GET', `/api/files/${v3.id}/segments/0/boxes`)).json<Node[]>();
+    assert.equal(find(init, 'tkhd')?.fields.trackId, 7);
+    assert.equal(find(init, 'trex')?.fields.trackId, 7);
+    assert.equal(find(init, 'mdhd')?.fields.languageCode, 'eng');
+    assert.equal(find(init, 'elng')?.fields.extendedLanguage, 'en-GB');
+    assert.ok(Number(find(init, 'mvhd')?.fields.nextTrackId) >= 8);
+    const seg = (await admin.request('GET', `/api/files/${v3.id}/segments/5/boxes`)).json<Node[]>();
+    assert.equal(find(seg, 'tfhd')?.fields.trackId, 7);
+    // A bare primary language drops the elng box again.
+    res = await admin.request('PATCH', `/api/files/${v3.id}`, { language: 'fr' });
+    assert.equal(res.json<{ language: string | null }>().language, 'fra');
+    const again = (await admin.request('GET', `/api/files/${v3.id}/segments/0/boxes`)).json<Node[]>();
+    assert.equal(find(again, 'elng'), undefined);
+    const mpd = await app().inject({ url: '/dash/vod/up1/hand_made.mpd' });
+    assert.equal(mpd.statusCode, 200);
+  });
+
   it('deletes a file: the timing reference is cleared and the blob removed', async () => {
     const before = await db()
       .selectFrom('blobs')

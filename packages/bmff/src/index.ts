@@ -18,6 +18,7 @@ export { splitSegments, type BoxGroup } from './index/segments.js';
 export { ByteReader, ByteWriter } from './bytes.js';
 export type { BoxEntry, ParseContext, FullBoxFields } from './box-entry.js';
 export { codecString } from './codec-string.js';
+export { isLanguageTag, packLanguage, toIso639_2 } from './language.js';
 export * from './boxes/all.js';
 export { runMp4Command, type CliIo } from './cli.js';
 export { dumpBox, dumpBoxes, formatDump, type DumpNode, type DumpOptions } from './dump.js';

@@ -16,6 +16,7 @@ import {
   storeMediaFile,
 } from '../../media/add-media-file.js';
 import { boxTree } from '../../media/box-tree.js';
+import { editTrack, trackEditProblems, type TrackEdit } from '../../media/edit-track.js';
 import { apiMediaFiles, loadMediaFile, loadMediaFiles, type MediaFileRow } from '../../media/media-files.js';
 import { deleteMediaRows } from '../../media/streams.js';
 import { ApiError, conflict, invalidField, notFound } from '../../plugins/api-errors.js';
@@ -32,6 +33,17 @@ import type { Database } from '../../storage/schema.js';
 import { DirectoryParams, MediaFileSchema, streamByDirectory } from './streams.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** app.md §5.6: track ids 1 … 2³²−1, BCP-47 language tags. */
+const EditBody = Type.Object(
+  {
+    trackId: Type.Optional(Type.Integer({ minimum: 1, maximum: 4294967295 })),
+    language: Type.Optional(Type.String({ minLength: 1, maxLength: 35 })),
+  },
+  { additionalProperties: false },
+);
+const CheckReply = Type.Object({
+  errors: Type.Object({ trackId: Type.Optional(Type.String()), language: Type.Optional(Type.String()) }),
+});
 const SegmentParams = Type.Object({ id: Type.Integer({ minimum: 1 }), n: Type.Integer({ minimum: 0 }) });
 
 const SegmentsReply = Type.Object({
@@ -206,6 +218,54 @@ export function registerMediaRoutes(api: FastifyInstance, ctx: AppContext): void
       },
     },
     async (request) => apiFile(db, request.params.id),
+  );
+
+  api.patch<{ Params: { id: number }; Body: TrackEdit }>(
+    '/api/files/:id',
+    {
+      config: { permission: 'media' },
+      schema: {
+        summary: 'Edit a media file’s track id and language (rewrites the file)',
+        operationId: 'editFile',
+        params: IdParams,
+        body: EditBody,
+        response: { 200: MediaFileSchema },
+      },
+    },
+    async (request) => {
+      const file = await fileOr404(db, request.params.id);
+      indexed(file);
+      const edit = request.body;
+      if (edit.trackId === undefined && edit.language === undefined) {
+        throw invalidField('trackId', 'Give trackId, language or both.');
+      }
+      const problems = await trackEditProblems(db, file, edit);
+      if (problems.language) throw invalidField('language', problems.language);
+      if (problems.trackId) throw conflict(problems.trackId, 'trackId');
+      await editTrack(deps, file, edit);
+      request.log.info(
+        { userId: request.auth.principal?.id, stream: file.directory, file: file.fileName, ...edit },
+        'media file edited',
+      );
+      return apiFile(db, file.id);
+    },
+  );
+
+  api.post<{ Params: { id: number }; Body: TrackEdit }>(
+    '/api/files/:id/check',
+    {
+      config: { permission: 'media' },
+      schema: {
+        summary: 'Check a track id and language edit without changing anything',
+        operationId: 'checkFileEdit',
+        params: IdParams,
+        body: EditBody,
+        response: { 200: CheckReply },
+      },
+    },
+    async (request) => ({
+      errors: await trackEditProblems(db, await fileOr404(db, request.params.id), request.body),
+    }),
   );
 
   api.post<{ Params: { id: number } }>(
