@@ -115,6 +115,17 @@ describe('low-latency chunked delivery', { timeout: 60_000 }, () => {
     const wb = Buffer.from(await whole.arrayBuffer());
     assert.equal(Number(whole.headers.get('content-length')), wb.length);
     assert.equal(types(wb).filter((x) => x === 'moof').length, 8);
+    // ffmpeg, a second client, decodes every frame of the chunked segment after the init segment
+    if (requireTool(c, 'ffprobe', 'ffmpeg')) {
+      const init = Buffer.from(await (await get(`/dash/live/bbb/bbb_v6/init.m4v?${Q}`)).arrayBuffer());
+      const file = join(mkdtempSync(join(tmpdir(), 'loopcast-ll-')), 'chunked.mp4');
+      writeFileSync(file, Buffer.concat([init, wb]));
+      const { stdout } = await run('ffprobe', [
+        ...['-v', 'error', '-count_frames', '-show_entries', 'stream=nb_read_frames'],
+        ...['-of', 'csv=p=0', file],
+      ]);
+      assert.equal(stdout.trim(), '96');
+    }
     // ranges are honoured on a complete segment
     const part = await get(`/dash/live/bbb/bbb_v6/150.m4v?${Q}&now=${NOW}`, {
       headers: { range: 'bytes=0-99' },
