@@ -13,7 +13,7 @@ function fieldText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-function Box({ node, open }: { node: BoxNode; open: boolean }) {
+export function Box({ node, open }: { node: BoxNode; open: boolean }) {
   return (
     <details open={open} class="box-node" data-box={node.type}>
       <summary>
