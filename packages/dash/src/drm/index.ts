@@ -10,6 +10,8 @@ export {
   playReadyPssh,
   wrmHeader,
   PLAYREADY_TEST_LA_URL,
+  parsePlayReadyObject,
+  type PlayReadyRecord,
   type HeaderVersion,
   type PlayReadyVersion,
 } from './playready.js';

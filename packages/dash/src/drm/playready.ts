@@ -5,7 +5,7 @@
 import { KeyMaterial } from './key-material.js';
 import { psshBox } from './pssh.js';
 import { keyChecksum } from './test-key.js';
-import { SYSTEM_IDS, type KeySetEntry } from './systems.js';
+import { SYSTEM_IDS, uuidUrn, type KeySetEntry } from './systems.js';
 
 export type PlayReadyVersion = '1.0' | '2.0' | '3.0' | '4.0';
 export type HeaderVersion = '4.0' | '4.1' | '4.2' | '4.3';
@@ -59,8 +59,7 @@ export function choosePlayReady(
 
 /** The MPD scheme URI for the effective version (§6.1). */
 export function playReadySchemeUri(version: PlayReadyVersion): string {
-  const id = version === '1.0' ? SYSTEM_IDS.playreadyLegacy : SYSTEM_IDS.playready;
-  return `urn:uuid:${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}`;
+  return uuidUrn(version === '1.0' ? SYSTEM_IDS.playreadyLegacy : SYSTEM_IDS.playready);
 }
 
 const b64Guid = (kid: string): string => Buffer.from(KeyMaterial.parse(kid).leGuid()).toString('base64');
@@ -131,4 +130,43 @@ export function proTooLarge(pro: Uint8Array): boolean {
 /** §6.6: version 0 with one key, else version 1 listing the key set. */
 export function playReadyPssh(keys: readonly KeySetEntry[], pro: Uint8Array): Buffer {
   return psshBox(SYSTEM_IDS.playready, keys.length > 1 ? keys.map((k) => k.kid) : null, pro);
+}
+
+export interface PlayReadyRecord {
+  /** 1 rights-management header, 3 embedded licence store. */
+  type: number;
+  /** Type 1: the WRMHEADER XML decoded from UTF-16LE. */
+  xml?: string;
+  bytes: Buffer;
+}
+
+/**
+ * §6.5: the records of a PlayReady Object, also given as a whole `pssh` box (its Data is the
+ * PRO). Type 1 records are decoded; others (type 3, embedded licence store) are kept opaque.
+ */
+export function parsePlayReadyObject(input: Uint8Array): PlayReadyRecord[] {
+  let b = Buffer.from(input);
+  if (b.length >= 32 && b.toString('latin1', 4, 8) === 'pssh') {
+    const version = b[8]!;
+    let at = 28 + (version > 0 ? 4 + 16 * b.readUInt32BE(28) : 0);
+    const size = b.readUInt32BE(at);
+    at += 4;
+    b = b.subarray(at, at + size);
+  }
+  if (b.length < 6) throw new RangeError('a PlayReady Object has at least 6 bytes');
+  const total = b.readUInt32LE(0);
+  if (total !== b.length) throw new RangeError(`PlayReady Object length ${total} ≠ ${b.length} bytes`);
+  const count = b.readUInt16LE(4);
+  const out: PlayReadyRecord[] = [];
+  let at = 6;
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > b.length) throw new RangeError(`record ${i} runs past the object`);
+    const type = b.readUInt16LE(at);
+    const length = b.readUInt16LE(at + 2);
+    const bytes = b.subarray(at + 4, at + 4 + length);
+    if (bytes.length !== length) throw new RangeError(`record ${i} runs past the object`);
+    out.push(type === 1 ? { type, xml: bytes.toString('utf16le'), bytes } : { type, bytes });
+    at += 4 + length;
+  }
+  return out;
 }

@@ -3,6 +3,8 @@
  * URIs, used by the manifest signalling, the pssh builders and the player page.
  */
 
+import { KeyMaterial } from './key-material.js';
+
 export const SYSTEM_IDS = {
   /** W3C "Common PSSH box format" (§5.1); ClearKey's pssh. */
   common: '1077efecc0b24d02ace33c1e52e2fb4b',
@@ -19,8 +21,7 @@ export const MP4_PROTECTION_SCHEME = 'urn:mpeg:dash:mp4protection:2011';
 
 /** `urn:uuid:` + the 8-4-4-4-12 form of a 32-hex system ID. */
 export function uuidUrn(systemId: string): string {
-  const h = systemId;
-  return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return `urn:uuid:${KeyMaterial.parse(systemId).uuid()}`;
 }
 
 /** A key of an AdaptationSet's key set (§4.1): the KID and what the key store knows of it. */

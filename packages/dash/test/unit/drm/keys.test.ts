@@ -8,6 +8,7 @@ import {
   choosePlayReady,
   expandLaUrl,
   PLAYREADY_TEST_LA_URL,
+  parsePlayReadyObject,
   playReadyObject,
   playReadyPssh,
   wrmHeader,
@@ -114,6 +115,14 @@ describe('PlayReady (§6)', () => {
       '0000033670737368000000009a04f07998404286ab92e65be0885f9500000316',
     );
     assert.equal(sha(box), '0faba7495ad8f81c058dff3b5df013c6e94426cedd06c64172ef265c18e936a6');
+    // parsed back, from the object and from the whole pssh box
+    for (const input of [pro, box]) {
+      const records = parsePlayReadyObject(input);
+      assert.equal(records.length, 1);
+      assert.equal(records[0]!.type, 1);
+      assert.equal(records[0]!.xml, xml);
+    }
+    assert.throws(() => parsePlayReadyObject(pro.subarray(0, 100)), RangeError);
   });
 
   it('chooses header versions and refuses impossible forced ones (§6.2)', () => {
