@@ -95,7 +95,7 @@ export function buildMpsManifestModel(req: MpsManifestRequest): BuiltManifest | 
       queries,
     };
     const sets: AdaptationSetModel[] = [];
-    // §12.1: only tracks marked encrypted, served from pre-encrypted files, carry a DRM block
+    // §12.1: only tracks marked encrypted carry a DRM block (stored twins or on the fly, §3.4)
     const protectedSets: AdaptationSetModel[] = [];
     const protectedSelection: SelectedSet[] = [];
     for (const track of inst.period.tracks) {
@@ -114,7 +114,7 @@ export function buildMpsManifestModel(req: MpsManifestRequest): BuiltManifest | 
       set.dashRole = track.role;
       if (track.lang !== null) set.lang = track.lang;
       sets.push(set);
-      if (track.encrypted && first.index.encryption) {
+      if (track.encrypted) {
         protectedSets.push(set);
         protectedSelection.push(selection);
       }

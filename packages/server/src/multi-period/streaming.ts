@@ -12,11 +12,14 @@ import {
   planMpsSegment,
   resolveMpsOptions,
   segmentContentType,
+  segmentDrm,
   type OptionIssue,
+  type SegmentDrm,
 } from '@loopcast/dash';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { corsHeaders } from '../streaming/cors.js';
+import { cencTrack, drmFragment, drmInit } from '../streaming/encryption.js';
 import { refusalError } from '../streaming/refusals.js';
 import type { StreamingDeps } from '../streaming/routes.js';
 import { sendBuffers, sendError, type HeaderMap, type StreamingError } from '../streaming/send.js';
@@ -89,10 +92,28 @@ export function registerMultiPeriodStreaming(
     const file = inst.period.stream.files.find((f) => f.blobKey === plan.blobKey);
     const indexed = file?.index.segments[plan.fragmentIndex];
     if (!indexed) return fail(notFound(`no fragment ${plan.fragmentIndex} in ${path.rep}`));
-    const body =
-      plan.kind === 'init'
-        ? await deps.segments.init(plan.blobKey, indexed, plan.removeMehd)
-        : await deps.segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
+    // §12.1: only tracks marked encrypted are protected (stored twins, or on the fly §8), with the
+    // pssh boxes of §7 in their init segments; the others stay clear whatever `drm` says
+    const track = inst.period.tracks.find((t) => t.trackId === file.index.trackId);
+    const drm: SegmentDrm = track?.encrypted
+      ? segmentDrm(inst.period.stream, file, resolved.options, path.mode)
+      : { protection: { kind: 'clear' }, initPssh: [], piff: false, otf: null };
+    let body: Buffer;
+    if (plan.kind === 'init') {
+      const init = await deps.segments.init(plan.blobKey, indexed, plan.removeMehd);
+      body = drmInit(init, drm, deps.segments, `${plan.blobKey}#init${plan.removeMehd ? '-live' : ''}`);
+    } else {
+      const fragment = await deps.segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
+      const cenc = drm.otf ? await cencTrack(deps.segments, plan.blobKey, file.index.segments[0]!) : null;
+      body = drmFragment(
+        fragment,
+        drm,
+        cenc,
+        { fragmentIndex: plan.fragmentIndex, sourceOffset: indexed.pos },
+        deps.segments,
+        `${plan.blobKey}#${plan.fragmentIndex}`,
+      );
+    }
     sendBuffers(
       request,
       reply,
