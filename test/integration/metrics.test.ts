@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isPrivateAddress } from '../../packages/server/src/routes/metrics.js';
+import { ApiClient } from '../support/api-client.js';
 import { startTestServer } from '../support/loopcast.js';
 import { freePort } from '../support/ports.js';
 
@@ -91,6 +92,20 @@ describe('/metrics', () => {
       const text = await (await fetch(`${node.origin}/metrics`)).text();
       assert.match(text, /^loopcast_daap_requests_total\{route="\/server-info",status="200"\} 1$/m);
       assert.match(text, /^loopcast_daap_revision [1-9]\d*$/m);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it('counts login attempts by result', async () => {
+    const node = await startTestServer({ env: { LOOPCAST_ADMIN_PASSWORD: 'metrics-admin-password' } });
+    try {
+      const client = new ApiClient(node.origin);
+      assert.equal((await client.login('admin', 'not-the-password')).status, 401);
+      assert.equal((await client.login('admin', 'metrics-admin-password')).status, 200);
+      const text = await (await fetch(`${node.origin}/metrics`)).text();
+      assert.match(text, /^loopcast_login_attempts_total\{result="invalid"\} 1$/m);
+      assert.match(text, /^loopcast_login_attempts_total\{result="ok"\} 1$/m);
     } finally {
       await node.stop();
     }

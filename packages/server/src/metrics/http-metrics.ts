@@ -48,7 +48,9 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics): voi
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
+    // A 404 from the catch-all (static files) is a request no route matched.
+    const pattern = request.routeOptions.url;
+    const route = !pattern || (pattern === '/*' && reply.statusCode === 404) ? 'unmatched' : pattern;
     const method = request.method;
     metrics.httpRequests.inc({ route, method, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ route, method }, reply.elapsedTime / 1000);

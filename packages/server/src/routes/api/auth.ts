@@ -61,6 +61,7 @@ async function checkRateLimit(ctx: AppContext, request: FastifyRequest, username
   const wait = await loginRetryAfter(ctx.database.db, ctx.settings, username, request.ip);
   if (wait > 0) {
     request.log.warn({ username, ip: request.ip, retryAfter: wait }, 'login rate limited');
+    ctx.metrics.loginAttempts.inc({ result: 'rate_limited' });
     throw new ApiError(429, 'rate_limited', `Too many failed attempts; try again in ${wait} seconds.`, {
       retryAfter: wait,
     });
@@ -81,8 +82,10 @@ async function checkCredentials(
   if (!user || !ok) {
     await recordLoginFailure(db, username, request.ip);
     request.log.warn({ username, ip: request.ip }, 'login failed');
+    ctx.metrics.loginAttempts.inc({ result: 'invalid' });
     throw invalidCredentials();
   }
+  ctx.metrics.loginAttempts.inc({ result: 'ok' });
   await clearLoginFailures(db, username, request.ip);
   if (needsRehash(user.password_hash)) {
     await db
