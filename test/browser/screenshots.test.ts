@@ -79,6 +79,18 @@ describe('screenshots of the main pages', () => {
       await logIn(page, origin, 'admin', PASSWORD, '/');
       await page.selectOption('select[name=stream]', 'bbb');
       await page.waitForSelector('.check.ok', { timeout: 15_000 });
+      // View manifest: highlighted tokens whose text is the MPD unchanged; Validate links the URL.
+      await page.click('.mpd-preview summary');
+      const url = await page.inputValue('#manifest-url');
+      // A live MPD changes from one fetch to the next, so the shown text is compared by shape.
+      const shownMpd = (await page.textContent('.mpd-preview pre')) ?? '';
+      assert.match(shownMpd, /^<\?xml[^>]*\?>\s*<MPD [\s\S]*<\/MPD>\s*$/);
+      assert.match(shownMpd, /type="dynamic"/);
+      assert.ok((await page.$$('.mpd-preview .xml-tag')).length > 20, 'XML tags are highlighted');
+      assert.equal(
+        await page.getAttribute('#validate-url', 'href'),
+        `/validate?url=${encodeURIComponent(url)}`,
+      );
       await screenshot(page, 'home');
 
       // The player page during playback, both players, English subtitles chosen by text_pref.

@@ -24,6 +24,8 @@ import {
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import { OptionField } from './OptionField.tsx';
 import { useManifestCheck, type ManifestCheck } from './ManifestCheck.tsx';
+import { MpdViewer } from './MpdViewer.tsx';
+import './builder.css';
 
 export interface StreamFile {
   name: string;
@@ -325,6 +327,14 @@ function ManifestOutput(props: {
         <a href={props.url} target="_blank" rel="noopener" role="button" class="secondary outline">
           Open MPD
         </a>
+        <a
+          href={`/validate?url=${encodeURIComponent(props.url)}`}
+          role="button"
+          class="secondary outline"
+          id="validate-url"
+        >
+          Validate
+        </a>
         {props.playable && (
           <>
             <a href={play('dashjs')} role="button" id="play-dashjs">
@@ -342,14 +352,7 @@ function ManifestOutput(props: {
           Reset to defaults
         </button>
       </p>
-      {props.check.text && (
-        <details class="mpd-preview">
-          <summary>View manifest</summary>
-          <pre>
-            <code>{props.check.text}</code>
-          </pre>
-        </details>
-      )}
+      {props.check.text && <MpdViewer url={props.url} text={props.check.text} />}
     </section>
   );
 }
