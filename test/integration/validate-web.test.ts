@@ -189,6 +189,10 @@ describe('validator websocket', () => {
     assert.match(issue.message, /^200/);
     assert.match(String(c.messages.find((m) => m.type === 'manifest')!.text), /<MPD/);
     c.ws.close();
+    const metrics = await (await fetch(`${loopcast.origin}/metrics`)).text();
+    assert.match(metrics, /loopcast_validator_runs_total\{result="clean"\} [1-9]/);
+    assert.match(metrics, /loopcast_validator_fetch_bytes_total [1-9]/);
+    assert.match(metrics, /loopcast_validator_jobs 0/);
   });
 
   it('cannot reach another local port, whatever Host and Origin say', async () => {

@@ -6,6 +6,7 @@
  */
 import websocket from '@fastify/websocket';
 import * as dash from '@loopcast/dash';
+import type { RunFetcher } from '@loopcast/dash';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isMedia } from '../auth/groups.js';
 import { ownOrigin } from '../auth/csrf.js';
@@ -78,15 +79,26 @@ export function registerValidateRoutes(api: FastifyInstance, ctx: AppContext): v
         const client = clientOf(request);
         const principal = request.auth.principal;
         const local = localEndpointOf(request.raw.socket);
+        let runFetcher: RunFetcher | null = null;
         socket.on('close', () => slots.closeSocket(client));
         const deps: SocketDeps = {
           validate:
             ctx.validate ??
             dashValidate() ??
             (() => Promise.reject(new Error('the validator checks are not available in this build'))),
-          fetcher: () => webFetcher(ctx.settings, local),
-          startJob: () => (slots.startJob(client, principal !== null) === null ? null : BUSY_RETRY_S),
-          endJob: () => slots.endJob(client),
+          fetcher: () => (runFetcher = webFetcher(ctx.settings, local)),
+          startJob: () => {
+            if (slots.startJob(client, principal !== null) !== null) return BUSY_RETRY_S;
+            ctx.metrics.validatorJobs.set(slots.runningJobs);
+            return null;
+          },
+          endJob: () => {
+            slots.endJob(client);
+            ctx.metrics.validatorJobs.set(slots.runningJobs);
+            ctx.metrics.validatorFetchBytes.inc(runFetcher?.bytesReceived ?? 0);
+            runFetcher = null;
+          },
+          recordRun: (result) => ctx.metrics.validatorRuns.inc({ result }),
           maxDurationS: Math.floor(ctx.settings.validatorMaxDuration / 1000),
           concurrency: ctx.settings.validatorConcurrency,
           schemaPath: ctx.settings.validatorSchema,

@@ -28,7 +28,12 @@ export interface SocketDeps {
   /** §8.3; resolves with an error message to send, or null once handled. */
   save(message: { directory: string; title: string }, send: (m: ServerMessage) => void): Promise<void>;
   log?: (text: string) => void;
+  /** Called once per run with its outcome (metrics, app.md §14.3). */
+  recordRun?: (result: RunResult) => void;
 }
+
+/** How a run ended: `clean` (no error), `errors`, `aborted` (cancelled) or `failed` (the checks threw). */
+export type RunResult = 'clean' | 'errors' | 'aborted' | 'failed';
 
 const FLUSH_MS = 100; // at most 10 progress and 10 log messages a second
 const MESSAGES_PER_SECOND = 10;
@@ -207,16 +212,19 @@ export function attachValidatorSocket(socket: WebSocket, deps: SocketDeps): void
         });
       }
       flush();
+      const aborted = report.aborted && !capped;
+      deps.recordRun?.(aborted ? 'aborted' : report.summary.errors > 0 ? 'errors' : 'clean');
       send({
         type: 'finished',
         summary: report.summary,
         // A run limit ends the run with a warning, not as a cancellation (§6.2).
-        aborted: report.aborted && !capped,
+        aborted,
         startedAt: report.startedAt,
         finishedAt: report.finishedAt,
       });
     } catch (err) {
       deps.log?.(`validator run failed: ${err instanceof Error ? err.message : String(err)}`);
+      deps.recordRun?.('failed');
       flush();
       send({
         type: 'error',
