@@ -135,6 +135,37 @@ describe('stream and media pages in Chromium', () => {
         api = (await (await context.request.get(`${origin}/api/streams/brw1`)).json()) as typeof api;
         assert.equal(api.timingReference?.name, 'demo_v3');
 
+        // Option defaults: a form from the registry; the stored value is the one that differs.
+        await page.goto(`${origin}/streams/brw1/defaults`);
+        await page.waitForSelector('[data-ready]');
+        const depth = page.locator('#opt-depth');
+        if (!(await depth.isVisible())) await page.click('details:has(#opt-depth) > summary');
+        await depth.fill('30');
+        await page.click('form button[type=submit]');
+        await page.waitForSelector('text=Saved.');
+        const stored = (await (await context.request.get(`${origin}/api/streams/brw1/defaults`)).json()) as {
+          values: Record<string, unknown>;
+        };
+        assert.deepEqual(stored.values, { timeShiftBufferDepth: '30' });
+        assert.equal(await page.locator('#opt-now').count(), 0, 'the pinned clock is not a stream default');
+        await page.screenshot({ path: join(SCREENSHOTS, 'admin-defaults.png'), fullPage: true });
+
+        // Edit the audio file's language with live validation, then see it on the info page.
+        await page.goto(`${origin}/streams/brw1/files/demo_a1/edit`);
+        await page.waitForSelector('[data-ready]');
+        await page.fill('input[name=language]', 'en GB');
+        await page.waitForSelector('input[name=language][aria-invalid=true]');
+        await page.fill('input[name=language]', 'en-GB');
+        await page.waitForSelector('input[name=language]:not([aria-invalid])');
+        await Promise.all([
+          page.waitForURL(`${origin}/streams/brw1/files/demo_a1`),
+          page.click('form button[type=submit]'),
+        ]);
+        await page.waitForSelector('[data-testid=media-info]');
+        assert.match((await page.textContent('[data-testid=media-info]')) ?? '', /Languageen-GB/);
+        await page.goto(`${origin}/streams/brw1`);
+        await page.waitForSelector('[data-testid=files-table]');
+
         // Media info → segment list → box tree.
         await Promise.all([
           page.waitForURL(`${origin}/streams/brw1/files/demo_v3`),

@@ -230,6 +230,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(stored.playready, { version: '2.0' });
       res = await admin.request('GET', '/api/streams/demo/defaults');
       assert.deepEqual(res.json<{ values: unknown }>().values, stored);
+      const allowed = res.json<{ allowed: string[] }>().allowed;
+      assert.ok(allowed.includes('timeShiftBufferDepth') && allowed.includes('playready.version'));
+      assert.ok(!allowed.includes('mode') && !allowed.includes('now'), 'mode and now are never defaults');
       assert.deepEqual((await admin.request('GET', '/api/streams/demo')).json<Stream>().defaults, stored);
 
       expectError(

@@ -55,8 +55,16 @@ const ROUTES: Route[] = [
     load: () => import('./streams/StreamPage.tsx').then((m) => m.StreamPage),
   },
   {
+    pattern: /^\/streams\/([A-Za-z0-9]+)\/defaults$/,
+    load: () => import('./streams/DefaultsPage.tsx').then((m) => m.DefaultsPage),
+  },
+  {
     pattern: /^\/streams\/([A-Za-z0-9]+)\/files\/([^/]+)$/,
     load: () => import('./media/MediaInfoPage.tsx').then((m) => m.MediaInfoPage),
+  },
+  {
+    pattern: /^\/streams\/([A-Za-z0-9]+)\/files\/([^/]+)\/edit$/,
+    load: () => import('./media/EditFilePage.tsx').then((m) => m.EditFilePage),
   },
   {
     pattern: /^\/streams\/([A-Za-z0-9]+)\/files\/([^/]+)\/segments$/,

@@ -17,6 +17,11 @@ const PARAM_BY_FULL_NAME: ReadonlyMap<string, OptionParam> = new Map(
   OPTION_PARAMS.map((p) => [optionRow(p).fullName, p]),
 );
 
+/** Full names of the options a stream may store as defaults (the registry's own flag, §4.4). */
+export const DEFAULTABLE_OPTIONS: readonly string[] = OPTION_PARAMS.filter(
+  (p) => optionRow(p).streamDefault,
+).map((p) => optionRow(p).fullName);
+
 /** The first problem with a defaults object, as the field it names and a sentence; null when valid. */
 export function defaultsProblem(values: Record<string, unknown>): { field: string; message: string } | null {
   const issues: OptionIssue[] = validateStreamDefaults(values);

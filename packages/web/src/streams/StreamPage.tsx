@@ -184,6 +184,7 @@ function FilesTable({ stream, media, onChanged }: { stream: Stream; media: boole
               <td>
                 {media && (
                   <>
+                    <a href={`${base}/${encodeURIComponent(f.name)}/edit`}>Edit</a>{' '}
                     <button
                       type="button"
                       class="secondary outline"

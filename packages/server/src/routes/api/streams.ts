@@ -10,7 +10,11 @@ import { Type, type Static } from 'typebox';
 import type { AppContext } from '../../context.js';
 import { removeDeletingBlobs } from '../../media/add-media-file.js';
 import { apiMediaFiles, iso, loadMediaFiles, type MediaFileRow } from '../../media/media-files.js';
-import { defaultsProblem, withoutRegistryDefaults } from '../../media/stream-defaults.js';
+import {
+  DEFAULTABLE_OPTIONS,
+  defaultsProblem,
+  withoutRegistryDefaults,
+} from '../../media/stream-defaults.js';
 import {
   DIRECTORY_PATTERN,
   createStream,
@@ -112,6 +116,11 @@ const DefaultsBody = Type.Object(
   { additionalProperties: false },
 );
 const DefaultsReply = Type.Object({ values: Type.Record(Type.String(), Type.Unknown()) });
+/** The read also names the options a stream may store, so the form is generated from the registry (§9.4). */
+const DefaultsReadReply = Type.Object({
+  values: Type.Record(Type.String(), Type.Unknown()),
+  allowed: Type.Array(Type.String()),
+});
 
 type CreateStream = Static<typeof CreateBody>;
 type PatchStream = Static<typeof PatchBody>;
@@ -364,12 +373,15 @@ export function registerStreamRoutes(api: FastifyInstance, ctx: AppContext): voi
         summary: 'Read the stream’s option defaults',
         operationId: 'getStreamDefaults',
         params: DirectoryParams,
-        response: { 200: DefaultsReply },
+        response: { 200: DefaultsReadReply },
       },
     },
     async (request) => {
       const stream = await streamByDirectory(db, request.params.directory);
-      return { values: fromJson<Record<string, unknown>>(stream.defaults) ?? {} };
+      return {
+        values: fromJson<Record<string, unknown>>(stream.defaults) ?? {},
+        allowed: [...DEFAULTABLE_OPTIONS],
+      };
     },
   );
 
