@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { createStream } from '../../packages/server/src/media/streams.js';
 import { launchChromium, requireChromium } from '../support/browser/chromium.js';
 import { ensureWebBuild, logIn, openUiPage, screenshot, type UiPage } from '../support/browser/ui-pages.js';
 import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
@@ -108,6 +109,16 @@ describe('screenshots of the main pages', () => {
         await page.selectOption('#text-track', '');
         assert.match((await page.textContent('.event-log')) ?? '', /text track: /);
       }
+
+      // A stream without a timing reference: the page says so and links to the stream, no player.
+      await createStream(server!.server.context.database.db, { directory: 'empty', title: 'Nothing yet' });
+      await page.goto(`${origin}/play/vod/empty/hand_made?player=dashjs`);
+      await ready(page, 15_000);
+      assert.match((await page.textContent('#not-playable')) ?? '', /no timing reference/);
+      assert.equal(await page.getAttribute('#not-playable a', 'href'), '/streams/empty');
+      assert.equal(await page.isVisible('video'), false);
+      assert.deepEqual(await page.evaluate<string[]>('window.loopcastProbe.errors'), []);
+      await screenshot(page, 'player-no-timing-reference');
 
       await shoot('music', '/music', true);
       await shoot('users', '/users', true);

@@ -85,6 +85,21 @@ function primaryLanguage(tag: string): string {
   }
 }
 
+/**
+ * Null when the stream can play; otherwise why not (app.md §9.5: a stream without a timing
+ * reference shows that instead of a player). Multi-period streams are checked by their manifest.
+ */
+async function playable(mode: string, stream: string): Promise<string | null> {
+  if (mode.startsWith('mps-')) return null;
+  const res = await fetch(`/api/streams/${encodeURIComponent(stream)}`, {
+    headers: { accept: 'application/json' },
+  });
+  if (res.status === 404) return `There is no stream ${stream}.`;
+  if (!res.ok) return null; // the player will report what goes wrong
+  const info = (await res.json()) as { timingReference: unknown };
+  return info.timingReference ? null : `The stream ${stream} has no timing reference yet, so it cannot play.`;
+}
+
 const fmt = (n: number | null | undefined, digits = 2): string =>
   n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(digits);
 
@@ -110,6 +125,13 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
   const [log, setLog] = useState<LogLine[]>([]);
   const [status, setStatus] = useState('');
   const [cinema, setCinema] = useState(false);
+  /** Why the stream cannot play (unknown, or no timing reference); shown instead of the player. */
+  const [blocked, setBlockedState] = useState<string | null>(null);
+  const blockedRef = useRef<string | null>(null);
+  const setBlocked = (reason: string) => {
+    blockedRef.current = reason;
+    setBlockedState(reason);
+  };
   const [textTracks, setTextTracks] = useState<TextTrackChoice[]>([]);
   /** The select's value: a track id, or '' for off. Null until the first list applied text_pref. */
   const [textChoice, setTextChoice] = useState<string | null>(null);
@@ -171,14 +193,22 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
     let current: StartedPlayer | null = null;
     let cancelled = false;
     add(`loading ${playerName}${chosen.version ? ` ${chosen.version}` : ''}: ${mpdUrl}`);
-    startPlayer(
-      playerName,
-      chosen.version,
-      { video: v, captions: c },
-      mpdUrl,
-      { clearkey: clearKeyServer(query) },
-      { log: add, error: fail, textTracksChanged: () => current && setTextTracks(current.textTracks()) },
-    )
+    playable(mode, stream)
+      .then((reason) => {
+        if (reason === null) return;
+        setBlocked(reason);
+        throw new Error(reason);
+      })
+      .then(() =>
+        startPlayer(
+          playerName,
+          chosen.version,
+          { video: v, captions: c },
+          mpdUrl,
+          { clearkey: clearKeyServer(query) },
+          { log: add, error: fail, textTracksChanged: () => current && setTextTracks(current.textTracks()) },
+        ),
+      )
       .then(async (p) => {
         if (cancelled) return p.destroy();
         current = p;
@@ -194,7 +224,9 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
           });
         }
       })
-      .catch((e: unknown) => fail(`setup failed: ${String(e)}`))
+      .catch((e: unknown) => {
+        if (!cancelled && !blockedRef.current) fail(`setup failed: ${String(e)}`);
+      })
       .finally(() => setSetupDone(true));
     return () => {
       cancelled = true;
@@ -308,14 +340,20 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
           Manifest: <a href={mpdUrl}>{mpdUrl}</a>
         </small>
       </p>
-      <div class={cinema ? 'video-box cinema' : 'video-box'}>
+      {blocked && (
+        <p class="form-error" role="alert" id="not-playable">
+          {blocked} <a href={`/streams/${encodeURIComponent(stream)}`}>Open the stream’s page</a> to add files
+          or choose its timing reference.
+        </p>
+      )}
+      <div class={cinema ? 'video-box cinema' : 'video-box'} hidden={blocked !== null}>
         <video ref={video} controls muted playsInline autoplay={playerName !== 'dashjs'} />
         <div ref={captions} class="captions" />
       </div>
-      <p class="player-status" aria-live="off">
+      <p class="player-status" aria-live="off" hidden={blocked !== null}>
         <output>{status || 'starting…'}</output>
       </p>
-      <label class="text-track-choice">
+      <label class="text-track-choice" hidden={blocked !== null}>
         Text track{' '}
         <select
           id="text-track"
@@ -331,7 +369,7 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
           ))}
         </select>
       </label>
-      <section aria-labelledby="errors-heading">
+      <section aria-labelledby="errors-heading" hidden={blocked !== null}>
         <h2 id="errors-heading">Errors</h2>
         {errors.length === 0 ? (
           <p class="no-errors">None.</p>
