@@ -291,6 +291,20 @@ describe('multi-period streaming routes', () => {
     assert.equal((await get(`/mps/vod/demo-two/nosuch/${seg.rep}/init.m4v`)).status, 404);
   });
 
+  it('applies manifest and segment faults per Period (drm-events.md §10, §12.5)', async () => {
+    const failing = await get('/mps/vod/demo-two/hand_made.mpd?merr=503=2&update=2');
+    assert.equal(failing.status, 503);
+    assert.match(await failing.text(), /Synthetic 503/);
+    assert.equal((await get('/mps/vod/demo-two/hand_made.mpd?merr=503=2&update=1')).status, 200);
+    const xml = await (await get('/mps/vod/demo-two/hand_made.mpd')).text();
+    const seg = firstSegment(xml, 0);
+    const path = `${new URL(seg.base).pathname}${seg.rep}/time/${seg.t}.m4v`;
+    // intro starts at 10 s of the demo: its first segment is the source's 2 s fragment number 6
+    assert.equal((await get(`${path}?verr=404=6`)).status, 404);
+    assert.equal((await get(`${path}?verr=404=7`)).status, 200);
+    assert.equal((await get(`${path}?aerr=404=6`)).status, 200, 'an audio fault leaves video alone');
+  });
+
   it('answers 425 for a live segment not yet available and serves it once it is', async () => {
     const q = `start=${AST}`;
     const xml = await (await get(`/mps/live/demo-two/hand_made.mpd?${q}&now=${at(100)}`)).text();

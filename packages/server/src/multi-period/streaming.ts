@@ -20,6 +20,13 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { corsHeaders } from '../streaming/cors.js';
 import { cencTrack, drmFragment, drmInit } from '../streaming/encryption.js';
+import {
+  corruptFragment,
+  faultCookieHeaders,
+  manifestFate,
+  segmentFate,
+  sendFault,
+} from '../streaming/faults.js';
 import { refusalError } from '../streaming/refusals.js';
 import type { StreamingDeps } from '../streaming/routes.js';
 import { sendBuffers, sendError, type HeaderMap, type StreamingError } from '../streaming/send.js';
@@ -64,6 +71,14 @@ export function registerMultiPeriodStreaming(
         return fail(notFound(`no template ${path.template} for multi-period streams; use hand_made.mpd`));
       const resolved = resolveMpsOptions(mps, null, query, path.mode, 'manifest');
       if (resolved.issues.length > 0) return fail(issuesError(resolved.issues));
+      // §10.2 manifest faults, timed as for the first Period's source with the MPS's options
+      const fate = manifestFate(request, {
+        stream: { ...mps.periods[0]!.stream, defaults: mps.options },
+        mode: path.mode,
+        options: resolved.options,
+        nowMs: resolved.options.now ?? Date.now(),
+      });
+      if (sendFault(request, reply, cors, fate)) return;
       const answer = buildMpsManifest({
         mps,
         mode: path.mode,
@@ -78,7 +93,12 @@ export function registerMultiPeriodStreaming(
         request,
         reply,
         200,
-        { ...cors, 'content-type': answer.contentType, 'cache-control': answer.cacheControl },
+        {
+          ...cors,
+          'content-type': answer.contentType,
+          'cache-control': answer.cacheControl,
+          ...faultCookieHeaders(request, fate),
+        },
         [Buffer.from(answer.xml)],
       );
     }
@@ -92,6 +112,21 @@ export function registerMultiPeriodStreaming(
     const file = inst.period.stream.files.find((f) => f.blobKey === plan.blobKey);
     const indexed = file?.index.segments[plan.fragmentIndex];
     if (!indexed) return fail(notFound(`no fragment ${plan.fragmentIndex} in ${path.rep}`));
+    // §10.3–§10.6 per Period: segments are counted by the source fragment they serve (its number
+    // in the source's own numbering), the same in every loop instance
+    const fate = segmentFate(request, {
+      stream: inst.period.stream,
+      mode: 'vod',
+      rep: path.rep,
+      address:
+        plan.kind === 'init'
+          ? { kind: 'init' }
+          : { kind: 'number', number: file.index.startNumber + plan.fragmentIndex - 1 },
+      options: resolved.options,
+      nowMs,
+    });
+    if (sendFault(request, reply, cors, fate)) return;
+    const corruptFrames = fate.kind === 'serve' ? fate.corruptFrames : 0;
     // §12.1: only tracks marked encrypted are protected (stored twins, or on the fly §8), with the
     // pssh boxes of §7 in their init segments; the others stay clear whatever `drm` says
     const track = inst.period.tracks.find((t) => t.trackId === file.index.trackId);
@@ -103,7 +138,8 @@ export function registerMultiPeriodStreaming(
       const init = await deps.segments.init(plan.blobKey, indexed, plan.removeMehd);
       body = drmInit(init, drm, deps.segments, `${plan.blobKey}#init${plan.removeMehd ? '-live' : ''}`);
     } else {
-      const fragment = await deps.segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
+      const stored = await deps.segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
+      const fragment = corruptFragment(request, stored, file.index, corruptFrames, indexed.pos);
       const cenc = drm.otf ? await cencTrack(deps.segments, plan.blobKey, file.index.segments[0]!) : null;
       body = drmFragment(
         fragment,
@@ -111,7 +147,7 @@ export function registerMultiPeriodStreaming(
         cenc,
         { fragmentIndex: plan.fragmentIndex, sourceOffset: indexed.pos },
         deps.segments,
-        `${plan.blobKey}#${plan.fragmentIndex}`,
+        corruptFrames === 0 ? `${plan.blobKey}#${plan.fragmentIndex}` : null,
       );
     }
     sendBuffers(
@@ -122,6 +158,7 @@ export function registerMultiPeriodStreaming(
         ...cors,
         'content-type': segmentContentType(plan.contentType),
         'cache-control': `public, max-age=${plan.maxAgeSeconds}`,
+        ...faultCookieHeaders(request, fate),
       },
       [body],
     );
