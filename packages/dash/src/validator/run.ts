@@ -53,6 +53,8 @@ import { canonical } from '../patch/diff.js';
 
 const MAX_MEDIA_SEGMENTS = 5000;
 const MAX_REFRESHES = 100;
+/** Clock precision allowed at availability window edges (UTCTiming sources give whole seconds). */
+const CLOCK_MARGIN_MS = 1000;
 
 interface RepState {
   key: string;
@@ -637,14 +639,24 @@ class Run {
     const want = ref.range ? 206 : 200;
     if (r.status !== want && !(ref.range && r.status === 200)) {
       const now = this.now();
-      const inWindow =
-        mpd.type === 'dynamic' &&
-        ref.availableFrom !== undefined &&
-        ref.availableFrom <= now &&
-        (ref.availableUntil ?? Infinity) >= now;
       const what = r.failure
         ? `${r.failure}${r.failureDetail ? ` (${r.failureDetail})` : ''}`
         : `HTTP ${r.status}`;
+      const dynamic = mpd.type === 'dynamic' && ref.availableFrom !== undefined;
+      const from = ref.availableFrom ?? 0;
+      const until = ref.availableUntil ?? Infinity;
+      // time sources give whole seconds: within that margin of a window edge the answer is not judged
+      const nearEdge =
+        dynamic && (Math.abs(now - from) < CLOCK_MARGIN_MS || Math.abs(now - until) < CLOCK_MARGIN_MS);
+      const inWindow = dynamic && from <= now && until >= now && !nearEdge;
+      if (nearEdge && [404, 410, 425].includes(r.status)) {
+        this.log(
+          'info',
+          `${ref.url} answered ${r.status} within ${CLOCK_MARGIN_MS} ms of its window edge; not judged`,
+        );
+        state.previous = undefined;
+        return;
+      }
       if (inWindow && [404, 410, 425].includes(r.status))
         this.sink.add(
           'MEDIA_AVAILABLE',

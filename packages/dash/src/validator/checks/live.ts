@@ -1,11 +1,16 @@
 /** §4.11 live behaviour across refreshes (ISO/IEC 23009-1 5.4): two successive MPD models. */
-import { XMLSerializer, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { canonical } from '../../patch/diff.js';
 import type { MpdModel } from '../mpd.js';
 import type { RepresentationPlan } from '../plan.js';
 import { isoTime } from '../xs-time.js';
 import { report, type ManifestContext } from './context.js';
 
-/** The MPD's content for LIVE_PUBLISH_ORDER: everything but UTCTiming, Location, PatchLocation, publishTime. */
+/**
+ * The MPD's content for LIVE_PUBLISH_ORDER: everything but UTCTiming, Location, PatchLocation and
+ * publishTime, in canonical form (attribute order and white space do not count, so a patched MPD
+ * compares equal to the fetched one).
+ */
 export function contentOf(mpd: MpdModel): string {
   const clone = mpd.root.cloneNode(true) as Element;
   for (const name of ['UTCTiming', 'Location', 'PatchLocation']) {
@@ -13,7 +18,7 @@ export function contentOf(mpd: MpdModel): string {
     for (let i = list.length - 1; i >= 0; i--) list.item(i)!.parentNode?.removeChild(list.item(i)!);
   }
   clone.removeAttribute('publishTime');
-  return new XMLSerializer().serializeToString(clone).replace(/>\s+</g, '><');
+  return canonical(clone);
 }
 
 export interface ListedSegment {
