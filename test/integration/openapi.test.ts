@@ -199,9 +199,9 @@ describe('GET /api/openapi.json', () => {
     );
     const paths = streaming.map(([p]) => p).sort();
     assert.ok(paths.includes('/dash/{path}') && paths.includes('/time/{path}'), paths.join(', '));
-    // The ClearKey licence server is a streaming route too (app.md §3.5), once it is registered.
+    // So are multi-period streams and the ClearKey licence server (app.md §3.5), once registered.
     assert.deepEqual(
-      paths.filter((p) => !['/dash/{path}', '/time/{path}', '/clearkey'].includes(p)),
+      paths.filter((p) => !['/dash/{path}', '/time/{path}', '/mps/{path}', '/clearkey'].includes(p)),
       [],
     );
     for (const path of Object.keys(doc.paths)) {

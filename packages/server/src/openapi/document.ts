@@ -50,7 +50,7 @@ export function securityOf(
   return permission === 'read' ? [{}, ...options] : options;
 }
 
-const STREAMING = /^\/(dash|time)\/|^\/clearkey$/;
+const STREAMING = /^\/(dash|time|mps)\/|^\/clearkey$/;
 const SYSTEM = new Set(['/healthz', '/readyz', '/metrics']);
 const REGISTRY = new Set(['manifests', 'cgiOptions', 'ContentRoles.json', 'openapi.json', 'info']);
 
