@@ -369,6 +369,20 @@ describe('media files API', () => {
     assert.equal(mpd.statusCode, 200);
   });
 
+  it('rebuilds indexes older than the indexer in the background (§2.2)', async () => {
+    const { reindexOutdated } = await import('../../packages/server/src/media/reindex-outdated.js');
+    await db().updateTable('media_files').set({ index_version: 0 }).where('id', '=', video.id).execute();
+    const deps = { db: db(), blobs: server.server.context.blobs };
+    assert.equal(await reindexOutdated(deps), 1);
+    const row = await db()
+      .selectFrom('media_files')
+      .select('index_version')
+      .where('id', '=', video.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(row.index_version! >= 1);
+    assert.equal(await reindexOutdated(deps), 0);
+  });
+
   it('deletes a file: the timing reference is cleared and the blob removed', async () => {
     const before = await db()
       .selectFrom('blobs')

@@ -17,6 +17,7 @@ import { registerClearKeyRoute } from './routes/clearkey.js';
 import { registerMusicApi } from './routes/music-api.js';
 import { createStreamingDeps, registerStreamingRoutes } from './streaming/routes.js';
 import { registerMultiPeriodStreaming } from './multi-period/streaming.js';
+import { reindexOutdated } from './media/reindex-outdated.js';
 
 const REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -101,6 +102,12 @@ export async function buildApp(
   registerStreamingRoutes(app, ctx, streaming);
   registerMultiPeriodStreaming(app, ctx, streaming);
   configure?.(app);
+  // Media indexes older than the indexer are rebuilt in the background once the app is up (app.md §2.2).
+  app.addHook('onReady', (done) => {
+    const deps = { db: ctx.database.db, blobs: ctx.blobs };
+    void reindexOutdated(deps, { logger: app.log, stopped: () => ctx.state.shuttingDown });
+    done();
+  });
   await app.ready();
   return app;
 }
