@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -48,10 +48,14 @@ function psshSystems(init: Buffer): string[] {
   return moov.all('pssh').map((p) => p.payload.subarray(4, 20).toString('hex'));
 }
 
-function framemd5(input: Buffer, key?: string): string {
+function framemd5(input: Buffer, key?: string, seconds?: number): string {
   const r = spawnSync(
     'ffmpeg',
-    ['-v', 'error', ...(key ? ['-decryption_key', key] : []), '-i', '-', '-map', '0', '-f', 'framemd5', '-'],
+    [
+      ...['-v', 'error', ...(key ? ['-decryption_key', key] : []), '-i', '-', '-map', '0'],
+      ...(seconds ? ['-t', String(seconds)] : []),
+      ...['-f', 'framemd5', '-'],
+    ],
     { input, maxBuffer: 64 * 1024 * 1024 },
   );
   return r.stdout
@@ -62,6 +66,16 @@ function framemd5(input: Buffer, key?: string): string {
 }
 
 describe('drm over HTTP', () => {
+  it('ffmpeg decrypts the stored bbb *_enc files from a pipe with the test-seed key (§2.7, §14.1)', (ctx) => {
+    if (!requireShared(ctx) || !requireTool(ctx, 'ffmpeg', 'ffmpeg')) return;
+    for (const name of ['bbb_v7', 'bbb_a1']) {
+      const read = (n: string) => readFileSync(join(SHARED, 'media', 'bbb', `${n}.mp4`));
+      const want = framemd5(read(name), undefined, 4);
+      assert.ok(want.length > 0);
+      assert.equal(framemd5(read(`${name}_enc`), 'd6d39cedee9024c88b64eb1bdd617a47', 4), want, name);
+    }
+  });
+
   it('lists the encrypted bbb files with ContentProtection valid against the schema', async (ctx) => {
     if (!requireShared(ctx) || !requireTool(ctx, 'xmllint', 'libxml2-utils')) return;
     const mpd = (await ok(`/dash/live/bbb/hand_made.mpd?drm=all&${LIVE}`)).toString();

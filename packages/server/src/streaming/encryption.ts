@@ -75,5 +75,8 @@ export function drmFragment(
       track,
       sourceOffset: at.sourceOffset,
     });
-  return cacheKey === null ? make() : segments.derived(`${cacheKey}#otf-${otf.scheme}-${otf.kid}`, make);
+  // the key is part of the cache key: an edited key must not serve old ciphertext
+  return cacheKey === null
+    ? make()
+    : segments.derived(`${cacheKey}#otf-${otf.scheme}-${otf.kid}-${otf.key}`, make);
 }
