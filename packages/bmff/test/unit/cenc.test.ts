@@ -23,7 +23,9 @@ import {
   encryptInit,
 } from '../../src/cenc/index.js';
 import { indexBuffer } from '../../src/index/indexer.js';
-import { bbb, noMedia } from './helpers.js';
+import { bbb, boxesDir, noMedia } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const OTF_KID = '5698e4c9acba2b6caa4ec6d384dd6b9f';
 const OTF_KEY = Buffer.from('0e3dcfd270a5c556db7ac1e7d5c187ea', 'hex');
@@ -240,5 +242,31 @@ describe('on-the-fly encryption of bbb (§8.2–§8.4)', skip, () => {
       }
     }
     assert.ok(vcl >= 96, `${vcl} slices`);
+  });
+
+  it('hev1: every moof of a representation file decrypts to the clear samples (cenc)', () => {
+    const file = readFileSync(path.join(boxesDir, 'hevc-rep.mp4'));
+    const track = cencTrackOf(file);
+    assert.equal(track.nal?.codec, 'hevc');
+    const top = parseBoxes(file);
+    let protectedSamples = 0;
+    top.forEach((b, i) => {
+      if (b.type !== 'moof') return;
+      const mdat = top[i + 1]!;
+      const frag = Buffer.concat([b.raw!, mdat.raw!]);
+      const ivBase = cencFragmentIvBase(OTF_KID, 'hevc', i);
+      const out = encryptFragment(frag, {
+        scheme: 'cenc',
+        key: OTF_KEY,
+        ivBase,
+        track,
+        sourceOffset: b.offset,
+      });
+      const clear = clearSamples(frag);
+      const dec = decryptFragment(out, OTF_KEY);
+      dec.samples.forEach((sample, j) => assert.ok(sample.equals(clear[j]!), `moof ${i} sample ${j}`));
+      protectedSamples += dec.entries.filter((e) => e.subsamples?.some((x) => x.protectedBytes > 0)).length;
+    });
+    assert.ok(protectedSamples > 0);
   });
 });
