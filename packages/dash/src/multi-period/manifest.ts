@@ -23,6 +23,8 @@ import { manifestTiming, type LiveManifestTiming } from '../timing/presentation.
 import { timelineEntries } from '../timing/timeline.js';
 import { utcTimingElements } from '../utc-timing.js';
 import { signalDrm } from '../drm/manifest-drm.js';
+import { eventGenerators } from '../events/generators.js';
+import { attachEvents } from '../events/mpd.js';
 import type { SelectedSet } from '../manifest/tracks.js';
 import type { OptionIssue } from '../options/row.js';
 import type { MultiPeriodStream } from './model.js';
@@ -55,6 +57,21 @@ export function buildMpsManifestModel(req: MpsManifestRequest): BuiltManifest | 
   if (timing.kind === 'TooEarly' || timing.kind === 'InvalidOptions') return timing;
   if (timing.kind === 'ended') return { kind: 'NotFound', reason: 'a multi-period stream has no end' };
   const live = timing.kind === 'live' ? timing : null;
+  // §9, §12.5: events on the presentation timeline, written per Period as MPD EventStreams; the
+  // segments are the stored fragments, the same in every loop instance, so none carries emsg
+  const inband = eventGenerators(options).find((g) => g.inband);
+  if (inband) {
+    return {
+      kind: 'InvalidOptions',
+      issues: [
+        {
+          param: `${inband.kind}__inband`,
+          value: '1',
+          reason: 'expected 0: a multi-period stream carries events in the MPD only',
+        },
+      ],
+    };
+  }
   let instances: PeriodInstance[];
   if (live) {
     const listed = liveInstances(mps, live.bufferStartMs, live.edgeMs, MAX_LISTED);
@@ -139,6 +156,7 @@ export function buildMpsManifestModel(req: MpsManifestRequest): BuiltManifest | 
     };
   });
   if (drmIssues) return { kind: 'InvalidOptions', issues: drmIssues };
+  attachEvents(periods, options, timing, playlistLengthMs(mps));
   const locationQuery = childQuery('manifest', pin);
   const location = `${req.origin}/mps/${mode}/${mps.name}/hand_made.mpd${locationQuery}`;
   const utcTimings = live

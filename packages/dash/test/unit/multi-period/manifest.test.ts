@@ -147,6 +147,28 @@ describe('multi-period live manifest', () => {
   });
 });
 
+describe('multi-period events', () => {
+  it('writes MPD events per Period, timed from the Period start', () => {
+    const { model: m } = model('vod', 'events=ping&ping__inband=0', at(0));
+    const [p1, p2] = m.periods;
+    const times = (p: typeof p1) => p!.eventStreams![0]!.events.map((e) => [e.id, e.presentationTime]);
+    // ping every 10 s of the presentation (timescale 100): p2 starts at 32 s, so id 4 (40 s) is at 8 s
+    assert.deepEqual(times(p1).slice(0, 4), [
+      [0, '0'],
+      [1, '1000'],
+      [2, '2000'],
+      [3, '3000'],
+    ]);
+    assert.deepEqual(times(p2)[0], [4, '800']);
+  });
+
+  it('refuses in-band events, which the stored segments cannot carry, naming the option', () => {
+    const built = mpsManifest(twoPeriods(), 'vod', 'events=ping', at(0));
+    assert.equal(built.kind, 'InvalidOptions');
+    assert.ok(built.kind === 'InvalidOptions' && built.issues[0]!.param === 'ping__inband');
+  });
+});
+
 describe('multi-period manifests and the MPD schema', () => {
   it('every variant validates against DASH-MPD.xsd', (t) => {
     const why = validatorUnavailable();
@@ -158,6 +180,11 @@ describe('multi-period manifests and the MPD schema', () => {
       docs.set(`live ${s}`, model('live', `start=${AST}`, at(s)).xml);
     docs.set('live periodDur', model('live', `start=${AST}&periodDur=1&depth=120`, at(300)).xml);
     docs.set('live drm', model('live', `start=${AST}&drm=clearkey&utc=direct`, at(300)).xml);
+    docs.set('vod events', model('vod', 'events=ping,scte35&ping__inband=0&scte35__inband=0', at(0)).xml);
+    docs.set(
+      'live events',
+      model('live', `start=${AST}&depth=60&events=ping,scte35&ping__inband=0&scte35__inband=0`, at(300)).xml,
+    );
     const failures = validateMpds(docs);
     assert.deepEqual([...failures], []);
   });
