@@ -105,7 +105,9 @@ export async function buildApp(
   // Media indexes older than the indexer are rebuilt in the background once the app is up (app.md §2.2).
   app.addHook('onReady', (done) => {
     const deps = { db: ctx.database.db, blobs: ctx.blobs };
-    void reindexOutdated(deps, { logger: app.log, stopped: () => ctx.state.shuttingDown });
+    reindexOutdated(deps, { logger: app.log, stopped: () => ctx.state.shuttingDown }).catch((err: unknown) =>
+      app.log.warn({ err }, 'the outdated-index check failed'),
+    );
     done();
   });
   await app.ready();
