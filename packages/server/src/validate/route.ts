@@ -5,8 +5,7 @@
  * for visitors when `LOOPCAST_VALIDATOR_ANONYMOUS=false`.
  */
 import websocket from '@fastify/websocket';
-import * as dash from '@loopcast/dash';
-import type { RunFetcher } from '@loopcast/dash';
+import { validate, xsdAvailable, type RunFetcher } from '@loopcast/dash';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isMedia } from '../auth/groups.js';
 import { ownOrigin } from '../auth/csrf.js';
@@ -14,7 +13,7 @@ import { sessionUser } from '../auth/session.js';
 import type { AppContext } from '../context.js';
 import { ApiError, forbidden, loginRequired } from '../plugins/api-errors.js';
 import type { ServerMessage } from './protocol.js';
-import { attachValidatorSocket, type SocketDeps, type ValidateFn } from './run-socket.js';
+import { attachValidatorSocket, type SocketDeps } from './run-socket.js';
 import { ValidatorSlots } from './slots.js';
 import { localEndpointOf, webFetcher } from './web-fetcher.js';
 
@@ -23,15 +22,11 @@ export const VALIDATE_SOCKET_PATH = '/api/validate/socket';
 /** How long a client told `busy` should wait before trying again. */
 const BUSY_RETRY_S = 10;
 
-/**
- * The checks' entry point (validator.md §2.1), exported by `@loopcast/dash` once the checks land;
- * until then a run ends with `error` `internal`.
- */
-function dashValidate(): ValidateFn | undefined {
-  return (dash as unknown as { validate?: ValidateFn }).validate;
-}
-
 export function registerValidateRoutes(api: FastifyInstance, ctx: AppContext): void {
+  // A schema without a tool to apply it is a start-up error of the web service (validator.md §4.1).
+  if (ctx.settings.validatorSchema !== undefined && !xsdAvailable()) {
+    throw new Error('LOOPCAST_VALIDATOR_SCHEMA is set, but xmllint is not installed to apply it');
+  }
   const slots = new ValidatorSlots(ctx.settings.validatorJobs);
   const clientOf = (request: FastifyRequest): string => request.ip;
 
@@ -82,10 +77,7 @@ export function registerValidateRoutes(api: FastifyInstance, ctx: AppContext): v
         let runFetcher: RunFetcher | null = null;
         socket.on('close', () => slots.closeSocket(client));
         const deps: SocketDeps = {
-          validate:
-            ctx.validate ??
-            dashValidate() ??
-            (() => Promise.reject(new Error('the validator checks are not available in this build'))),
+          validate: ctx.validate ?? validate,
           fetcher: () => (runFetcher = webFetcher(ctx.settings, local)),
           startJob: () => {
             if (slots.startJob(client, principal !== null) !== null) return BUSY_RETRY_S;

@@ -1,16 +1,14 @@
 /**
  * `/validate` (validator.md §8.1): the form, live progress over the websocket (§8.2), the log,
  * the codecs table, the manifest with issue lines highlighted, the issues table, "Download report
- * (JSON)" and, for logged-in media users only, "Save this stream to loopcast" (§8.3). The page
- * never starts a run by itself; `?url=` only prefills the form.
+ * (JSON)". "Save this stream to loopcast" (§8.3) is not offered yet: the server refuses it. The
+ * page never starts a run by itself; `?url=` only prefills the form.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { getSession, type SessionInfo } from '../account/api.ts';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import { CodecsTable } from './CodecsTable.tsx';
 import { IssuesTable } from './IssuesTable.tsx';
 import { ManifestView, lineId } from './ManifestView.tsx';
-import { SaveForm } from './SaveForm.tsx';
 import {
   openValidatorSocket,
   reportOf,
@@ -84,18 +82,13 @@ export function ValidatePage() {
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
   const [run, setRun] = useState<RunState>(EMPTY_RUN);
   const [connected, setConnected] = useState(false);
-  const [session, setSession] = useState<SessionInfo | null>(null);
   const [selectedRefresh, setSelectedRefresh] = useState(0);
-  const [saveMessage, setSaveMessage] = useState<ServerMessage | null>(null);
   const socket = useRef<ValidatorSocket | null>(null);
   const lastOptions = useRef({ url: '', duration: 30, encrypted: false, media: true });
   const logBox = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
 
   useEffect(() => {
-    getSession()
-      .then(setSession)
-      .catch(() => setSession(null));
     const s = openValidatorSocket(
       (m) => {
         if (m.type === 'fieldErrors') {
@@ -103,13 +96,8 @@ export function ValidatePage() {
           setRun((r) => ({ ...r, running: false }));
           return;
         }
-        if (m.type === 'saveProgress' || m.type === 'saved') {
-          setSaveMessage(m);
-          return;
-        }
         if (m.type === 'manifest') setSelectedRefresh((cur) => (m.refresh === 0 ? 0 : cur));
         setRun((r) => apply(r, m));
-        if (m.type === 'error') setSaveMessage(m);
       },
       () => setConnected(true),
       (code) => {
@@ -137,7 +125,6 @@ export function ValidatePage() {
   const start = (e: Event) => {
     e.preventDefault();
     setFieldErrors({});
-    setSaveMessage(null);
     const options = { url: url.trim(), duration: Number(duration), encrypted, media };
     lastOptions.current = options;
     setRun({ ...EMPTY_RUN, running: true });
@@ -268,16 +255,6 @@ export function ValidatePage() {
           <button id="download-report" type="button" class="outline" onClick={downloadReport}>
             Download report (JSON)
           </button>
-          {session?.permissions.media && (
-            <SaveForm
-              onSave={(directory, title) => {
-                setSaveMessage(null);
-                socket.current?.send({ type: 'save', directory, title });
-              }}
-              message={saveMessage}
-              fieldErrors={fieldErrors}
-            />
-          )}
         </section>
       )}
       {run.log.length > 0 && (
