@@ -27,8 +27,8 @@ export function signalDrm(
   periods: readonly { adaptationSets: AdaptationSetModel[] }[],
   selected: readonly SelectedSet[],
   input: ManifestDrmInput,
-): { issues: OptionIssue[] } | { used: boolean } {
-  if (input.options.drm.length === 0) return { used: false };
+): { issues: OptionIssue[] } | { used: boolean; warnings: string[] } {
+  if (input.options.drm.length === 0) return { used: false, warnings: [] };
   const blocks = selected.map((s) => {
     const first = s.files[0];
     if (!first) return [];
@@ -46,6 +46,7 @@ export function signalDrm(
     if (issue && 'param' in issue) return { issues: b as OptionIssue[] };
   }
   let used = false;
+  const warnings = drmWarnings(selected, input);
   for (const p of periods) {
     p.adaptationSets.forEach((set, i) => {
       const block = blocks[i];
@@ -55,5 +56,30 @@ export function signalDrm(
       }
     });
   }
-  return { used };
+  return { used, warnings };
+}
+
+/**
+ * Log lines the server writes once each (§4.1, §8.1): KIDs of a key set missing from the key store
+ * (the manifest is still served; players fail at licence time), and a stream whose on-the-fly KID
+ * has no key (its tracks are served clear).
+ */
+function drmWarnings(selected: readonly SelectedSet[], input: ManifestDrmInput): string[] {
+  const out = new Set<string>();
+  for (const s of selected) {
+    for (const f of s.files) {
+      for (const kid of f.index.encryption?.kids ?? []) {
+        const hex = kid.replace(/-/g, '').toLowerCase();
+        if (!input.stream.keys[hex]?.key)
+          out.add(`KID ${hex} of ${input.stream.directory} is not in the key store`);
+      }
+    }
+  }
+  const otf = input.options.otf;
+  const wantsOtf = otf === '1' || (otf === 'auto' && !input.stream.files.some((f) => f.index.encryption));
+  if (wantsOtf && input.mode !== 'odvod' && !input.stream.keys[input.stream.otfKid]?.key)
+    out.add(
+      `the on-the-fly KID ${input.stream.otfKid} of ${input.stream.directory} has no key: served clear`,
+    );
+  return [...out];
 }

@@ -64,6 +64,8 @@ export interface BuiltManifest {
   timing: ManifestTiming;
   /** `Cache-Control` value (§3.8). */
   cacheControl: string;
+  /** Lines for the server's log (drm-events.md §4.1, §8.1). */
+  warnings?: string[];
 }
 
 /** Templates that write suggestedPresentationDelay in live (§7.17). */
@@ -193,6 +195,7 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     kind: 'manifest',
     model,
     timing,
+    ...(drm.warnings.length > 0 ? { warnings: drm.warnings } : {}),
     cacheControl: cacheControl(
       timing,
       utcTimings.some((u) => u.schemeIdUri.includes(':direct:')),

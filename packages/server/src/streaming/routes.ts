@@ -140,6 +140,7 @@ export function registerStreamingRoutes(
     }
     if (answer.kind !== 'manifest')
       return void sendError(h.request, h.reply, h.cors, refusalError(answer, 'the manifest'));
+    for (const w of answer.warnings ?? []) warnOnce(h.request, w);
     sendBuffers(
       h.request,
       h.reply,
@@ -480,6 +481,15 @@ const OPENAPI_DOCS = {
     operationId: 'getManifests',
   },
 };
+
+/** DRM warnings (a KID without a key, drm-events.md §4.1, §8.1) are logged once per process. */
+const WARNED = new Set<string>();
+function warnOnce(request: FastifyRequest, message: string): void {
+  if (WARNED.has(message)) return;
+  if (WARNED.size >= 1024) WARNED.clear();
+  WARNED.add(message);
+  request.log.warn(message);
+}
 
 const headerText = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value.join(', ') : value;

@@ -130,6 +130,24 @@ describe('drm selection of Representations (§3.4)', () => {
   });
 });
 
+describe('KIDs without keys (§4.1, §8.1)', () => {
+  it('serves the manifest and reports the missing keys for the log', () => {
+    const bbb = build(fixtureStream('bbb'), 'hand_made', 'live', 'drm=playready');
+    assert.equal(bbb.kind, 'manifest');
+    if (bbb.kind !== 'manifest') return;
+    assert.deepEqual(bbb.warnings, [`KID ${BBB_KID} of bbb is not in the key store`]);
+    const xml = renderManifest(bbb.model);
+    assert.match(xml, /<mspr:pro>/);
+    const demo = build(fixtureStream('demo'), 'hand_made', 'live', 'drm=clearkey');
+    assert.equal(demo.kind, 'manifest');
+    if (demo.kind !== 'manifest') return;
+    assert.match(demo.warnings?.[0] ?? '', /has no key: served clear/);
+    assert.equal(demo.model.periods[0]!.adaptationSets[0]!.contentProtection, undefined);
+    const fine = build(withKeys('bbb'), 'hand_made', 'live', 'drm=clearkey');
+    assert.equal(fine.kind === 'manifest' ? fine.warnings : 'refused', undefined);
+  });
+});
+
 describe('DRM variants validate against DASH-MPD.xsd (§4.5)', () => {
   it('every template with drm=all, and the hand_made variants', (t) => {
     const skip = validatorUnavailable();
