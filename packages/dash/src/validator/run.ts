@@ -64,6 +64,7 @@ interface RepState {
   previous?: { ref: SegmentRef; facts: MediaFacts };
   checked: Set<string>;
   earlyProbed: boolean;
+  frameRateChecked?: boolean;
 }
 
 export async function validate(
@@ -711,7 +712,75 @@ class Run {
         );
     }
     state.previous = { ref, facts };
+    this.checkFrameRate(rep, state, facts, this.segmentLocation(period, rep, ref.url, false, ref));
+    this.checkAlignment(rep, ref, state, facts, loc);
   }
+
+  /** INIT_FRAMERATE (§4.9): the first fragment's sample duration gives @frameRate. */
+  private checkFrameRate(
+    rep: RepresentationModel,
+    state: RepState,
+    facts: MediaFacts,
+    loc: ReturnType<Run['segmentLocation']>,
+  ): void {
+    if (state.frameRateChecked || state.init?.handler !== 'vide' || !rep.frameRate || !facts.sampleDuration)
+      return;
+    state.frameRateChecked = true;
+    const [n, d] = rep.frameRate.split('/');
+    const declared = Number(n) / Number(d ?? 1);
+    const actual = state.init.timescale / facts.sampleDuration;
+    if (Number.isFinite(declared) && Math.abs(actual - declared) > declared * 0.005)
+      this.sink.add(
+        'INIT_FRAMERATE',
+        `samples of ${facts.sampleDuration}/${state.init.timescale} s give ${actual.toFixed(3)} frames per second, @frameRate is ${rep.frameRate}`,
+        loc,
+        { path: rep.path },
+      );
+  }
+
+  /** AS_ALIGNMENT (§4.4): with @segmentAlignment, segments of one start time start together. */
+  private checkAlignment(
+    rep: RepresentationModel,
+    ref: SegmentRef,
+    state: RepState,
+    facts: MediaFacts,
+    loc: ReturnType<Run['segmentLocation']>,
+  ): void {
+    const set = rep.el.parentNode as Element | null;
+    if (!set || attr(set, 'segmentAlignment') !== 'true' || facts.decodeTime === undefined || !state.init)
+      return;
+    const ts = state.init.timescale;
+    const pto =
+      rep.addressing.kind === 'single' ? 0 : (rep.addressing.pto * ts) / (rep.addressing.timescale || 1);
+    const start = (facts.decodeTime - pto) / ts;
+    const setKey = rep.path.slice(0, rep.path.lastIndexOf('/'));
+    const starts =
+      this.alignment.get(setKey) ?? new Map<number, { rep: string; start: number; tolerance: number }>();
+    this.alignment.set(setKey, starts);
+    const key = Math.round(ref.start * 1000);
+    const other = starts.get(key);
+    const tolerance = facts.sampleDuration / ts;
+    if (!other) starts.set(key, { rep: rep.id, start, tolerance });
+    else if (
+      other.rep !== rep.id &&
+      Math.abs(other.start - start) > Math.max(tolerance, other.tolerance) &&
+      !this.misaligned.has(setKey)
+    ) {
+      this.misaligned.add(setKey);
+      this.sink.add(
+        'AS_ALIGNMENT',
+        `${rep.id} starts this segment at ${start.toFixed(3)} s, ${other.rep} at ${other.start.toFixed(3)} s, although @segmentAlignment is true`,
+        loc,
+        { path: rep.path },
+      );
+    }
+  }
+
+  private readonly alignment = new Map<
+    string,
+    Map<number, { rep: string; start: number; tolerance: number }>
+  >();
+  private readonly misaligned = new Set<string>();
 
   /** MEDIA_EARLY (§4.10): the segment after the live edge, once per Representation. */
   private async probeEarly(

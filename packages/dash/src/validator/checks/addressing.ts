@@ -165,7 +165,11 @@ export function checkAddressing(
             }
           }
           const first = plan?.segments[0];
-          if (first && a.pto > first.time && a.timeline)
+          // a segment straddling the start of a connected Period is listed there with its own
+          // t below the PTO (ISO/IEC 23009-1 §5.3.2.4, dash.md §7.15)
+          const straddles =
+            first !== undefined && first.time + first.duration > a.pto && joinsPrevious(set.el);
+          if (first && a.pto > first.time && a.timeline && !straddles)
             report(
               ctx,
               'SEG_PTO',
@@ -261,4 +265,11 @@ function checkLiveWindow(
         rep.path,
       );
   }
+}
+
+/** Whether an AdaptationSet signals period continuity or connectivity with the Period before. */
+function joinsPrevious(setEl: Element): boolean {
+  return children(setEl, 'SupplementalProperty').some((p) =>
+    /^urn:mpeg:dash:period-(continuity|connectivity):2015$/.test(attr(p, 'schemeIdUri') ?? ''),
+  );
 }

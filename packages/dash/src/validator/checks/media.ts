@@ -10,6 +10,7 @@ import {
   PIFF_SAMPLE_ENCRYPTION_UUID,
   saio,
   saiz,
+  sidx as sidxEntry,
   SENC_SUBSAMPLES,
   tfdt,
   tfhd,
@@ -80,6 +81,7 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
     if (b.type === 'styp' && k > 0) add('MEDIA_BOXES', 'styp is not the first box', b);
   });
   checkEmsgs(input, boxes, firstMoof, add);
+  const sidxBox = boxes.find((b) => b.type === 'sidx');
   const moofs = boxes.filter((b) => b.type === 'moof');
   const numbered =
     rep.addressing.kind === 'template'
@@ -90,6 +92,7 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
   let total = 0;
   let sampleDuration = 0;
   const ptsSeen = new Set<number>();
+  let minPts: number | undefined;
   let previousSeq = -1;
   try {
     for (const moof of moofs) {
@@ -161,6 +164,7 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
             if (i === 0 && sampleDuration === 0) sampleDuration = d;
             if (dt !== undefined) {
               const pts = dt + trafDuration + (s?.compositionTimeOffset ?? 0);
+              minPts = minPts === undefined ? pts : Math.min(minPts, pts);
               if (ptsSeen.has(pts))
                 add(
                   'MEDIA_PTS',
@@ -262,6 +266,15 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
           `the samples last ${ticks(total, ts)}, outside ±50 % of @duration ${ticks(Math.round(expectedDuration), ts)}`,
         );
     }
+  }
+  if (sidxBox) checkSidx(sidxBox, buf.length, total, ts, sampleDuration, add);
+  if (decodeTime !== undefined && minPts !== undefined) {
+    const pto = (rep.addressing.kind !== 'single' ? rep.addressing.pto : 0) * (ts / ref.timescale);
+    if (minPts - pto < 0)
+      add(
+        'MEDIA_PTS',
+        `the earliest presentation time ${minPts} is before @presentationTimeOffset ${Math.round(pto)}`,
+      );
   }
   const facts: MediaFacts = { duration: total, sampleDuration, tfdtOk };
   if (decodeTime !== undefined) facts.decodeTime = decodeTime;
@@ -406,4 +419,33 @@ function checkEncryption(
         'moof/traf/saio',
       );
   } else if (saizBox) add('MEDIA_SAIZ_SAIO', 'saiz without saio', saizBox, 'moof/traf/saiz');
+}
+
+/** MEDIA_SIDX (ISO/IEC 14496-12 8.16.3): the references cover the bytes after the sidx and the duration. */
+function checkSidx(
+  box: Box,
+  size: number,
+  duration: number,
+  timescale: number,
+  sampleDuration: number,
+  add: (code: CheckCode, message: string, box?: Box, boxPath?: string) => void,
+): void {
+  const s = box.get(sidxEntry);
+  const start = box.offset + box.originalSize + Number(s.firstOffset);
+  const bytes = s.references.reduce((n, r) => n + r.referencedSize, 0);
+  if (start + bytes !== size)
+    add(
+      'MEDIA_SIDX',
+      `the sidx references ${bytes} bytes from byte ${start}, the segment has ${size - start}`,
+      box,
+    );
+  const ticksSum = s.references.reduce((n, r) => n + r.subsegmentDuration, 0);
+  const inMedia = s.timescale ? (ticksSum * timescale) / s.timescale : 0;
+  // sidx durations are presentation durations: an edit list may shorten the first by a sample
+  if (s.timescale && Math.abs(inMedia - duration) > sampleDuration + timescale / 100)
+    add(
+      'MEDIA_SIDX',
+      `the sidx durations add up to ${ticksSum}/${s.timescale} s, the samples to ${duration}/${timescale} s`,
+      box,
+    );
 }

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mfhd, saio, senc, tfdt, trun, type SencFields } from '@loopcast/bmff';
+import { mfhd, saio, senc, sidx, tfdt, trun, type SencFields } from '@loopcast/bmff';
 import { playReadyObject, wrmHeader } from '../../../src/drm/playready.js';
 import { validate, validateWith } from '../../../src/validator/run.js';
 import { reportText } from '../../../src/validator/report.js';
@@ -313,6 +313,35 @@ const CASES: Case[] = [
           /<S t="0" d="(\d+)" r="(\d+)"\/>/,
           (_m, d: string, r: string) => `<S t="${Number(d) * 2}" d="${d}" r="${Number(r) - 2}"/>`,
         ),
+  },
+  {
+    code: 'INIT_FRAMERATE',
+    what: '@frameRate that the samples contradict',
+    mpd: (t) => t.replace('width="1920"', 'frameRate="30" width="1920"'),
+  },
+  {
+    code: 'MEDIA_SIDX',
+    what: 'sidx referencing more bytes than the segment has',
+    routes: (r) =>
+      seg(r, V3, (b) =>
+        editBoxes(
+          b,
+          (x) =>
+            void x
+              .find((y) => y.type === 'sidx')!
+              .update(sidx, (f) => void (f.references[0]!.referencedSize += 100)),
+        ),
+      ),
+  },
+  {
+    code: 'MEDIA_EARLY',
+    what: 'a segment served before its availability start',
+    stream: { dynamic: { ...LIVE, openEnded: true } },
+    routes: (r) =>
+      r.set(`${ORIGIN}bbb_v6/11.m4s`, {
+        headers: { 'content-type': 'video/mp4' },
+        body: track('bbb_v6').segments[9]!,
+      }),
   },
   {
     ...PATCHED,

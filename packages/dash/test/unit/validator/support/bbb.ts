@@ -56,7 +56,7 @@ export function track(name: string): Track {
 export interface StreamOptions {
   encrypted?: boolean;
   /** dynamic: availabilityStartTime in ms; the MPD lists what is available at `publishTime`. */
-  dynamic?: { ast: number; publishTime: number; mup?: number; id?: string };
+  dynamic?: { ast: number; publishTime: number; mup?: number; id?: string; openEnded?: boolean };
   /** Extra XML inside the video AdaptationSet (ContentProtection, InbandEventStream, …). */
   videoExtra?: string;
   periodExtra?: string;
@@ -87,7 +87,7 @@ export function mpdText(o: StreamOptions = {}): string {
   const video = o.encrypted ? 'bbb_v6_enc' : 'bbb_v6';
   return `<?xml version="1.0" encoding="UTF-8"?>
 <MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:cenc="urn:mpeg:cenc:2013" profiles="urn:mpeg:dash:profile:isoff-live:2011" ${root} minBufferTime="PT2S">
-  <Period id="p0" start="PT0S"${dyn ? ' duration="PT40S"' : ''}>
+  <Period id="p0" start="PT0S"${dyn && !dyn.openEnded ? ' duration="PT40S"' : ''}>
     <BaseURL>${ORIGIN}</BaseURL>${o.periodExtra ?? ''}
     <AdaptationSet id="1" contentType="video" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">${o.videoExtra ?? ''}
       <SegmentTemplate timescale="240" duration="960" startNumber="1" initialization="$RepresentationID$/init.mp4" media="$RepresentationID$/$Number$.m4s"/>
