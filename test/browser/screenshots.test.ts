@@ -11,12 +11,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { createStream } from '../../packages/server/src/media/streams.js';
+import { createMps } from '../../packages/server/src/multi-period/store.js';
 import { launchChromium, requireChromium } from '../support/browser/chromium.js';
 import { ensureWebBuild, logIn, openUiPage, screenshot, type UiPage } from '../support/browser/ui-pages.js';
 import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
 import { requireShared } from '../support/tools.js';
 
 const PASSWORD = 'admin-password-1';
+const MPS_TRACKS = [
+  { trackId: 1, role: 'main' as const, lang: null, encrypted: false },
+  { trackId: 2, role: 'main' as const, lang: null, encrypted: false },
+];
 let server: TestServer | undefined;
 let browser: Browser | undefined;
 
@@ -109,6 +114,33 @@ describe('screenshots of the main pages', () => {
         await page.selectOption('#text-track', '');
         assert.match((await page.textContent('.event-log')) ?? '', /text track: /);
       }
+
+      // A multi-period stream is in the builder's one list; its URL and play link use /mps/ paths.
+      await createMps(server!.server.context.database.db, {
+        name: 'twoslices',
+        title: 'Two slices of the demo',
+        options: {},
+        periods: [
+          { pid: 'a', stream: 'demo', startMs: 0, durationMs: 12_000, tracks: MPS_TRACKS },
+          { pid: 'b', stream: 'demo', startMs: 30_000, durationMs: 12_000, tracks: MPS_TRACKS },
+        ],
+      });
+      await page.goto(`${origin}/`);
+      await ready(page, 15_000);
+      await page.selectOption('select[name=stream]', 'mps:twoslices');
+      assert.equal(await page.inputValue('#manifest-url'), `${origin}/mps/live/twoslices/hand_made.mpd`);
+      assert.equal(await page.isDisabled('input[name=mode][value=odvod]'), true);
+      // VoD: a live multi-period stream may start at the live edge past a boundary and take longer.
+      await page.check('input[name=mode][value=vod]');
+      assert.equal(await page.inputValue('#manifest-url'), `${origin}/mps/vod/twoslices/hand_made.mpd`);
+      await page.waitForSelector('.check.ok', { timeout: 15_000 });
+      assert.equal(
+        await page.getAttribute('#play-dashjs', 'href'),
+        '/play/mps-vod/twoslices/hand_made?player=dashjs',
+      );
+      await Promise.all([page.waitForURL(`${origin}/play/**`), page.click('#play-dashjs')]);
+      await until(page, "document.querySelector('video').currentTime > 1", 20_000);
+      assert.deepEqual(await page.evaluate<string[]>('window.loopcastProbe.errors'), []);
 
       // A stream without a timing reference: the page says so and links to the stream, no player.
       await createStream(server!.server.context.database.db, { directory: 'empty', title: 'Nothing yet' });

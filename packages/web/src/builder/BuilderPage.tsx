@@ -10,7 +10,9 @@ import {
   OPTION_BY_PARAM,
   TEMPLATES,
   baselineValues,
+  differingQuery,
   fieldKind,
+  isPlayerOption,
   manifestUrl,
   optionGroups,
   playPath,
@@ -25,6 +27,7 @@ import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import { OptionField } from './OptionField.tsx';
 import { useManifestCheck, type ManifestCheck } from './ManifestCheck.tsx';
 import { MpdViewer } from './MpdViewer.tsx';
+import { MPS_MODES, MPS_PREFIX, MPS_TEMPLATE, mpsNameOf, playedPath } from './paths.ts';
 import './builder.css';
 
 export interface StreamFile {
@@ -44,6 +47,12 @@ export interface StreamSummary {
 }
 
 const STORAGE_KEY = 'loopcast.home';
+
+/** `?a=1&b=2` of the manifest options that differ from the baseline, or '' (§9.3 output). */
+const query = (values: OptionValues, baseline: OptionValues): string => {
+  const q = differingQuery(values, baseline, (o) => !isPlayerOption(o));
+  return q ? `?${q}` : '';
+};
 
 interface Stored {
   stream?: string;
@@ -90,16 +99,40 @@ function saveStored(choice: StreamChoice, values: OptionValues, baseline: Option
   }
 }
 
+interface MpsSummary {
+  name: string;
+  title: string;
+  durationSeconds: number;
+  periodCount: number;
+}
+
+/** A multi-period stream in the builder's one list (app.md §9.3), keyed `mps:{name}`. */
+const mpsEntry = (m: MpsSummary): StreamSummary => ({
+  directory: `${MPS_PREFIX}${m.name}`,
+  title: m.title,
+  // Its periods carry their sources' timing references; the server refuses it if one lacks it.
+  timingReference: { fileId: 0, name: `${m.periodCount} periods, ${Math.round(m.durationSeconds)} s` },
+  defaults: {},
+  files: [],
+});
+
+async function getList<T>(url: string): Promise<T[]> {
+  const r = await fetch(url, { headers: { accept: 'application/json' } });
+  if (!r.ok) throw new Error(`${url}: the server answered ${r.status}`);
+  return (await r.json()) as T[];
+}
+
 export function BuilderPage() {
   const [streams, setStreams] = useState<StreamSummary[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
 
   useEffect(() => {
-    fetch('/api/streams?files=1', { headers: { accept: 'application/json' } })
-      .then(async (r) => {
-        if (!r.ok) throw new Error(`the server answered ${r.status}`);
-        setStreams((await r.json()) as StreamSummary[]);
-      })
+    Promise.all([
+      getList<StreamSummary>('/api/streams?files=1'),
+      // Multi-period streams are optional here: a server without them still builds normal streams.
+      getList<MpsSummary>('/api/multi-period-streams').catch(() => []),
+    ])
+      .then(([normal, mps]) => setStreams([...normal, ...mps.map(mpsEntry)]))
       .catch((e: unknown) => setLoadError(`Could not load the streams: ${String(e)}`));
   }, []);
 
@@ -152,7 +185,14 @@ function Builder({ streams }: { streams: StreamSummary[] }) {
   useEffect(() => saveStored(choice, values, baseline), [choice, values, baseline]);
 
   const origin = location.origin;
-  const url = manifestUrl(origin, choice, values, baseline);
+  const mpsName = mpsNameOf(choice.stream);
+  const url = mpsName
+    ? `${origin}${playedPath(`mps-${choice.mode}`, mpsName, choice.template)}${query(values, baseline)}`
+    : manifestUrl(origin, choice, values, baseline);
+  /** What the player page is asked to play: `mps-live`/`mps-vod` for multi-period streams. */
+  const playChoice: StreamChoice = mpsName
+    ? { ...choice, stream: mpsName, mode: `mps-${choice.mode}` as Mode }
+    : choice;
   const check = useManifestCheck(stream.timingReference ? url : null);
 
   const setOption = (param: string, value: string) => setValues((v) => ({ ...v, [param]: value }));
@@ -161,6 +201,15 @@ function Builder({ streams }: { streams: StreamSummary[] }) {
     const modes = templateModes(t);
     setChoice((c) => ({ ...c, template: t.name, mode: modes.includes(c.mode) ? c.mode : modes[0]! }));
   };
+  const pickStream = (value: string) =>
+    setChoice((c) =>
+      mpsNameOf(value)
+        ? { stream: value, template: MPS_TEMPLATE, mode: MPS_MODES.includes(c.mode) ? c.mode : MPS_MODES[0]! }
+        : { ...c, stream: value },
+    );
+  const allowedModes = mpsName
+    ? templateModes(template).filter((m) => MPS_MODES.includes(m))
+    : templateModes(template);
   const groups = useMemo(() => optionGroups(), []);
 
   return (
@@ -172,18 +221,27 @@ function Builder({ streams }: { streams: StreamSummary[] }) {
         <div class="grid choice-grid">
           <label>
             Stream
-            <select
-              name="stream"
-              value={choice.stream}
-              onChange={(e) => setChoice((c) => ({ ...c, stream: e.currentTarget.value }))}
-            >
+            <select name="stream" value={choice.stream} onChange={(e) => pickStream(e.currentTarget.value)}>
               <optgroup label="Streams">
-                {streams.map((s) => (
-                  <option key={s.directory} value={s.directory}>
-                    {s.title} ({s.directory})
-                  </option>
-                ))}
+                {streams
+                  .filter((s) => !mpsNameOf(s.directory))
+                  .map((s) => (
+                    <option key={s.directory} value={s.directory}>
+                      {s.title} ({s.directory})
+                    </option>
+                  ))}
               </optgroup>
+              {streams.some((s) => mpsNameOf(s.directory)) && (
+                <optgroup label="Multi-period streams">
+                  {streams
+                    .filter((s) => mpsNameOf(s.directory))
+                    .map((s) => (
+                      <option key={s.directory} value={s.directory}>
+                        {s.title} ({mpsNameOf(s.directory)})
+                      </option>
+                    ))}
+                </optgroup>
+              )}
             </select>
           </label>
           <label>
@@ -194,7 +252,7 @@ function Builder({ streams }: { streams: StreamSummary[] }) {
               onChange={(e) => pickTemplate(e.currentTarget.value)}
             >
               {TEMPLATES.map((t) => (
-                <option key={t.name} value={t.name}>
+                <option key={t.name} value={t.name} disabled={mpsName !== null && t.name !== MPS_TEMPLATE}>
                   {t.title} ({t.name})
                 </option>
               ))}
@@ -203,7 +261,7 @@ function Builder({ streams }: { streams: StreamSummary[] }) {
           <fieldset class="mode-choice">
             <legend>Mode</legend>
             {(['live', 'vod', 'odvod'] as const).map((m) => {
-              const allowed = templateModes(template).includes(m);
+              const allowed = allowedModes.includes(m);
               return (
                 <label key={m} title={allowed ? undefined : `${template.title} has no ${m} mode`}>
                   <input
@@ -225,7 +283,7 @@ function Builder({ streams }: { streams: StreamSummary[] }) {
 
       <ManifestOutput
         url={url}
-        choice={choice}
+        choice={playChoice}
         values={values}
         baseline={baseline}
         check={check}
@@ -268,6 +326,15 @@ function OptionCount(props: { params: string[]; values: OptionValues; baseline: 
 }
 
 function StreamSummaryLine({ stream }: { stream: StreamSummary }) {
+  if (mpsNameOf(stream.directory)) {
+    return (
+      <p class="stream-summary">
+        <small>
+          Multi-period stream: {stream.timingReference?.name}. <a href="/multi-period-streams">Edit it</a>.
+        </small>
+      </p>
+    );
+  }
   const kinds = ['video', 'audio', 'text']
     .map((k) => {
       const n = stream.files.filter((f) => f.contentType === k).length;

@@ -7,7 +7,8 @@
  * works on this page as on the test harness page.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { FORM_OPTIONS, OPTION_BY_PARAM, isPlayerOption, manifestPath, type Mode } from '../registry.ts';
+import { playedPath } from '../builder/paths.ts';
+import { FORM_OPTIONS, OPTION_BY_PARAM, isPlayerOption, type Mode } from '../registry.ts';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import './player.css';
 import {
@@ -115,7 +116,7 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
   const chosen =
     playerName === 'native' ? { version: '', note: null } : chooseVersion(playerName, query.get(playerName));
   const mq = manifestQuery(query);
-  const mpdUrl = `${location.origin}${manifestPath({ mode, stream, template })}${mq ? `?${mq}` : ''}`;
+  const mpdUrl = `${location.origin}${playedPath(mode, stream, template)}${mq ? `?${mq}` : ''}`;
 
   const video = useRef<HTMLVideoElement>(null);
   const captions = useRef<HTMLDivElement>(null);
