@@ -257,6 +257,18 @@ describe('validator websocket', () => {
     c.ws.close();
   });
 
+  it('answers a plain GET with 426 and refuses the fifth socket of a visitor with 429', async () => {
+    const plain = await fetch(socketUrl().replace('ws', 'http'), { headers: { origin: loopcast.origin } });
+    assert.equal(plain.status, 426);
+    const open = await Promise.all([0, 1, 2, 3].map(() => connect()));
+    assert.equal(await refusedStatus({ origin: loopcast.origin }), 429);
+    for (const c of open) c.ws.close();
+    await Promise.all(open.map((c) => c.closed));
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await connect();
+    again.ws.close();
+  });
+
   it('closes a socket sending more than 10 messages a second with 1008', async () => {
     const c = await connect();
     for (let i = 0; i < 15; i++) c.send({ type: 'ping' });
