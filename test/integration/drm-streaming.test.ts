@@ -119,6 +119,25 @@ describe('drm over HTTP', () => {
     );
     assert.ok(piff.includes(`uuid:${PIFF_UUID}`), piff.join(' '));
     assert.ok(piff.indexOf(`uuid:${PIFF_UUID}`) < piff.indexOf('saiz'));
+    // on the fly too, and saio still points at the first senc entry (§6.7, §8.3); bugs=saio breaks it
+    for (const rep of ['demo_v1', 'demo_a1']) {
+      const ext = rep.endsWith('v1') ? 'm4v' : 'm4a';
+      for (const extra of ['', '&bugs=saio']) {
+        const seg = await ok(`/dash/live/demo/${rep}/140.${ext}?drm=playready&${LIVE}${extra}`);
+        const moof = parseBoxes(seg).find((x) => x.type === 'moof')!;
+        const t = moof.child('traf')!;
+        const keys = t.children.map((c) => c.key);
+        const at = keys.indexOf(`uuid:${PIFF_UUID}`);
+        assert.ok(at >= 0 && at < keys.indexOf('saiz'), keys.join(' '));
+        const senc = t.child('senc')!;
+        const offset = t.child('saio')!.payload.readUInt32BE(8);
+        assert.equal(
+          offset === senc.offset - moof.offset + 16,
+          extra === '',
+          `${rep}${extra}: saio ${offset}`,
+        );
+      }
+    }
     const none = traf(
       await ok(`/dash/live/bbb/bbb_v6_enc/70.m4v?drm=playready&playready__piff=0&${LIVE}`),
     ).children;
