@@ -117,6 +117,7 @@ describe('stream and media pages in Chromium', () => {
           assert.match((await row.textContent()) ?? '', /Indexed: \d+ segments/);
         }
         await page.locator('[data-testid=files-table] tr[data-file=demo_a1]').waitFor();
+        assert.match((await page.textContent('[data-testid=adaptation-summary]')) ?? '', /videodemo_v3—/);
         await page.screenshot({ path: join(SCREENSHOTS, 'admin-stream.png'), fullPage: true });
 
         // Timing reference: the first video became it; choose "none", save, then choose it again.
@@ -173,6 +174,7 @@ describe('stream and media pages in Chromium', () => {
         ]);
         await page.waitForSelector('[data-testid=media-info]');
         assert.match((await page.textContent('[data-testid=media-info]')) ?? '', /Number of Segments/);
+        await page.waitForSelector('[data-testid=media-info] th:text("Timescale")');
         await page.screenshot({ path: join(SCREENSHOTS, 'admin-media-info.png'), fullPage: true });
         await Promise.all([page.waitForURL('**/segments'), page.click('a[href$="/segments"]')]);
         await page.waitForSelector('[data-testid=segments-table]');

@@ -8,7 +8,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import '../streams/streams.css';
-import { formatBitrate, type MediaFile } from '../streams/api.ts';
+import { formatBitrate, getJson, type MediaFile, type SegmentRow } from '../streams/api.ts';
 import { fileCrumbs, loadFileByName } from './load-file.ts';
 
 function Row({ label, children }: { label: string; children: ComponentChildren }) {
@@ -24,10 +24,18 @@ export function MediaInfoPage({ match }: { match: RegExpExecArray }) {
   const directory = decodeURIComponent(match[1]!);
   const name = decodeURIComponent(match[2]!);
   const [file, setFile] = useState<MediaFile | null>(null);
+  const [timing, setTiming] = useState<{ timescale: number; first: SegmentRow | undefined } | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     loadFileByName(directory, name)
-      .then(setFile)
+      .then((f) => {
+        setFile(f);
+        if (f.numSegments !== null) {
+          getJson<{ timescale: number; segments: SegmentRow[] }>(`/api/files/${f.id}/segments`)
+            .then((l) => setTiming({ timescale: l.timescale, first: l.segments[1] }))
+            .catch(() => undefined);
+        }
+      })
       .catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
   }, [directory, name]);
   useReadyMarker(file !== null || error !== null);
@@ -71,6 +79,12 @@ export function MediaInfoPage({ match }: { match: RegExpExecArray }) {
                       <a href={`/keys/${k}`}>{k}</a>
                     </div>
                   ))}
+                </Row>
+              )}
+              {timing && <Row label="Timescale">{timing.timescale}</Row>}
+              {timing?.first && (
+                <Row label="Start time">
+                  {timing.first.start} ({timing.first.startSeconds} s)
                 </Row>
               )}
               <Row label="Segment duration">

@@ -212,6 +212,40 @@ function FilesTable({ stream, media, onChanged }: { stream: Stream; media: boole
   );
 }
 
+/** Which adaptation sets the stream offers, clear and encrypted, by content type (§9.2). */
+function AdaptationSummary({ files }: { files: MediaFile[] }) {
+  const usable = files.filter((f) => f.indexState === 'indexed' && f.contentType);
+  if (!usable.length) return null;
+  const types = [...new Set(usable.map((f) => f.contentType!))].sort();
+  return (
+    <table data-testid="adaptation-summary">
+      <thead>
+        <tr>
+          <th scope="col">Content</th>
+          <th scope="col">Clear</th>
+          <th scope="col">Encrypted</th>
+        </tr>
+      </thead>
+      <tbody>
+        {types.map((t) => {
+          const of = (enc: boolean) =>
+            usable
+              .filter((f) => f.contentType === t && f.encrypted === enc)
+              .map((f) => f.name)
+              .join(', ') || '—';
+          return (
+            <tr key={t}>
+              <td>{t}</td>
+              <td>{of(false)}</td>
+              <td>{of(true)}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
 function UploadArea({ stream, onUploaded }: { stream: Stream; onUploaded: () => void }) {
   const [rows, setRows] = useState<UploadRow[]>([]);
   const [over, setOver] = useState(false);
@@ -343,6 +377,7 @@ export function StreamPage({ match }: { match: RegExpExecArray }) {
           {media && <EditForm stream={stream} onSaved={(s) => setStream(s)} />}
           <h2>Media files</h2>
           <FilesTable stream={stream} media={media} onChanged={() => void load()} />
+          <AdaptationSummary files={stream.files ?? []} />
           {media && <UploadArea stream={stream} onUploaded={() => void load()} />}
           {media && (
             <p>
