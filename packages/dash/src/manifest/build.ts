@@ -38,6 +38,7 @@ import { signalDrm } from '../drm/manifest-drm.js';
 import { eventBoundIssues } from '../events/inband.js';
 import { attachEvents } from '../events/mpd.js';
 import { patchLocation, patchQueryOmits } from '../patch/location.js';
+import { childFaultExtras } from '../faults/child-positions.js';
 
 export interface ManifestRequest {
   stream: StreamModel;
@@ -85,7 +86,9 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   const end = timing.kind === 'static' ? null : timing.end;
   const pin = timing.kind === 'static' ? {} : { start: timing.astMs, ...(end ? { stop: end.endMs } : {}) };
   const childQuery = childQueries(options, baseline);
-  const query = (usage: 'video' | 'audio' | 'text') => childQuery(usage, pin);
+  // drm-events.md §10.3: fault time positions become segment numbers on child URLs
+  const faultExtras = childFaultExtras(stream, options, timing);
+  const query = (usage: 'video' | 'audio' | 'text') => childQuery(usage, { ...pin, ...faultExtras[usage] });
   const streamPath = `/dash/${mode}/${stream.directory}/`;
   const ctx: AddressingContext = {
     timing,

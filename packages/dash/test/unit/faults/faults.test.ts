@@ -18,6 +18,7 @@ import { resolvePosition } from '../../../src/faults/positions.js';
 import { resolveOptions } from '../../../src/options/parse.js';
 import type { SegmentAddress } from '../../../src/segments/plan.js';
 import { TEMPLATES } from '../../../src/templates/registry.js';
+import { liveHandMade } from '../../fixtures/live-manifest.js';
 import { fixtureStream } from '../../fixtures/streams.js';
 
 const AST = Date.UTC(2026, 0, 1);
@@ -192,5 +193,29 @@ describe('vcorrupt (§10.6)', () => {
     assert.deepEqual(resolvePosition('01:00:00Z', AST + 5000), { kind: 'time', ms: AST + 3600000 });
     assert.deepEqual(resolvePosition('2026-01-01T00:00:10Z', AST), { kind: 'time', ms: AST + 10000 });
     assert.equal(resolvePosition('x', AST), null);
+  });
+});
+
+describe('fault time positions on child URLs (§10.3, dash.md §4.4)', () => {
+  it('writes time positions as segment numbers of the first Representation of the type', () => {
+    const m = liveHandMade(
+      demo,
+      'start=2026-01-01T00:00:00Z&depth=60&verr=404=00:04:40Z,503=7&aerr=404=2026-01-01T00:04:40Z&terr=410=00:04:40Z&vcorrupt=00:04:40Z,00:01:00Z',
+      NOW,
+    );
+    assert.equal(m.kind, 'manifest');
+    if (m.kind !== 'manifest') return;
+    const media = (type: string) =>
+      m.model.periods[0]!.adaptationSets.find((s) => s.contentType === type)!.segmentTemplate!.media;
+    // 280 s: video and audio 2 s segments → 141, text 4 s → 71; 00:01:00 is before the window
+    // (clock − TSBD = 240 s) and is dropped; the number 7 stays as given
+    assert.match(media('video'), /verr=404%3D141,503%3D7/);
+    assert.match(media('video'), /vcorrupt=141(&|$)/);
+    assert.match(media('audio'), /aerr=404%3D141/);
+    assert.match(media('text'), /terr=410%3D71/);
+    const all = liveHandMade(demo, 'start=2026-01-01T00:00:00Z&depth=60&vcorrupt=00:01:00Z', NOW);
+    assert.ok(all.kind === 'manifest');
+    const video = all.model.periods[0]!.adaptationSets.find((s) => s.contentType === 'video')!;
+    assert.doesNotMatch(video.segmentTemplate!.media, /vcorrupt/, 'every position dropped');
   });
 });
