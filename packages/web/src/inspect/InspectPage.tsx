@@ -7,7 +7,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionInfo } from '../account/api.ts';
-import { Box } from '../media/BoxTreePage.tsx';
+import { BoxTreeView } from '../media/BoxTreePage.tsx';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import { currentSession, uploadMultipart, type BoxNode } from '../streams/api.ts';
 import '../streams/streams.css';
@@ -93,26 +93,12 @@ function Result({ inspection, onDeleted }: { inspection: Inspection; onDeleted: 
   const [segment, setSegment] = useState<number | null>(null);
   const [boxes, setBoxes] = useState<BoxNode[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [open, setOpen] = useState(true);
-  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     setBoxes(null);
     boxesOf(inspection.id, segment)
       .then(setBoxes)
       .catch((e: unknown) => setError(message(e)));
   }, [inspection.id, segment]);
-  const setAll = (value: boolean) => {
-    setOpen(value);
-    setGeneration((g) => g + 1);
-  };
-  const download = () => {
-    const blob = new Blob([JSON.stringify(boxes, null, 2)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${inspection.fileName}-${segment === null ? 'boxes' : `segment-${segment}`}.json`;
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
   return (
     <section id="inspection" data-testid="inspection">
       <h2>{inspection.fileName}</h2>
@@ -185,24 +171,10 @@ function Result({ inspection, onDeleted }: { inspection: Inspection; onDeleted: 
       </label>
       {error && <p role="alert">{error}</p>}
       {boxes && (
-        <>
-          <div role="group">
-            <button type="button" class="secondary" onClick={() => setAll(true)}>
-              Expand all
-            </button>
-            <button type="button" class="secondary" onClick={() => setAll(false)}>
-              Collapse all
-            </button>
-            <button type="button" class="secondary" onClick={download}>
-              Download JSON
-            </button>
-          </div>
-          <div key={generation} data-testid="box-tree">
-            {boxes.map((b, i) => (
-              <Box key={`${b.type}-${i}`} node={b} open={open} />
-            ))}
-          </div>
-        </>
+        <BoxTreeView
+          boxes={boxes}
+          downloadName={`${inspection.fileName}-${segment === null ? 'boxes' : `segment-${segment}`}.json`}
+        />
       )}
     </section>
   );

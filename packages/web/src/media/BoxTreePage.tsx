@@ -13,7 +13,7 @@ function fieldText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-export function Box({ node, open }: { node: BoxNode; open: boolean }) {
+function Box({ node, open }: { node: BoxNode; open: boolean }) {
   return (
     <details open={open} class="box-node" data-box={node.type}>
       <summary>
@@ -37,6 +37,44 @@ export function Box({ node, open }: { node: BoxNode; open: boolean }) {
   );
 }
 
+/** The tree with expand all, collapse all and download JSON (also used by `/inspect`, app.md §7.4). */
+export function BoxTreeView({ boxes, downloadName }: { boxes: BoxNode[]; downloadName: string }) {
+  const [open, setOpen] = useState(true);
+  const [generation, setGeneration] = useState(0);
+  const setAll = (value: boolean) => {
+    setOpen(value);
+    setGeneration((g) => g + 1);
+  };
+  const download = () => {
+    const blob = new Blob([JSON.stringify(boxes, null, 2)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = downloadName;
+    a.click();
+    URL.revokeObjectURL(a.href);
+  };
+  return (
+    <>
+      <div role="group">
+        <button type="button" class="secondary" onClick={() => setAll(true)}>
+          Expand all
+        </button>
+        <button type="button" class="secondary" onClick={() => setAll(false)}>
+          Collapse all
+        </button>
+        <button type="button" class="secondary" onClick={download}>
+          Download JSON
+        </button>
+      </div>
+      <div key={generation} data-testid="box-tree">
+        {boxes.map((b, i) => (
+          <Box key={`${b.type}-${i}`} node={b} open={open} />
+        ))}
+      </div>
+    </>
+  );
+}
+
 export function BoxTreePage({ match }: { match: RegExpExecArray }) {
   const directory = decodeURIComponent(match[1]!);
   const name = decodeURIComponent(match[2]!);
@@ -44,8 +82,6 @@ export function BoxTreePage({ match }: { match: RegExpExecArray }) {
   const [file, setFile] = useState<MediaFile | null>(null);
   const [boxes, setBoxes] = useState<BoxNode[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [open, setOpen] = useState(true);
-  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     loadFileByName(directory, name)
       .then(async (f) => {
@@ -56,19 +92,6 @@ export function BoxTreePage({ match }: { match: RegExpExecArray }) {
   }, [directory, name, n]);
   useReadyMarker(boxes !== null || error !== null);
   const base = `/streams/${encodeURIComponent(directory)}/files/${encodeURIComponent(name)}/segments`;
-  const setAll = (value: boolean) => {
-    setOpen(value);
-    setGeneration((g) => g + 1);
-  };
-  const download = () => {
-    const blob = new Blob([JSON.stringify(boxes, null, 2)], { type: 'application/json' });
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `${name}-segment-${n}.json`;
-    a.click();
-    URL.revokeObjectURL(a.href);
-  };
-
   return (
     <Page>
       <PageTitle
@@ -82,26 +105,7 @@ export function BoxTreePage({ match }: { match: RegExpExecArray }) {
           <a href={`${base}/${n + 1}`}>Next segment</a>
         )}
       </p>
-      {boxes && (
-        <>
-          <div role="group">
-            <button type="button" class="secondary" onClick={() => setAll(true)}>
-              Expand all
-            </button>
-            <button type="button" class="secondary" onClick={() => setAll(false)}>
-              Collapse all
-            </button>
-            <button type="button" class="secondary" onClick={download}>
-              Download JSON
-            </button>
-          </div>
-          <div key={generation} data-testid="box-tree">
-            {boxes.map((b, i) => (
-              <Box key={`${b.type}-${i}`} node={b} open={open} />
-            ))}
-          </div>
-        </>
-      )}
+      {boxes && <BoxTreeView boxes={boxes} downloadName={`${name}-segment-${n}.json`} />}
     </Page>
   );
 }
