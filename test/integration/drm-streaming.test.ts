@@ -104,6 +104,12 @@ describe('drm over HTTP', () => {
     const before = psshSystems(stored);
     const init = await ok(`/dash/live/bbb/bbb_v6_enc/init.m4v?drm=clearkey-moov,playready-moov&${LIVE}`);
     assert.deepEqual(psshSystems(init).slice(before.length), [COMMON_SYSTEM_ID, PLAYREADY_SYSTEM_ID]);
+    // two LA_URLs of the same length give two different PlayReady boxes, not one cached init
+    const la = (c: string) =>
+      ok(
+        `/dash/live/bbb/bbb_v6_enc/init.m4v?drm=playready-moov&playready__la_url=https%3A%2F%2F${c}.example%2F&${LIVE}`,
+      );
+    assert.ok(!(await la('a')).equals(await la('b')));
     const clear = await ok(`/dash/live/bbb/bbb_v6/init.m4v?${LIVE}`);
     assert.deepEqual(psshSystems(clear), []);
   });

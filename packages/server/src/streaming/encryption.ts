@@ -14,6 +14,7 @@ import {
   type IndexedSegment,
 } from '@loopcast/bmff';
 import type { SegmentDrm } from '@loopcast/dash';
+import { createHash } from 'node:crypto';
 import type { SegmentSource } from './segment-source.js';
 
 const TRACKS = new Map<string, CencTrack>();
@@ -22,7 +23,9 @@ const TRACKS = new Map<string, CencTrack>();
 export function drmInit(init: Buffer, drm: SegmentDrm, segments: SegmentSource, baseKey: string): Buffer {
   const otf = drm.otf;
   if (!otf && drm.initPssh.length === 0) return init;
-  const key = `${baseKey}#drm-${otf ? `${otf.scheme}-${otf.kid}` : 'stored'}-${drm.initPssh.map((b) => b.length).join('.')}`;
+  // the pssh bytes (LA_URL, versions) are part of the cache key, not only their count
+  const psshHash = createHash('sha256').update(Buffer.concat(drm.initPssh)).digest('hex').slice(0, 32);
+  const key = `${baseKey}#drm-${otf ? `${otf.scheme}-${otf.kid}` : 'stored'}-${psshHash}`;
   return segments.derived(key, () => {
     let bytes = init;
     if (otf) {
