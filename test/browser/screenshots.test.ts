@@ -115,6 +115,14 @@ describe('screenshots of the main pages', () => {
         assert.match((await page.textContent('.event-log')) ?? '', /text track: /);
       }
 
+      // DASH events reach the event log: dash.js listens to the schemes the manifest announces.
+      await page.goto(`${origin}/play/live/demo/hand_made?player=dashjs&events=ping&abr=0`);
+      await until(
+        page,
+        "document.querySelector('.event-log').innerText.includes('event urn:dash-live:pingpong')",
+        25_000,
+      );
+
       // A multi-period stream is in the builder's one list; its URL and play link use /mps/ paths.
       await createMps(server!.server.context.database.db, {
         name: 'twoslices',

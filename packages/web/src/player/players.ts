@@ -107,7 +107,39 @@ interface DashEvent {
   /** dash.js 5.x: the new Representation. */
   newRepresentation?: { id?: string; bandwidth?: number };
   mediaType?: string;
-  event?: { schemeIdUri?: string; value?: string; id?: number; presentationTime?: number };
+  event?: {
+    schemeIdUri?: string;
+    value?: string;
+    id?: number;
+    presentationTime?: number;
+    /** Seconds on the media timeline (dash.js computes it from the stream's timescale). */
+    calculatedPresentationTime?: number;
+    eventStream?: { schemeIdUri?: string; value?: string };
+  };
+  /** MANIFEST_LOADED: the parsed manifest. */
+  data?: unknown;
+}
+
+/**
+ * The scheme ids of every EventStream and InbandEventStream in a parsed manifest: dash.js raises
+ * DASH events only to handlers registered per scheme, so the page registers one for each scheme
+ * the manifest announces (app.md §9.5) instead of keeping a list of its own.
+ */
+export function eventSchemes(manifest: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (node: unknown, inStream: boolean, depth: number): void => {
+    if (depth > 12 || node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n, inStream, depth + 1);
+      return;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (inStream && key === 'schemeIdUri' && typeof value === 'string') found.add(value);
+      walk(value, /^(Inband)?EventStream(_asArray)?$/.test(key), depth + 1);
+    }
+  };
+  walk(manifest, false, 0);
+  return [...found];
 }
 interface DashPlayer {
   initialize(view: HTMLVideoElement, url: string, autoPlay: boolean): void;
@@ -163,6 +195,23 @@ async function startDashjs(
     [ev.PERIOD_SWITCH_COMPLETED, () => 'period change'],
   ];
   for (const [type, text] of logged) if (type) p.on(type, (e) => hooks.log(text(e)));
+  const listening = new Set<string>();
+  if (ev.MANIFEST_LOADED) {
+    p.on(ev.MANIFEST_LOADED, (e) => {
+      for (const scheme of eventSchemes(e.data)) {
+        if (listening.has(scheme)) continue;
+        listening.add(scheme);
+        p.on(scheme, (x) => {
+          const d = x.event ?? {};
+          const value = d.value ?? d.eventStream?.value ?? '';
+          const at = d.calculatedPresentationTime ?? d.presentationTime;
+          hooks.log(
+            `event ${scheme} value=${value} id=${d.id ?? ''} t=${typeof at === 'number' ? at.toFixed(2) : '?'}`,
+          );
+        });
+      }
+    });
+  }
   if (ev.TEXT_TRACKS_ADDED) p.on(ev.TEXT_TRACKS_ADDED, () => hooks.textTracksChanged?.());
   if (drm.clearkey) p.setProtectionData({ 'org.w3.clearkey': { serverURL: drm.clearkey } });
   p.initialize(video, url, true);
@@ -279,13 +328,11 @@ async function startShaka(
       return Number.isFinite(bw) && bw > 0 ? bw : null;
     },
     textTracks: () =>
-      p
-        .getTextTracks()
-        .map((t, i) => ({
-          id: String(t.id),
-          lang: t.language || null,
-          label: trackLabel(t.language, t.roles, i),
-        })),
+      p.getTextTracks().map((t, i) => ({
+        id: String(t.id),
+        lang: t.language || null,
+        label: trackLabel(t.language, t.roles, i),
+      })),
     selectTextTrack: (id) => {
       const track = id === null ? null : (p.getTextTracks().find((t) => String(t.id) === id) ?? null);
       p.selectTextTrack(track);
