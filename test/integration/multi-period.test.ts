@@ -305,6 +305,21 @@ describe('multi-period streaming routes', () => {
     assert.equal((await get(`${path}?aerr=404=6`)).status, 200, 'an audio fault leaves video alone');
   });
 
+  it('serves the MPD patch of a live MPS at its PatchLocation (drm-events.md §11, §12.7)', async () => {
+    const q = `start=${AST}&patch=1`;
+    const xml = await (await get(`/mps/live/demo-two/hand_made.mpd?${q}&now=${at(100)}`)).text();
+    const location = /<PatchLocation ttl="(\d+)">([^<]+)<\/PatchLocation>/.exec(xml);
+    assert.ok(location, 'the live MPD carries a PatchLocation');
+    const url = new URL(location[2]!.replace(/&amp;/g, '&'));
+    assert.match(url.pathname, /^\/mps\/patch\/demo-two\/hand_made\/\d+$/);
+    const later = await get(`${url.pathname}${url.search}&now=${at(110)}`);
+    assert.equal(later.status, 200, await later.clone().text());
+    assert.equal(later.headers.get('content-type'), 'application/dash-patch+xml');
+    assert.match(await later.text(), /<Patch /);
+    assert.equal((await get(`${url.pathname}${url.search}&now=${at(100)}`)).status, 425);
+    assert.equal((await get(`/mps/patch/demo-two/hand_made/17?${q}&now=${at(110)}`)).status, 404);
+  });
+
   it('answers 425 for a live segment not yet available and serves it once it is', async () => {
     const q = `start=${AST}`;
     const xml = await (await get(`/mps/live/demo-two/hand_made.mpd?${q}&now=${at(100)}`)).text();

@@ -32,3 +32,4 @@ export {
 export { buildMpsManifest, buildMpsManifestModel, type MpsManifestRequest } from './manifest.js';
 export { planMpsSegment, type MpsSegmentPlan } from './segments.js';
 export { parseMpsPath, type MpsPath } from './paths.js';
+export { buildMpsPatch, mpsPatchLocation } from './patch.js';

@@ -31,6 +31,7 @@ import type { MultiPeriodStream } from './model.js';
 import { liveInstances, playlistLengthMs, vodInstances, type PeriodInstance } from './playlist.js';
 import { trackSlice } from './slices.js';
 import { trackFiles } from './tracks.js';
+import { mpsPatchLocation } from './patch.js';
 
 export interface MpsManifestRequest {
   mps: MultiPeriodStream;
@@ -188,6 +189,7 @@ export function buildMpsManifestModel(req: MpsManifestRequest): BuiltManifest | 
     model.timeShiftBufferDepth = formatDuration(live.tsbdSeconds * 1000);
     if (live.mupSeconds !== null) model.minimumUpdatePeriod = formatDuration(live.mupSeconds * 1000);
     if (options.spd !== -1) model.suggestedPresentationDelay = formatDuration(options.spd ?? 30000);
+    mpsPatchLocation(model, req, live);
   } else {
     model.mediaPresentationDuration = formatDuration(playlistLengthMs(mps));
   }

@@ -6,6 +6,7 @@ import type { SegmentAddress } from '../segments/plan.js';
 
 export type MpsPath =
   | { kind: 'manifest'; mode: 'live' | 'vod'; name: string; template: string }
+  | { kind: 'patch'; name: string; template: string; publish: string }
   | { kind: 'period-prefix'; mode: 'live' | 'vod'; name: string; periodId: string }
   | {
       kind: 'segment';
@@ -28,6 +29,17 @@ export function parseMpsPath(pathname: string): MpsPath | null {
   const parts = pathname.split('/');
   if (parts[0] !== '' || parts[1] !== 'mps') return null;
   const [, , modeText, name, periodId, ...rest] = parts;
+  if (modeText === 'patch') {
+    const [template, publish] = [periodId, rest[0]];
+    return name &&
+      NAME.test(name) &&
+      template &&
+      /^[A-Za-z0-9_]{1,64}$/.test(template) &&
+      publish &&
+      rest.length === 1
+      ? { kind: 'patch', name, template, publish }
+      : null;
+  }
   if ((modeText !== 'live' && modeText !== 'vod') || !name || !NAME.test(name)) return null;
   const mode = modeText;
   if (periodId === undefined || periodId === '') return null;

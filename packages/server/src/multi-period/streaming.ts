@@ -6,6 +6,7 @@
  */
 import {
   buildMpsManifest,
+  buildMpsPatch,
   instanceById,
   issueMessage,
   parseMpsPath,
@@ -99,6 +100,30 @@ export function registerMultiPeriodStreaming(
           'cache-control': answer.cacheControl,
           ...faultCookieHeaders(request, fate),
         },
+        [Buffer.from(answer.xml)],
+      );
+    }
+    if (path.kind === 'patch') {
+      // drm-events.md §11.2 for the live MPS (§12.7)
+      if (path.template !== 'hand_made')
+        return fail(notFound(`no template ${path.template} for multi-period streams; use hand_made`));
+      const resolved = resolveMpsOptions(mps, null, query, 'live', 'manifest');
+      if (resolved.issues.length > 0) return fail(issuesError(resolved.issues));
+      const answer = buildMpsPatch({
+        mps,
+        mode: 'live',
+        resolved,
+        nowMs: resolved.options.now ?? Date.now(),
+        origin: originOf(request),
+        publish: path.publish,
+      });
+      if (answer.kind === 'InvalidOptions') return fail(issuesError(answer.issues));
+      if (answer.kind !== 'patch') return fail(refusalError(answer, 'the MPD patch'));
+      return sendBuffers(
+        request,
+        reply,
+        200,
+        { ...cors, 'content-type': answer.contentType, 'cache-control': answer.cacheControl },
         [Buffer.from(answer.xml)],
       );
     }
