@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -21,6 +21,20 @@ const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
 const PASSWORD = 'admin-streams-pw-1';
 const MUSIC = join(REPO_ROOT, 'packages', 'server', 'demo', 'music');
+/** The installed 5.x and 4.x builds of each player (app.md §9.5). */
+const PLAYER_BUILDS = (
+  [
+    ['dashjs', 'dashjs'],
+    ['dashjs', 'dashjs4'],
+    ['shaka', 'shaka-player'],
+    ['shaka', 'shaka4'],
+  ] as const
+).map(([player, pkg]) => {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return [player, manifest.version] as const;
+});
 
 function ensureWebBuild(): void {
   if (existsSync(join(WEB, 'dist', 'index.html'))) return;
@@ -183,12 +197,18 @@ describe('stream and media pages in Chromium', () => {
         await page.click('text=Collapse all');
         await page.screenshot({ path: join(SCREENSHOTS, 'admin-box-tree.png'), fullPage: true });
 
-        // The new stream plays on the player page, with dash.js and with Shaka.
-        for (const player of ['dashjs', 'shaka']) {
-          await page.goto(`${origin}/play/vod/brw1/hand_made?player=${player}&abr=0`);
+        // The new stream plays on the player page with dash.js and Shaka, both majors of each.
+        for (const [player, version] of PLAYER_BUILDS) {
+          await page.goto(`${origin}/play/vod/brw1/hand_made?player=${player}&${player}=${version}&abr=0`);
           await page.waitForSelector('[data-ready]');
+          assert.match(
+            (await page.textContent('.player-meta')) ?? '',
+            new RegExp(version.replace(/\./g, '\\.')),
+          );
           const reached = await playbackAdvances(page, 2, 30_000);
-          t.diagnostic(`${player}: playback reached ${reached.toFixed(2)} s on the uploaded stream`);
+          t.diagnostic(
+            `${player} ${version}: playback reached ${reached.toFixed(2)} s on the uploaded stream`,
+          );
         }
         assert.deepEqual(consoleErrors, []);
       } finally {
