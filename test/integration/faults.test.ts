@@ -7,7 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { parseBoxes } from '@loopcast/bmff';
-import { startTestServer, type TestServer } from '../support/loopcast.js';
+import { sharedAvailable } from '../support/paths.js';
+import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
+import { requireShared } from '../support/tools.js';
 
 /** 300 s after the availabilityStartTime: demo segment 150 is at the live edge. */
 const LIVE = `start=2026-01-01T00:00:00Z&now=${Date.UTC(2026, 0, 1, 0, 5, 0)}`;
@@ -15,10 +17,19 @@ let t: TestServer;
 
 before(async () => {
   t = await startTestServer();
+  if (sharedAvailable()) await addBbbStream(t);
 });
 after(() => t.stop());
 
 const get = (path: string, init?: RequestInit) => fetch(`${t.origin}${path}`, init);
+
+/** A segment number well inside the live window of `query` (from the MPD's startNumber and timeline). */
+async function liveNumber(query: string): Promise<number> {
+  const xml = await (await get(`/dash/live/bbb/hand_made.mpd?${query}&timeline=number`)).text();
+  const m = /startNumber="(\d+)"/.exec(xml);
+  assert.ok(m, xml.slice(0, 500));
+  return Number(m[1]) + 2;
+}
 const status = async (path: string) => (await get(path)).status;
 
 describe('fault injection over HTTP', { timeout: 30_000 }, () => {
@@ -115,6 +126,26 @@ describe('fault injection over HTTP', { timeout: 30_000 }, () => {
       await (await get(`/dash/live/demo/demo_v1/102.m4v?${LIVE}`)).arrayBuffer(),
     );
     assert.deepEqual(other, cleanOther);
+  });
+
+  it('leaves saio uncorrected with bugs=saio when the moof grows (§10.7)', async (t2) => {
+    if (!requireShared(t2)) return;
+    // start=epoch: decode times pass 2^32 ticks, so tfdt grows to 64 bits and the moof by 4 bytes
+    const q = `drm=clearkey&start=epoch&now=${Date.UTC(2026, 0, 1)}`;
+    const saioGap = async (query: string) => {
+      const r = await get(`/dash/live/bbb/bbb_v6_enc/${await liveNumber(query)}.m4v?${query}`);
+      assert.equal(r.status, 200, await r.clone().text());
+      const moof = parseBoxes(Buffer.from(await r.arrayBuffer())).find((b) => b.type === 'moof')!;
+      const traf = moof.find('traf')!;
+      const senc = traf.children.find((b) => b.type === 'senc')!;
+      const saio = traf.find('saio')!.fields as { offsets: (number | bigint)[] };
+      const tfdt = traf.find('tfdt')!.fields as { version: number };
+      assert.equal(tfdt.version, 1);
+      // the first senc entry: after the box header, version/flags and sample_count
+      return Number(saio.offsets[0]) - (senc.offset - moof.offset + 8 + 4 + 4);
+    };
+    assert.equal(await saioGap(q), 0, 'saio points at the first senc entry');
+    assert.equal(await saioGap(`${q}&bugs=saio`), -4, 'bugs=saio keeps the source offset');
   });
 
   it('refuses bad fault values with a 400 naming the option', async () => {
