@@ -190,7 +190,13 @@ export function checkAddressing(
               `${rep.id}: segment URL "${s.url}" is not http(s)`,
               rep.path,
             );
-        if (a.kind !== 'base' && a.kind !== 'single' && plan.segments.length === 0 && !plan.unresolved)
+        if (
+          a.kind !== 'base' &&
+          a.kind !== 'single' &&
+          plan.segments.length === 0 &&
+          !plan.unresolved &&
+          !upcoming(ctx, period, a.kind === 'template' && a.duration ? a.duration / (a.timescale || 1) : 0)
+        )
           report(
             ctx,
             'REP_SEGMENTS',
@@ -272,4 +278,19 @@ function joinsPrevious(setEl: Element): boolean {
   return children(setEl, 'SupplementalProperty').some((p) =>
     /^urn:mpeg:dash:period-(continuity|connectivity):2015$/.test(attr(p, 'schemeIdUri') ?? ''),
   );
+}
+
+/**
+ * A dynamic Period announced before its first segment can be complete: automatic Periods are
+ * listed once the update period reaches their start (dash.md §7.15), so none of their segments is
+ * available yet and an empty list is expected (ISO/IEC 23009-1 §5.3.2.1).
+ */
+function upcoming(ctx: ManifestContext, period: PeriodModel, segmentSeconds: number): boolean {
+  const { mpd } = ctx;
+  if (mpd.type !== 'dynamic' || period.start === undefined) return false;
+  const elapsed = (ctx.now - (mpd.availabilityStartTime ?? 0)) / 1000;
+  // an empty SegmentTimeline names no duration: the longest segment the MPD announces, else one
+  // update period, bounds how long after its start a Period may still list nothing
+  const longest = segmentSeconds || (mpd.maxSegmentDuration ?? mpd.minimumUpdatePeriod ?? 0);
+  return elapsed < period.start + longest;
 }
