@@ -200,3 +200,11 @@ export type CheckCode = keyof typeof CHECKS;
 export function checkRow(code: CheckCode): CheckRow {
   return CHECKS[code];
 }
+
+/** The registry as a Markdown table (code, severity, rule, clause), for the docs. */
+export function checksMarkdown(): string {
+  const rows = Object.entries(CHECKS).map(
+    ([code, r]: [string, CheckRow]) => `| \`${code}\` | ${r.severity} | ${r.rule} | ${r.clause ?? ''} |`,
+  );
+  return ['| Code | Severity | Rule | Clause |', '|---|---|---|---|', ...rows].join('\n');
+}

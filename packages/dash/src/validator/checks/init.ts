@@ -4,6 +4,8 @@
  * trex defaults, tenc) feed the media segment checks.
  */
 import {
+  avcC,
+  hvcC,
   codecString,
   decoderConfig,
   esds,
@@ -41,6 +43,8 @@ export interface InitFacts {
   channels?: number;
   encrypted: boolean;
   scheme?: string;
+  /** Bytes of each NAL unit length field (avcC/hvcC), for MEDIA_NAL_CLEAR. */
+  nalLengthSize?: number;
   tenc?: TencFields;
   trex?: TrexFields;
   kids: string[];
@@ -171,6 +175,8 @@ function initFacts(
     );
   if (VISUAL.has(entry.type)) {
     const v = entry.fields as VisualSampleEntryFields;
+    const cfg = entry.child('avcC')?.get(avcC) ?? entry.child('hvcC')?.get(hvcC);
+    if (cfg) facts.nalLengthSize = cfg.lengthSizeMinusOne + 1;
     facts.width = v.width;
     facts.height = v.height;
     if (

@@ -149,6 +149,7 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
               : implicitBase;
         let dataPos = base;
         const sampleSizes: number[] = [];
+        const sampleStarts: number[] = [];
         let trafDuration = 0;
         traf.all('trun').forEach((runBox, runIndex) => {
           const run = runBox.get(trun);
@@ -175,6 +176,7 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
               ptsSeen.add(pts);
             }
             trafDuration += d;
+            sampleStarts.push(start + runBytes);
             runBytes += size;
             sampleSizes.push(size);
           }
@@ -227,6 +229,7 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
         implicitBase = dataPos;
         total += trafDuration;
         checkEncryption(input, moof, traf, sampleSizes, add);
+        checkNalClear(input, traf, buf, sampleStarts, sampleSizes, add);
       }
     }
   } catch (err) {
@@ -448,4 +451,64 @@ function checkSidx(
       `the sidx durations add up to ${ticksSum}/${s.timescale} s, the samples to ${duration}/${timescale} s`,
       box,
     );
+}
+
+/**
+ * MEDIA_NAL_CLEAR (ISO/IEC 23001-7 10.2): in sub-sample encrypted AVC/HEVC every NAL length field
+ * and NAL header lies in a clear range, and the NAL lengths add up to the sample size — readable
+ * without the key. Reported once per fragment, for the first sample that breaks it.
+ */
+function checkNalClear(
+  input: MediaInput,
+  traf: Box,
+  buf: Buffer,
+  starts: readonly number[],
+  sizes: readonly number[],
+  add: (code: CheckCode, message: string, box?: Box, boxPath?: string) => void,
+): void {
+  const init = input.init;
+  const lengthSize = init?.nalLengthSize;
+  if (!init?.encrypted || !lengthSize || !/^(avc|hev|hvc)/.test(init.format)) return;
+  const sencBox =
+    traf.child('senc') ?? traf.all('uuid').find((b) => b.usertype === PIFF_SAMPLE_ENCRYPTION_UUID);
+  if (!sencBox) return;
+  const s = sencBox.fields as SencFields;
+  if (!(s.flags & SENC_SUBSAMPLES)) return;
+  const header = init.format.startsWith('avc') ? 1 : 2;
+  for (let i = 0; i < Math.min(s.samples.length, sizes.length); i++) {
+    const start = starts[i]!;
+    const size = sizes[i]!;
+    if (start + size > buf.length) return;
+    const clear: [number, number][] = [];
+    let off = 0;
+    for (const sub of s.samples[i]!.subsamples ?? []) {
+      clear.push([off, off + sub.clearBytes]);
+      off += sub.clearBytes + sub.protectedBytes;
+    }
+    const inClear = (a: number, b: number): boolean => clear.some(([x, y]) => a >= x && b <= y);
+    let pos = 0;
+    while (pos + lengthSize <= size) {
+      if (!inClear(pos, pos + lengthSize + header)) {
+        add(
+          'MEDIA_NAL_CLEAR',
+          `sample ${i + 1}: the NAL unit at byte ${pos} has its length field or header in a protected range`,
+          traf,
+          'moof/traf',
+        );
+        return;
+      }
+      let len = 0;
+      for (let k = 0; k < lengthSize; k++) len = len * 256 + buf[start + pos + k]!;
+      pos += lengthSize + len;
+    }
+    if (pos !== size) {
+      add(
+        'MEDIA_NAL_CLEAR',
+        `sample ${i + 1}: the NAL lengths add up to ${pos} bytes, the sample has ${size}`,
+        traf,
+        'moof/traf',
+      );
+      return;
+    }
+  }
 }

@@ -282,6 +282,23 @@ const CASES: Case[] = [
       ),
   },
   {
+    code: 'MEDIA_NAL_CLEAR',
+    what: 'a NAL length field inside a protected range',
+    stream: ENC,
+    routes: (r) =>
+      seg(r, E3, (b) =>
+        editBoxes(b, (x) => {
+          moofOf(x)
+            .find('traf/senc')!
+            .update(senc, (f: SencFields) => {
+              const sub = f.samples[0]!.subsamples![0]!;
+              sub.protectedBytes += sub.clearBytes - 2;
+              sub.clearBytes = 2;
+            });
+        }),
+      ),
+  },
+  {
     code: 'MEDIA_AVAILABLE',
     what: 'a 404 inside the window',
     stream: { dynamic: LIVE },

@@ -5,6 +5,8 @@
  * each UTCTiming method with recorded responses.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { playReadyObject, wrmHeader } from '../../../src/drm/playready.js';
 import { synchroniseClock } from '../../../src/validator/clock.js';
@@ -15,11 +17,12 @@ import { parseWidevineData } from '../../../src/validator/decode/widevine.js';
 import { IssueCollector } from '../../../src/validator/issues.js';
 import { buildMpdModel } from '../../../src/validator/mpd.js';
 import { expandTemplate, expandTimeline } from '../../../src/validator/plan.js';
-import { CHECKS } from '../../../src/validator/registry.js';
+import { CHECKS, checksMarkdown } from '../../../src/validator/registry.js';
 import { reportText } from '../../../src/validator/report.js';
 import type { ValidationReport } from '../../../src/validator/types.js';
 import { children, parseXml } from '../../../src/validator/xml.js';
 import { parseIsoDateTime, parseXsDateTime, parseXsDuration, ticks } from '../../../src/validator/xs-time.js';
+import { SHARED_MEDIA } from './support/bbb.js';
 import { RecordedFetcher } from './support/recorded.js';
 
 describe('XML with line ranges', () => {
@@ -320,4 +323,25 @@ describe('clock synchronisation (§4.13)', () => {
     );
     assert.deepEqual(r, { offset: null, codes: ['UTC_FETCH', 'UTC_SCHEME', 'UTC_NONE'] });
   });
+});
+
+describe('the registry follows validator.md §4', () => {
+  const spec = join(SHARED_MEDIA, '..', 'spec', 'validator.md');
+  it(
+    'has every code of the spec tables with its severity, and no other (but RUN_LIMIT)',
+    { skip: existsSync(spec) ? false : `${spec} absent` },
+    () => {
+      const want = new Map<string, string>();
+      for (const m of readFileSync(spec, 'utf8').matchAll(/^\| `([A-Z0-9_]+)` \| ([EWI]) \|/gm))
+        want.set(m[1]!, { E: 'error', W: 'warning', I: 'info' }[m[2] as 'E' | 'W' | 'I']);
+      assert.ok(want.size > 150, `${want.size} codes read from the spec`);
+      const have = new Map(Object.entries(CHECKS).map(([code, r]) => [code, r.severity as string]));
+      have.delete('RUN_LIMIT');
+      assert.deepEqual([...have].sort(), [...want].sort());
+      assert.match(
+        checksMarkdown(),
+        /^\| `MEDIA_TFDT` \| error \| tfdt equals the expected decode time \| ISO\/IEC 14496-12 8\.8\.12 \|$/m,
+      );
+    },
+  );
 });
