@@ -96,6 +96,45 @@ describe('users pages', () => {
     }
   });
 
+  it(
+    'the account page changes the e-mail, creates and revokes an upload token, logs out everywhere',
+    { timeout: 60_000 },
+    async (t) => {
+      if (!requireChromium(t)) return;
+      browser ??= await launchChromium();
+      const origin = server!.origin;
+      const ui = await openUiPage(browser, origin);
+      const { page } = ui;
+      try {
+        await logIn(page, origin, 'admin', PASSWORD, '/account');
+        await page.fill('input[name=email]', 'admin@example.org');
+        await page.click('button:has-text("Save e-mail")');
+        await page.waitForSelector('p[role=status]:has-text("E-mail saved")');
+        await page.click('#create-upload-token');
+        await page.waitForSelector('[data-testid=new-token]');
+        const line = (await page.textContent('[data-testid=new-token] code')) ?? '';
+        const token = /--token (lcu_\S+)/.exec(line)?.[1] ?? '';
+        assert.match(token, /^lcu_[A-Za-z0-9_-]{43}$/);
+        await page.waitForSelector('tr[data-token] td:has-text("upload")');
+        await screenshot(page, 'account');
+        const asBearer = () =>
+          fetch(`${origin}/api/tokens`, { headers: { authorization: `Bearer ${token}` } }).then(
+            (r) => r.status,
+          );
+        assert.equal(await asBearer(), 200);
+        await page.click('tr[data-token]:has(td:has-text("upload")) button:has-text("Revoke")');
+        await page.waitForSelector('p[role=status]:has-text("revoked")');
+        assert.equal(await asBearer(), 401);
+
+        await Promise.all([page.waitForURL(`${origin}/login`), page.click('#logout-everywhere')]);
+        await page.goto(`${origin}/account`);
+        await page.waitForURL(`${origin}/login?next=%2Faccount`);
+      } finally {
+        await ui.close();
+      }
+    },
+  );
+
   it('a user-group account is told the page needs the admin group', { timeout: 60_000 }, async (t) => {
     if (!requireChromium(t)) return;
     browser ??= await launchChromium();

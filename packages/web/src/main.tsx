@@ -33,6 +33,7 @@ const ROUTES: Route[] = [
   },
   { pattern: /^\/keys\/([0-9A-Za-z_-]+)$/, load: () => import('./keys/KeysPage.tsx').then((m) => m.KeyPage) },
   { pattern: /^\/users$/, load: () => import('./users/UsersPage.tsx').then((m) => m.UsersPage) },
+  { pattern: /^\/account$/, load: () => import('./users/AccountPage.tsx').then((m) => m.AccountPage) },
   {
     pattern: /^\/users\/(?:\.add|([^/.][^/]*))$/,
     load: () => import('./users/UserFormPage.tsx').then((m) => m.UserFormPage),

@@ -30,6 +30,7 @@ const SHELL_PATHS = [
   '/keys/*',
   '/users',
   '/users/*',
+  '/account',
   '/streams',
   '/streams/*',
   '/multi-period-streams',
