@@ -5,6 +5,7 @@
  * their own step here, in the order §10.1 gives, so the server keeps a single call.
  */
 import type { Options } from '../options/registry.js';
+import { generatedTextFile } from '../generated-text.js';
 import { findRepresentation, timingReferenceOf, type StreamModel } from '../stream.js';
 import { manifestClock, resolveAvailabilityStart } from '../timing/availability-start.js';
 import { liveSegment, segmentForNumber, segmentForTime, trackTiming } from '../timing/track.js';
@@ -88,7 +89,10 @@ export function segmentFaultDecision(input: SegmentFaultInput): FaultDecision {
   const { options, address } = input;
   if (!hasSegmentFaults(options)) return SERVE;
   const ref = timingReferenceOf(input.stream);
-  const file = findRepresentation(input.stream, input.rep);
+  // generated subtitle tracks (dash.md §11.1) are text Representations too (terr, statuscode)
+  const file =
+    findRepresentation(input.stream, input.rep) ??
+    (ref && input.mode === 'live' ? generatedTextFile(ref.index, input.rep) : null);
   if (!ref || !file) return SERVE;
   const usage = file.index.contentType;
   const live = input.mode === 'live';

@@ -80,6 +80,9 @@ describe('segment errors (§10.3)', () => {
     assert.equal(code(segment('verr=404=00:03:20Z', 'demo_v1', n(100))), 200);
     // demo_t1: 4 s segments → 1 + 50
     assert.equal(code(segment('terr=404=00:03:20Z', 'demo_t1', n(51))), 404);
+    // generated subtitles follow the timing reference: 2 s segments → 1 + 100
+    assert.equal(code(segment('terr=404=00:03:20Z', 'timewvtt-en', n(101))), 404);
+    assert.equal(code(segment('terr=404=00:03:20Z', 'timewvtt-en', n(102))), 200);
     // vod has no availabilityStartTime: time positions never fire, numbers do
     assert.equal(code(segment('verr=404=00:00:20Z', 'demo_v1', n(11), new Map(), 'vod')), 200);
     assert.equal(code(segment('verr=404=11', 'demo_v1', n(11), new Map(), 'vod')), 404);
