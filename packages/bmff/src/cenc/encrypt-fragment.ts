@@ -5,13 +5,12 @@
  * `senc` entry. The live rewrite (dash.md §9.3) then runs on the result as on any stored fragment.
  */
 import { createCipheriv } from 'node:crypto';
-import { parseBoxes } from '../box.js';
-import type { Box } from '../box.js';
+import { Box, parseBoxes } from '../box.js';
+import type { BoxEntry } from '../box-entry.js';
 import { saio, saiz } from '../boxes/aux-info.js';
 import { senc, SENC_SUBSAMPLES, type EncryptionSample, type SubSample } from '../boxes/sample-encryption.js';
 import { TFHD_BASE_DATA_OFFSET, tfhd } from '../boxes/tfhd.js';
 import { TRUN_DATA_OFFSET, trun } from '../boxes/trun.js';
-import { Box as BoxClass } from '../box.js';
 import { BmffError } from '../errors.js';
 import { serializeBox } from '../writer.js';
 import type { CencScheme, CencTrack } from './encrypt-init.js';
@@ -121,8 +120,7 @@ function encryptSample(
   return { iv: '' };
 }
 
-const writeBox = <T>(entry: Parameters<typeof BoxClass.create<T>>[0], fields: T): Buffer =>
-  serializeBox(BoxClass.create(entry, fields));
+const writeBox = <T>(entry: BoxEntry<T>, fields: T): Buffer => serializeBox(Box.create(entry, fields));
 
 /**
  * Returns the encrypted fragment as one new buffer. Sample `j` counts from the start of the
