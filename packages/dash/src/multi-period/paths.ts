@@ -58,30 +58,13 @@ export function parseMpsPath(pathname: string): MpsPath | null {
   }
   const rep = segs[0] ?? '';
   if (!REP.test(rep)) return null;
-  let m: RegExpExecArray | null;
-  if (segs.length === 2 && (m = EXT.exec(segs[1]!)) && m[1] === 'init') {
-    return {
-      kind: 'segment',
-      mode,
-      name,
-      periodId,
-      baseUrlIndex,
-      rep,
-      ext: m[2] as 'mp4',
-      address: { kind: 'init' },
-    };
-  }
-  if (segs.length === 3 && segs[1] === 'time' && (m = EXT.exec(segs[2]!)) && /^[0-9]{1,20}$/.test(m[1]!)) {
-    return {
-      kind: 'segment',
-      mode,
-      name,
-      periodId,
-      baseUrlIndex,
-      rep,
-      ext: m[2] as 'mp4',
-      address: { kind: 'time', time: BigInt(m[1]!) },
-    };
-  }
-  return null;
+  // `{rep}/init.{ext}` or `{rep}/time/{t}.{ext}`
+  const file = segs.length === 2 ? segs[1]! : segs.length === 3 && segs[1] === 'time' ? segs[2]! : '';
+  const m = EXT.exec(file);
+  if (!m) return null;
+  let address: SegmentAddress;
+  if (segs.length === 2 && m[1] === 'init') address = { kind: 'init' };
+  else if (segs.length === 3 && /^[0-9]{1,20}$/.test(m[1]!)) address = { kind: 'time', time: BigInt(m[1]!) };
+  else return null;
+  return { kind: 'segment', mode, name, periodId, baseUrlIndex, rep, ext: m[2] as 'mp4', address };
 }

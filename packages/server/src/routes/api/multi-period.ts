@@ -209,32 +209,30 @@ export function registerMultiPeriodApi(api: FastifyInstance, ctx: AppContext): v
     }
     return (await modelOf(ctx, def.name))!;
   };
-  api.post<{ Body: MpsInput }>(
-    '/api/multi-period-streams',
+  // create, also at dash-live's `PUT …/.add` (app.md §4.6)
+  const creations = [
+    { method: 'POST', url: '/api/multi-period-streams', operationId: 'createMultiPeriodStream', note: '' },
     {
+      method: 'PUT',
+      url: '/api/multi-period-streams/.add',
+      operationId: 'addMultiPeriodStream',
+      note: ' (dash-live’s path)',
+    },
+  ] as const;
+  for (const c of creations) {
+    api.route<{ Body: MpsInput }>({
+      method: c.method,
+      url: c.url,
       config: { permission: 'media' },
       schema: {
-        summary: 'Create a multi-period stream',
-        operationId: 'createMultiPeriodStream',
+        summary: `Create a multi-period stream${c.note}`,
+        operationId: c.operationId,
         body: MpsBody,
         response: { 201: MpsModelSchema },
       },
-    },
-    async (request, reply) => reply.code(201).send(await create(request.body)),
-  );
-  api.put<{ Body: MpsInput }>(
-    '/api/multi-period-streams/.add',
-    {
-      config: { permission: 'media' },
-      schema: {
-        summary: 'Create a multi-period stream (dash-live’s path)',
-        operationId: 'addMultiPeriodStream',
-        body: MpsBody,
-        response: { 201: MpsModelSchema },
-      },
-    },
-    async (request, reply) => reply.code(201).send(await create(request.body)),
-  );
+      handler: async (request, reply) => reply.code(201).send(await create(request.body)),
+    });
+  }
 
   api.get<{ Params: { name: string } }>(
     '/api/multi-period-streams/:name',
