@@ -6,6 +6,7 @@
  */
 import { buildManifest } from '../manifest/manifest.js';
 import type { ManifestRefusal, ManifestRequest } from '../manifest/build.js';
+import type { ManifestTiming } from '../timing/presentation.js';
 import { diffMpds, parseXml, patchDocument } from './diff.js';
 import { parsePublish, patchTtl } from './location.js';
 
@@ -27,9 +28,29 @@ export interface PatchRequest extends ManifestRequest {
 export function buildPatch(req: PatchRequest): PatchAnswer | PatchRefusal {
   if (!req.template.features.has('patch') || req.mode !== 'live')
     return { kind: 'NotFound', reason: `${req.template.name} has no MPD patch` };
-  const pb = parsePublish(req.publish);
+  return patchBetween(req.publish, req.nowMs, (nowMs) => buildManifest({ ...req, nowMs }));
+}
+
+/** What `patchBetween` needs of a generated MPD. */
+export interface PatchSource {
+  kind: 'manifest';
+  xml: string;
+  timing: ManifestTiming;
+  cacheControl: string;
+}
+
+/**
+ * §11.2 steps 2–8 for any MPD builder (a stream's, a multi-period stream's): `build(nowMs)`
+ * generates the MPD of the same request at another request clock.
+ */
+export function patchBetween(
+  publish: string,
+  nowMs: number,
+  build: (nowMs: number) => PatchSource | PatchRefusal,
+): PatchAnswer | PatchRefusal {
+  const pb = parsePublish(publish);
   if (pb === null) return { kind: 'NotFound', reason: 'no MPD had this publishTime' };
-  const current = buildManifest(req);
+  const current = build(nowMs);
   if (current.kind !== 'manifest') return current;
   const timing = current.timing;
   // 2. an ended event's MPD is static: the client must fetch it whole
@@ -44,7 +65,7 @@ export function buildPatch(req: PatchRequest): PatchAnswer | PatchRefusal {
   if (pb > pn) return { kind: 'TooEarly', retryAfterSeconds: (pb - clock) / 1000 };
   if (pb === pn) return { kind: 'TooEarly', retryAfterSeconds: (pn + mupMs - clock) / 1000 };
   // the base MPD: the same request when the manifest clock stood at Pb
-  const base = buildManifest({ ...req, nowMs: pb + (req.nowMs - clock) });
+  const base = build(pb + (nowMs - clock));
   if (base.kind !== 'manifest' || base.timing.kind !== 'live')
     return { kind: 'NotFound', reason: 'no MPD had this publishTime' };
   // 7. expired: older than the ttl the base MPD carried
