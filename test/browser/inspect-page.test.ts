@@ -4,17 +4,16 @@
  * boxes, the whole-file tree and one fragment's tree, sees the URL form, and deletes the inspection.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, requireChromium } from '../support/browser/chromium.js';
+import { ensureWebBuild, logIn, openUiPage } from '../support/browser/ui-pages.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
-import { REPO_ROOT, SHARED } from '../support/paths.js';
+import { SHARED } from '../support/paths.js';
 import { requireShared } from '../support/tools.js';
 
-const WEB = join(REPO_ROOT, 'packages', 'web');
 const PASSWORD = 'inspect-page-admin-1';
 const HOSTILE = '"><img src=x onerror=alert(1)>.mp4';
 
@@ -22,9 +21,7 @@ let loopcast: TestServer | undefined;
 let browser: Browser | undefined;
 
 before(async () => {
-  if (!existsSync(join(WEB, 'dist', 'index.html'))) {
-    execFileSync('npx', ['vite', 'build'], { cwd: WEB, stdio: 'pipe', timeout: 120_000 });
-  }
+  ensureWebBuild();
   loopcast = await startTestServer({
     env: { LOOPCAST_ADMIN_PASSWORD: PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
   });
@@ -39,22 +36,12 @@ describe('inspect page in Chromium', () => {
     if (!requireChromium(t) || !requireShared(t)) return;
     browser ??= await launchChromium();
     const origin = loopcast!.origin;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog ${d.message()}`);
-      void d.dismiss();
-    });
+    const ui = await openUiPage(browser, origin);
+    const { page } = ui;
     try {
       await page.goto(`${origin}/inspect`);
       await page.waitForURL(`${origin}/login?next=%2Finspect`);
-      await page.waitForSelector('[data-ready]');
-      await page.fill('input[name=username]', 'admin');
-      await page.fill('input[name=password]', PASSWORD);
-      await Promise.all([page.waitForURL(`${origin}/inspect`), page.click('button[type=submit]')]);
-      await page.waitForSelector('[data-ready]');
+      await logIn(page, origin, 'admin', PASSWORD, '/inspect');
       assert.ok(await page.isVisible('#inspect-url'), 'media users may inspect a URL');
 
       const bytes = readFileSync(join(SHARED, 'media', 'bbb', 'bbb_a1.mp4'));
@@ -75,9 +62,13 @@ describe('inspect page in Chromium', () => {
 
       await page.click('#inspect-delete');
       await page.waitForSelector('[data-testid=inspection]', { state: 'detached' });
-      assert.deepEqual(problems, []);
+      assert.deepEqual(ui.dialogs, []);
+      assert.deepEqual(
+        ui.consoleErrors.filter((e) => !/status of 401/.test(e)),
+        [],
+      );
     } finally {
-      await context.close();
+      await ui.close();
     }
   });
 });

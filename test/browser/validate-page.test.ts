@@ -6,22 +6,11 @@
  * test-output/screenshots/validate.png (testing.md §3.10).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, requireChromium } from '../support/browser/chromium.js';
+import { ensureWebBuild, openUiPage, screenshot } from '../support/browser/ui-pages.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
-import { REPO_ROOT } from '../support/paths.js';
-
-const WEB = join(REPO_ROOT, 'packages', 'web');
-const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
-
-function ensureWebBuild(): void {
-  if (existsSync(join(WEB, 'dist', 'index.html'))) return;
-  execFileSync('npx', ['vite', 'build'], { cwd: WEB, stdio: 'pipe', timeout: 120_000 });
-}
 
 let loopcast: TestServer | undefined;
 let browser: Browser | undefined;
@@ -43,17 +32,8 @@ describe('validator page in Chromium', () => {
       if (!requireChromium(t)) return;
       browser ??= await launchChromium();
       const origin = loopcast!.origin;
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-      const page = await context.newPage();
-      const problems: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error') problems.push(m.text());
-      });
-      page.on('pageerror', (e) => problems.push(`pageerror ${e.message}`));
-      page.on('dialog', (d) => {
-        problems.push(`dialog ${d.message()}`);
-        void d.dismiss();
-      });
+      const ui = await openUiPage(browser, origin);
+      const { page } = ui;
       try {
         const manifest = `${origin}/dash/live/demo/hand_made.mpd`;
         await page.goto(`${origin}/validate?url=${encodeURIComponent(manifest)}`);
@@ -90,8 +70,7 @@ describe('validator page in Chromium', () => {
         );
         assert.ok(await page.isVisible('#download-report'));
         assert.equal(await page.locator('#save-form').count(), 0, 'visitors get no save form');
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        await page.screenshot({ path: join(SCREENSHOTS, 'validate.png'), fullPage: false });
+        await screenshot(page, 'validate');
 
         // Markup in a URL travels through the log and the issues table as text only.
         const hostile = `${origin}/dash/vod/demo/"><img src=x onerror=alert(1)>.mpd`;
@@ -111,11 +90,13 @@ describe('validator page in Chromium', () => {
         assert.match((await page.textContent('.field-error')) ?? '', /duration/);
         // The 404 of the hostile URL is the only resource error the console may show.
         assert.deepEqual(
-          problems.filter((p) => !/404/.test(p)),
+          ui.consoleErrors.filter((p) => !/404/.test(p)),
           [],
         );
+        assert.deepEqual(ui.dialogs, []);
+        assert.deepEqual(ui.offHost, []);
       } finally {
-        await context.close();
+        await ui.close();
       }
     },
   );
