@@ -129,6 +129,28 @@ describe('keys API and ClearKey licence server', () => {
     assert.equal((await admin.request('GET', `/api/keys/${kid}`)).statusCode, 404);
   });
 
+  it('takes keys from the upload CLI with a bearer token (origin upload, computed: true)', async (t) => {
+    if (!requireShared(t)) return;
+    const tok = await app().inject({
+      method: 'POST',
+      url: '/api/auth/token',
+      payload: { username: 'admin', password: PASSWORD },
+    });
+    assert.equal(tok.statusCode, 200, tok.body);
+    const bearer = { authorization: `Bearer ${tok.json<{ token: string }>().token}` };
+    const res = await app().inject({
+      method: 'POST',
+      url: '/api/keys',
+      headers: bearer,
+      payload: { kid: 'AAAAAAAAAAAAAAAAAAAAAQ', key: '00112233445566778899aabbccddeeff', computed: true },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    const key = res.json<Key>();
+    assert.equal(key.origin, 'upload');
+    assert.equal(key.computed, true);
+    assert.notEqual(key.key, '00112233445566778899aabbccddeeff');
+  });
+
   it('answers the verified licence exchange and only for KIDs in use', async (t) => {
     if (!requireShared(t)) return;
     const res = await licence('{"kids":["GrRUQFMsQ5mU3Fxa2VhLrA"],"type":"temporary"}');

@@ -44,6 +44,8 @@ const CreateBody = Type.Object(
     kid: Type.String({ maxLength: 64 }),
     key: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
     alg: Type.Optional(AlgSchema),
+    /** `true` asks for the computed key whatever `key` says (app.md §10.3). */
+    computed: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -138,7 +140,8 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.post<{ Body: Static<typeof CreateBody> }>(
     '/api/keys',
     {
-      config: { permission: 'media' },
+      // on the upload token's allow-list (app.md §3.7): `loopcast upload` adds its keys
+      config: { permission: 'media', uploadToken: true },
       schema: {
         summary: 'Add a content key (computed from the KID when no key is given)',
         operationId: 'createKey',
@@ -148,8 +151,11 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: AppContext): void {
     },
     async (request, reply) => {
       const kid = keyText('kid', request.body.kid);
-      const key = request.body.key ? keyText('key', request.body.key) : null;
-      const record = recordOf(await addKey(db, { kid, key, alg: request.body.alg, origin: 'manual' }), kid);
+      const key =
+        request.body.key && request.body.computed !== true ? keyText('key', request.body.key) : null;
+      // a bearer token is a CLI (`loopcast upload`); the browser's cookie is someone typing a key
+      const origin = request.auth.principal?.via === 'cookie' ? 'manual' : 'upload';
+      const record = recordOf(await addKey(db, { kid, key, alg: request.body.alg, origin }), kid);
       request.log.info({ kid, computed: record.computed }, 'key added');
       return reply.code(201).send(toKey(record, true));
     },
@@ -158,7 +164,7 @@ export function registerKeyRoutes(api: FastifyInstance, ctx: AppContext): void {
   api.patch<{ Params: Static<typeof KidParams>; Body: Static<typeof PatchBody> }>(
     '/api/keys/:kid',
     {
-      config: { permission: 'media' },
+      config: { permission: 'media', uploadToken: true },
       schema: {
         summary: 'Edit a content key (null recomputes it)',
         operationId: 'updateKey',
