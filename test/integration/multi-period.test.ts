@@ -248,6 +248,9 @@ describe('multi-period streaming routes', () => {
       /hand_made/,
     );
     assert.equal((await get('/mps/vod/nosuch/hand_made.mpd')).status, 404);
+    const post = await fetch(`${server.origin}/mps/vod/demo-two/hand_made.mpd`, { method: 'POST' });
+    assert.equal(post.status, 405);
+    assert.equal(post.headers.get('allow'), 'GET, HEAD, OPTIONS');
     assert.equal((await get('/mps/vod/demo-two/hand_made.mpd?depth=x')).status, 400);
 
     if (!requireShared(t) || !requireTool(t, 'xmllint', 'libxml2-utils')) return;

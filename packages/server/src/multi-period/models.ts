@@ -11,6 +11,7 @@ import type { StreamModelCache } from '../streaming/stream-models.js';
 import { getMps } from './store.js';
 
 const REVALIDATE_MS = 1000;
+const MAX_CACHED = 1000;
 
 export class MpsModelCache {
   private version = -1;
@@ -33,9 +34,14 @@ export class MpsModelCache {
     }
     let model = this.models.get(name);
     if (!model) {
+      // only existing streams stay cached: names asked for at random must not fill the map
+      if (this.models.size >= MAX_CACHED) this.models.clear();
       model = this.load(name);
       this.models.set(name, model);
-      model.catch(() => this.models.delete(name));
+      model.then(
+        (m) => m === null && this.models.delete(name),
+        () => this.models.delete(name),
+      );
     }
     return model;
   }

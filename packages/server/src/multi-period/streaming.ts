@@ -198,6 +198,17 @@ export function registerMultiPeriodStreaming(
     await dispatch(request, reply);
     return reply;
   });
+  app.route({
+    method: ['POST', 'PUT', 'DELETE', 'PATCH'],
+    url: '/mps/*',
+    handler: (request, reply) =>
+      sendError(request, reply, corsHeaders(allowed, request.headers.origin), {
+        status: 405,
+        code: 'method_not_allowed',
+        message: `${request.method} is not allowed here; use GET or HEAD`,
+        headers: { allow: 'GET, HEAD, OPTIONS' },
+      }),
+  });
   app.options('/mps/*', (request, reply) => {
     const requested = request.headers['access-control-request-headers'];
     reply
