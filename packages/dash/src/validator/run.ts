@@ -342,7 +342,7 @@ class Run {
     // live loop (§2.2 step 6)
     const deadline = this.startedAt + this.opts.duration * 1000;
     let lastFetch = first.fetchedAt;
-    for (let refresh = 1; refresh <= MAX_REFRESHES && !this.aborted; refresh++) {
+    for (let refresh = 1; refresh <= MAX_REFRESHES && !this.aborted && !this.pastRunTime(); refresh++) {
       const mup = mpd.minimumUpdatePeriod ?? 0;
       const due =
         mpd.publishTime !== undefined
@@ -386,6 +386,20 @@ class Run {
   }
 
   private patchCompared = false;
+  private runTimeHit = false;
+
+  /** §6.2: a run lasts at most `duration` + 120 s; then it ends with a warning, not aborted. */
+  private pastRunTime(): boolean {
+    if (this.runTimeHit) return true;
+    if (this.clock() <= this.startedAt + (this.opts.duration + 120) * 1000) return false;
+    this.runTimeHit = true;
+    this.sink.add(
+      'RUN_LIMIT',
+      `the run reached its time limit of ${this.opts.duration + 120} s; the report lists what was found so far`,
+      { kind: 'url', url: this.opts.url },
+    );
+    return true;
+  }
 
   /** §4.12: the refresh through PatchLocation; undefined means "fetch the full MPD instead". */
   private async loadPatch(
@@ -527,7 +541,7 @@ class Run {
     this.progress('media', 'media segments');
     await pool(jobs, this.opts.concurrency, async (j) => {
       for (const ref of j.refs) {
-        if (this.aborted) return;
+        if (this.aborted || this.pastRunTime()) return;
         await this.checkMedia(mpd, j.period, j.rep, ref, j.state);
         this.done++;
         this.progress('media', `${j.rep.id} #${ref.number ?? ref.time}`);

@@ -106,6 +106,27 @@ function addressingElements(rep: RepresentationModel, period: PeriodModel, setEl
   return out;
 }
 
+/** MPD_BASEURL_ALTERNATIVES (5.6, DVB-DASH 10.8): the attributes of sibling BaseURLs. */
+function checkBaseUrlAlternatives(ctx: ManifestContext, el: Element, path: string): void {
+  const bases = children(el, 'BaseURL');
+  if (bases.length < 2) return;
+  const locations = bases.map((b) => attr(b, 'serviceLocation')).filter((v) => v !== undefined);
+  if (new Set(locations).size !== locations.length)
+    report(
+      ctx,
+      'MPD_BASEURL_ALTERNATIVES',
+      el,
+      `alternative BaseURLs share a @serviceLocation (${locations.join(', ')})`,
+      path,
+    );
+  for (const b of bases)
+    for (const a of ['priority', 'weight']) {
+      const v = b.getAttributeNS('urn:dvb:dash:dash-extensions:2014-1', a) || attr(b, `dvb:${a}`);
+      if (v && !/^[1-9]\d*$/.test(v))
+        report(ctx, 'MPD_BASEURL_ALTERNATIVES', b, `BaseURL@dvb:${a} "${v}" is not a positive integer`, path);
+    }
+}
+
 export function checkAddressing(
   ctx: ManifestContext,
   plans: Map<RepresentationModel, RepresentationPlan>,
@@ -113,7 +134,13 @@ export function checkAddressing(
   const { mpd } = ctx;
   const dynamic = mpd.type === 'dynamic';
   const seen = new Set<Element>();
+  checkBaseUrlAlternatives(ctx, mpd.root, '/MPD');
   for (const period of mpd.periods) {
+    checkBaseUrlAlternatives(ctx, period.el, period.path);
+    for (const set of period.adaptationSets) {
+      checkBaseUrlAlternatives(ctx, set.el, set.path);
+      for (const rep of set.representations) checkBaseUrlAlternatives(ctx, rep.el, rep.path);
+    }
     for (const set of period.adaptationSets) {
       for (const rep of set.representations) {
         for (const el of addressingElements(rep, period, set.el)) {

@@ -303,7 +303,18 @@ function checkEmsgs(
     }
     if (e.version > 1) add('EV_EMSG_BOX', `emsg version ${e.version} is not 0 or 1`, b);
     if (e.timescale <= 0) add('EV_EMSG_BOX', 'emsg timescale is 0', b);
-    else if (e.version === 0 && e.presentationTimeDelta !== undefined && ref.duration > 0) {
+    else if (e.version === 1 && e.presentationTime !== undefined) {
+      // version 1 times are on the media timeline of the track (ISO/IEC 23009-1 5.10.3.3): not
+      // before the segment's start, one segment duration of leeway for expected-time tolerance
+      const startS = ref.time / ref.timescale;
+      const evS = Number(e.presentationTime) / e.timescale;
+      if (evS < startS - ref.duration / ref.timescale)
+        add(
+          'EV_EMSG_BOX',
+          `emsg presentation_time ${e.presentationTime}/${e.timescale} s is before the segment start ${startS.toFixed(3)} s`,
+          b,
+        );
+    } else if (e.version === 0 && e.presentationTimeDelta !== undefined && ref.duration > 0) {
       if (e.presentationTimeDelta / e.timescale > ref.duration / ref.timescale + 1e-6)
         add(
           'EV_EMSG_BOX',

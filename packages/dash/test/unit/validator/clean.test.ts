@@ -85,3 +85,24 @@ describe('validator on a clean stream', { skip: mediaMissing() }, () => {
     assert.deepEqual(media, ['1.m4s', '9.m4s', '10.m4s']);
   });
 });
+
+describe('run limits', { skip: mediaMissing() }, () => {
+  it('a run past duration + 120 s ends with RUN_LIMIT, not aborted, with what it found', async () => {
+    let now = T0;
+    const routes = streamRoutes();
+    const slow = new RecordedFetcher(routes);
+    const fetcher = {
+      fetch: (req: Parameters<RecordedFetcher['fetch']>[0]) => {
+        now += 50_000; // every request takes 50 s of the (injected) clock
+        return slow.fetch(req);
+      },
+    };
+    const r = await validate({ ...OPTS, duration: 0 }, fetcher, {}, () => now);
+    assert.equal(r.aborted, false);
+    assert.deepEqual(
+      r.issues.map((i) => i.code),
+      ['RUN_LIMIT'],
+    );
+    assert.ok(r.summary.mediaSegments < 20, `${r.summary.mediaSegments} media segments before the limit`);
+  });
+});
