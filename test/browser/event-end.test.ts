@@ -17,6 +17,7 @@ import {
   type PlayerName,
 } from '../support/browser/harness-server.js';
 import { durationSeconds } from '../support/browser/live-target.js';
+import { ensureWebBuild, openUiPage } from '../support/browser/ui-pages.js';
 import { openPlayback } from '../support/browser/playback.js';
 import { snapshot, type Snapshot } from '../support/browser/watch.js';
 
@@ -25,6 +26,7 @@ let harness: HarnessServer | undefined;
 let browser: Promise<Browser> | undefined;
 
 before(async () => {
+  ensureWebBuild();
   loopcast = await startTestServer();
   harness = await startHarnessServer();
 });
@@ -155,4 +157,39 @@ describe('the end of a live event in dash.js and Shaka', { concurrency: 2 }, () 
       },
     );
   }
+});
+
+/** The options of issue 13 items 1–3 (item 9: generated from the registry, so checked here). */
+const NEW_OPTIONS = ['stop', 'startrel', 'stoprel', 'periods', 'continuous', 'snr', 'spd', 'time'];
+
+describe('the builder and the options page know the event, Period and timing options', () => {
+  it('each has a builder field with help text and a row on /options', { timeout: 40_000 }, async (t) => {
+    if (!requireChromium(t)) return;
+    browser ??= launchChromium();
+    const ui = await openUiPage(await browser, loopcast!.origin);
+    try {
+      await ui.page.goto(`${loopcast!.origin}/`);
+      for (const param of NEW_OPTIONS) {
+        const field = ui.page.locator(`#opt-${param}`);
+        assert.equal(await field.count(), 1, `builder field for ${param}`);
+        const help = (await ui.page.locator(`#opt-${param}-help`).textContent()) ?? '';
+        assert.ok(help.trim().length > 10, `${param}: help text "${help}"`);
+      }
+      await ui.page.goto(`${loopcast!.origin}/options#periods`);
+      for (const param of NEW_OPTIONS) {
+        const row = ui.page.locator(`tr[id="${param}"]`);
+        await row.waitFor({ timeout: 10_000 });
+        const text = (await row.textContent()) ?? '';
+        assert.match(text, new RegExp(param), `options row for ${param}`);
+      }
+      assert.match(
+        (await ui.page.locator('tr[id="periods"]').textContent()) ?? '',
+        /Periods of fixed length/,
+      );
+      assert.deepEqual(ui.consoleErrors, []);
+      assert.deepEqual(ui.badResponses, []);
+    } finally {
+      await ui.close();
+    }
+  });
 });
