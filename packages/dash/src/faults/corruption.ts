@@ -19,5 +19,5 @@ export function corruptFrames(
   const listed = (options.vcorrupt as readonly string[]).some(
     (p) => positionNumber(p, { timing, astMs }) === number,
   );
-  return listed ? ((options.frames) ?? DEFAULT_CORRUPT_FRAMES) : 0;
+  return listed ? (options.frames ?? DEFAULT_CORRUPT_FRAMES) : 0;
 }
