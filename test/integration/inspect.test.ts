@@ -254,6 +254,28 @@ describe('inspect an MP4', () => {
     assert.match(viaHost.json.error.message, /address not allowed/);
   });
 
+  it('forgets an expired inspection: 404 at once, row and blob gone at the next inspection', async () => {
+    const { db } = loopcast.server.context.database;
+    const created = await plain.upload(FREE_BOX, 'old.mp4');
+    assert.equal(created.status, 201);
+    const past = new Date(Date.now() - 1000).toISOString();
+    await db.updateTable('inspections').set({ expires_at: past }).where('id', '=', created.json.id).execute();
+    assert.equal((await plain.call('GET', `/api/inspect/${created.json.id}`)).status, 404);
+    const row = await db
+      .selectFrom('inspections')
+      .innerJoin('blobs', 'blobs.id', 'inspections.blob_id')
+      .select(['blobs.id as blobId'])
+      .where('inspections.id', '=', created.json.id)
+      .executeTakeFirstOrThrow();
+    const next = await media.upload(FREE_BOX, 'new.mp4');
+    assert.equal(next.status, 201);
+    const left = await db.selectFrom('inspections').select('id').where('id', '=', created.json.id).execute();
+    assert.deepEqual(left, []);
+    const blob = await db.selectFrom('blobs').select('id').where('id', '=', row.blobId).execute();
+    assert.deepEqual(blob, []);
+    assert.equal((await media.call('DELETE', `/api/inspect/${next.json.id}`)).status, 204);
+  });
+
   it('keeps at most 3 live inspections per user (409 beyond)', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {

@@ -77,12 +77,14 @@ async function liveUsage(
   return { count: rows.length, bytes: rows.reduce((n, r) => n + Number(r.size), 0) };
 }
 
-/** Removes the user's expired inspections (their blobs go through `deleting`, as §6.3 sweeps them). */
-export async function purgeExpired(deps: InspectDeps, userId: number, nowIso: string): Promise<void> {
+/**
+ * Removes every expired inspection (their blobs go through `deleting`, as §6.3 sweeps them). Run
+ * before each new inspection, so expired files do not outlive the next upload by anyone.
+ */
+export async function purgeExpired(deps: InspectDeps, nowIso: string): Promise<void> {
   const expired = await deps.db
     .selectFrom('inspections')
     .select(['id', 'blob_id'])
-    .where('user_id', '=', userId)
     .where('expires_at', '<=', nowIso)
     .execute();
   if (expired.length === 0) return;
@@ -115,7 +117,7 @@ export async function createInspection(
 ): Promise<InspectionView> {
   const now = new Date();
   const nowIso = now.toISOString();
-  await purgeExpired(deps, input.userId, nowIso);
+  await purgeExpired(deps, nowIso);
   const before = await liveUsage(deps.db, input.userId, nowIso);
   if (before.count >= MAX_LIVE_PER_USER) {
     input.source.resume();
