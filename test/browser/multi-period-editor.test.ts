@@ -99,6 +99,11 @@ describe('multi-period editor in Chromium', () => {
         );
 
         await page.fill('input[name="periods[1].start"]', '40');
+        // an option in the builder's field, stored with the stream and applied to its manifests
+        await page.evaluate(
+          "document.querySelectorAll('[data-testid=mps-options], [data-testid=mps-options] details').forEach((d) => { d.open = true; })",
+        );
+        await page.fill('#opt-depth', '30');
         await Promise.all([
           page.waitForURL(`${origin}/multi-period-streams/edit-one`),
           page.click('button:has-text("Save")'),
@@ -122,6 +127,8 @@ describe('multi-period editor in Chromium', () => {
         const mpd = await fetch(`${origin}/mps/vod/edit-one/hand_made.mpd`);
         assert.equal(mpd.status, 200);
         assert.match(await mpd.text(), /<Period id="p2" start="PT10S" duration="PT20S">/);
+        const live = await (await fetch(`${origin}/mps/live/edit-one/hand_made.mpd`)).text();
+        assert.match(live, /timeShiftBufferDepth="PT30S"/, 'the saved option applies to the MPS');
         assert.deepEqual(pageErrors, []);
       } finally {
         await context.close();

@@ -2,8 +2,8 @@
  * The multi-period editor (app.md §9.6, drm-events.md §12.4): name and title checked by the
  * validate route after each 300 ms pause in typing; a playlist of Periods (drag-and-drop or the
  * arrows to reorder) with id, source stream, start and duration (empty: the rest of the source);
- * per Period the source's tracks with enabled, role, language and encrypted; the MPS's options as
- * JSON. Saving sends the whole model and replaces the form with the answer (snapped starts,
+ * per Period the source's tracks with enabled, role, language and encrypted; the MPS's options in
+ * the builder's fields (the options a stream may store as defaults, drm-events.md §12.1). Saving sends the whole model and replaces the form with the answer (snapped starts,
  * computed durations); a 400 puts each message under its field. The total duration and each
  * Period's start in the playlist follow the edits.
  */
@@ -21,6 +21,9 @@ import {
   type ContentRoles,
   type MpsModel,
 } from './api.ts';
+import { OptionField } from '../builder/OptionField.tsx';
+import { FORM_OPTIONS, optionGroups, streamDefaultValues, type OptionValues } from '../registry.ts';
+import { toDefaults } from '../streams/DefaultsPage.tsx';
 import './mps.css';
 
 interface SourceTrack {
@@ -50,7 +53,8 @@ interface EditPeriod {
 interface Form {
   name: string;
   title: string;
-  options: string;
+  /** URL-text values by parameter, as the builder's fields hold them. */
+  options: OptionValues;
   periods: EditPeriod[];
 }
 
@@ -85,7 +89,7 @@ function formOf(model: MpsModel): Form {
   return {
     name: model.name,
     title: model.title,
-    options: Object.keys(model.options).length ? JSON.stringify(model.options, null, 2) : '',
+    options: streamDefaultValues(model.options),
     periods: model.periods.map((p) => {
       const tracks: Record<number, TrackChoice> = {};
       for (const t of p.tracks)
@@ -115,10 +119,12 @@ export function MpsEditorPage({ match }: { match: RegExpExecArray }) {
   // the name being edited: from the path, then the saved name (a save may create or rename)
   const [current, setCurrent] = useState<string | null>(match[1] ? decodeURIComponent(match[1]) : null);
   const [form, setForm] = useState<Form | null>(
-    current === null ? { name: '', title: '', options: '', periods: [] } : null,
+    current === null ? { name: '', title: '', options: {}, periods: [] } : null,
   );
   const [streams, setStreams] = useState<Stream[]>([]);
   const [roles, setRoles] = useState<ContentRoles>({});
+  /** Full names of the options a stream may store as defaults, as the server lists them. */
+  const [allowed, setAllowed] = useState<ReadonlySet<string>>(new Set());
   const [session, setSession] = useState<SessionInfo | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [live, setLive] = useState<{ name?: string; title?: string }>({});
@@ -136,6 +142,11 @@ export function MpsEditorPage({ match }: { match: RegExpExecArray }) {
     ])
       .then(([s, r, info, model]) => {
         setStreams(s);
+        const any = s[0];
+        if (any)
+          void getJson<{ allowed: string[] }>(`/api/streams/${encodeURIComponent(any.directory)}/defaults`)
+            .then((d) => setAllowed(new Set(d.allowed)))
+            .catch(() => undefined);
         setRoles(r);
         setSession(info);
         if (model) setForm(formOf(model));
@@ -223,19 +234,10 @@ export function MpsEditorPage({ match }: { match: RegExpExecArray }) {
 
   const submit = async (e: Event) => {
     e.preventDefault();
-    let options: Record<string, unknown> = {};
-    if (form.options.trim() !== '') {
-      try {
-        options = JSON.parse(form.options) as Record<string, unknown>;
-      } catch {
-        setErrors({ options: 'options must be a JSON object of full option names and values.' });
-        return;
-      }
-    }
     const body = {
       name: form.name,
       title: form.title,
-      options,
+      options: toDefaults(form.options),
       periods: form.periods.map((p) => ({
         pid: p.pid,
         stream: p.stream,
@@ -536,22 +538,24 @@ export function MpsEditorPage({ match }: { match: RegExpExecArray }) {
           <button type="button" class="secondary" onClick={addPeriod}>
             Add Period
           </button>
-          <details>
-            <summary>Options (full option names, applied to every request of this stream)</summary>
-            <textarea
-              name="options"
-              rows={4}
-              value={form.options}
-              placeholder='{"timeShiftBufferDepth": 60}'
-              onInput={(e) => update({ options: e.currentTarget.value })}
-            />
-            {Object.entries(errors)
-              .filter(([k]) => k === 'options' || k.startsWith('options.'))
-              .map(([k, v]) => (
-                <small key={k} class="field-error" data-field={k}>
-                  {v}
-                </small>
-              ))}
+          <details data-testid="mps-options">
+            <summary>Options (applied to every request of this stream, before the URL's own)</summary>
+            {optionGroups(FORM_OPTIONS.filter((o) => allowed.has(o.name))).map((g) => (
+              <details key={g.id} open={g.id === 'general'}>
+                <summary>{g.title}</summary>
+                {g.options.map((o) => (
+                  <OptionField
+                    key={o.param}
+                    option={o}
+                    value={form.options[o.param] ?? o.default}
+                    baseline={o.default}
+                    support={{ ok: true }}
+                    {...(errors[`options.${o.name}`] ? { error: errors[`options.${o.name}`]! } : {})}
+                    onChange={(param, v) => update({ options: { ...form.options, [param]: v } })}
+                  />
+                ))}
+              </details>
+            ))}
           </details>
           <div class="mps-actions">
             <button type="submit" aria-busy={busy}>

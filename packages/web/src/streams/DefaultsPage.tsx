@@ -12,7 +12,7 @@ import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import { change, currentSession, getJson, streamUrl } from './api.ts';
 
 /** URL-text values by parameter → stored defaults: full names, prefixed families nested. */
-function toDefaults(values: OptionValues): Record<string, unknown> {
+export function toDefaults(values: OptionValues): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const o of FORM_OPTIONS) {
     const v = values[o.param];
