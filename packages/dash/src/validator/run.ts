@@ -12,6 +12,7 @@ import { checkInitSegment, type InitFacts } from './checks/init.js';
 import { checkPublishFresh, checkRefresh, listingOf, type Listing } from './checks/live.js';
 import { checkMediaSegment, type MediaFacts } from './checks/media.js';
 import { checkMpdElement } from './checks/mpd-element.js';
+import { checkUnknown } from './checks/unknown.js';
 import { checkPeriods } from './checks/periods.js';
 import { checkProtection, setProtection } from './checks/protection.js';
 import { checkSets } from './checks/sets.js';
@@ -268,6 +269,7 @@ class Run {
 
   private structureChecks(ctx: ManifestContext): Map<RepresentationModel, RepresentationPlan> {
     checkMpdElement(ctx);
+    checkUnknown(ctx);
     checkPeriods(ctx);
     checkSets(ctx);
     checkProtection(ctx);

@@ -125,6 +125,16 @@ const CASES: Case[] = [
       }),
   },
   {
+    code: 'DOC_UNKNOWN',
+    what: 'an element and an attribute the 5th edition does not define',
+    media: false,
+    mpd: (t) =>
+      t.replace(
+        '<Period id="p0" start="PT0S">',
+        '<Period id="p0" start="PT0S" futureAttribute="1"><FutureElement/>',
+      ),
+  },
+  {
     code: 'INIT_CODECS',
     what: 'wrong @codecs',
     media: false,
