@@ -103,3 +103,25 @@ describe('web validator runs with the real checks', () => {
     });
   }
 });
+
+describe('LOOPCAST_VALIDATOR_ANONYMOUS=false', () => {
+  it('refuses the upgrade to a visitor with 401', async () => {
+    const closed = await startTestServer({ demo: false, env: { LOOPCAST_VALIDATOR_ANONYMOUS: 'false' } });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`${closed.origin.replace('http', 'ws')}/api/validate/socket`, {
+          headers: { origin: closed.origin },
+        });
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.on('error', reject);
+      });
+      assert.equal(status, 401);
+    } finally {
+      await closed.stop();
+    }
+  });
+});
