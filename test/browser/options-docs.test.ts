@@ -5,23 +5,10 @@
  * the default; `/options#drm` lands on the DRM row; the builder's help link of a field goes there.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium, requireChromium } from '../support/browser/chromium.js';
-import { ensureWebBuild, openUiPage, screenshot } from '../support/browser/ui-pages.js';
-import { startTestServer, type TestServer } from '../support/loopcast.js';
+import { describe, it } from 'node:test';
+import { screenshot, uiRig } from '../support/browser/ui-pages.js';
 
-let server: TestServer | undefined;
-let browser: Browser | undefined;
-
-before(async () => {
-  ensureWebBuild();
-  server = await startTestServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const rig = uiRig();
 
 interface CgiOption {
   param: string;
@@ -35,13 +22,10 @@ describe('/options', () => {
     'documents every registry option with an anchor, grouped, and the builder links to it',
     { timeout: 60_000 },
     async (t) => {
-      if (!requireChromium(t)) return;
-      browser ??= await launchChromium();
-      const origin = server!.origin;
+      const origin = rig.origin;
       const options = (await (await fetch(`${origin}/api/cgiOptions`)).json()) as CgiOption[];
-      const ui = await openUiPage(browser, origin);
-      const { page } = ui;
-      try {
+      await rig.run(t, async (ui) => {
+        const { page } = ui;
         await page.goto(`${origin}/options#drm`);
         await page.waitForSelector('[data-ready]');
         const rows = await page.evaluate<string[]>(
@@ -72,9 +56,7 @@ describe('/options', () => {
         assert.equal(link, '/options#abr');
         assert.deepEqual(ui.consoleErrors, []);
         assert.deepEqual(ui.offHost, []);
-      } finally {
-        await ui.close();
-      }
+      });
     },
   );
 });

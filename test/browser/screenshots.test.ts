@@ -8,33 +8,19 @@
  * screenshot still shows what a person would see.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { createStream } from '../../packages/server/src/media/streams.js';
 import { createMps } from '../../packages/server/src/multi-period/store.js';
-import { launchChromium, requireChromium } from '../support/browser/chromium.js';
-import { ensureWebBuild, logIn, openUiPage, screenshot, type UiPage } from '../support/browser/ui-pages.js';
-import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
+import { ADMIN_PASSWORD as PASSWORD, logIn, screenshot, uiRig } from '../support/browser/ui-pages.js';
+import { addBbbStream } from '../support/loopcast.js';
 import { requireShared } from '../support/tools.js';
 
-const PASSWORD = 'admin-password-1';
 const MPS_TRACKS = [
   { trackId: 1, role: 'main' as const, lang: null, encrypted: false },
   { trackId: 2, role: 'main' as const, lang: null, encrypted: false },
 ];
-let server: TestServer | undefined;
-let browser: Browser | undefined;
-
-before(async () => {
-  ensureWebBuild();
-  server = await startTestServer({
-    env: { LOOPCAST_ADMIN_PASSWORD: PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
-  });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const rig = uiRig({ admin: true });
 
 const ready = (page: Page, timeout: number) =>
   page
@@ -66,21 +52,19 @@ async function playAndReadText(page: Page, seconds: number): Promise<{ options: 
 
 describe('screenshots of the main pages', () => {
   it('are taken, with the player playing and showing its text tracks', { timeout: 150_000 }, async (t) => {
-    if (!requireChromium(t) || !requireShared(t)) return;
-    await addBbbStream(server!);
-    browser ??= await launchChromium();
-    const origin = server!.origin;
-    const ui: UiPage = await openUiPage(browser, origin);
-    const { page } = ui;
-    const notReady: string[] = [];
-    const shoot = async (name: string, path: string, mine: boolean) => {
-      await page.goto(`${origin}${path}`);
-      const ok = await ready(page, mine ? 15_000 : 8_000);
-      if (mine) assert.ok(ok, `${path} never marked itself ready`);
-      else if (!ok) notReady.push(path);
-      await screenshot(page, name);
-    };
-    try {
+    if (!requireShared(t)) return;
+    await addBbbStream(rig.server);
+    const origin = rig.origin;
+    await rig.run(t, async (ui) => {
+      const { page } = ui;
+      const notReady: string[] = [];
+      const shoot = async (name: string, path: string, mine: boolean) => {
+        await page.goto(`${origin}${path}`);
+        const ok = await ready(page, mine ? 15_000 : 8_000);
+        if (mine) assert.ok(ok, `${path} never marked itself ready`);
+        else if (!ok) notReady.push(path);
+        await screenshot(page, name);
+      };
       await shoot('login', '/login', true);
       await logIn(page, origin, 'admin', PASSWORD, '/');
       await page.selectOption('select[name=stream]', 'bbb');
@@ -124,7 +108,7 @@ describe('screenshots of the main pages', () => {
       );
 
       // A multi-period stream is in the builder's one list; its URL and play link use /mps/ paths.
-      await createMps(server!.server.context.database.db, {
+      await createMps(rig.server.server.context.database.db, {
         name: 'twoslices',
         title: 'Two slices of the demo',
         options: {},
@@ -151,7 +135,7 @@ describe('screenshots of the main pages', () => {
       assert.deepEqual(await page.evaluate<string[]>('window.loopcastProbe.errors'), []);
 
       // A stream without a timing reference: the page says so and links to the stream, no player.
-      await createStream(server!.server.context.database.db, { directory: 'empty', title: 'Nothing yet' });
+      await createStream(rig.server.server.context.database.db, { directory: 'empty', title: 'Nothing yet' });
       await page.goto(`${origin}/play/vod/empty/hand_made?player=dashjs`);
       await ready(page, 15_000);
       assert.match((await page.textContent('#not-playable')) ?? '', /no timing reference/);
@@ -190,8 +174,6 @@ describe('screenshots of the main pages', () => {
       );
       assert.deepEqual(scriptErrors, [], 'script errors or CSP refusals');
       assert.deepEqual(ui.offHost, [], 'nothing leaves loopcast');
-    } finally {
-      await ui.close();
-    }
+    });
   });
 });

@@ -8,22 +8,11 @@
  * the page caught, which is what a TV without DASH support shows too.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, requireChromium } from '../support/browser/chromium.js';
-import { openUiPage, screenshot } from '../support/browser/ui-pages.js';
-import { startTestServer, type TestServer } from '../support/loopcast.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { screenshot, uiRig } from '../support/browser/ui-pages.js';
 
-let server: TestServer | undefined;
-let browser: Browser | undefined;
-
-before(async () => {
-  server = await startTestServer();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const rig = uiRig();
 
 /** A remote-control key that PC keyboards lack, as the TV browser delivers it. */
 const remoteKey = (page: Page, keyCode: number) =>
@@ -37,12 +26,9 @@ const valueOf = (page: Page, name: string) => page.inputValue(`select[name=${nam
 
 describe('TV pages', () => {
   it('the menu and the player are usable with the keyboard alone', { timeout: 60_000 }, async (t) => {
-    if (!requireChromium(t)) return;
-    browser ??= await launchChromium();
-    const origin = server!.origin;
-    const ui = await openUiPage(browser, origin);
-    const { page } = ui;
-    try {
+    const origin = rig.origin;
+    await rig.run(t, async (ui) => {
+      const { page } = ui;
       await page.goto(`${origin}/tv/`);
       assert.equal(await focusedName(page), 'stream', 'the first field has the focus');
 
@@ -123,8 +109,6 @@ describe('TV pages', () => {
         [],
       );
       assert.deepEqual(ui.offHost, []);
-    } finally {
-      await ui.close();
-    }
+    });
   });
 });

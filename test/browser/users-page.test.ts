@@ -5,35 +5,16 @@
  * delete itself, and a user is deleted after confirming. A user-group account is refused the page.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchChromium, requireChromium } from '../support/browser/chromium.js';
-import { ensureWebBuild, logIn, openUiPage, screenshot } from '../support/browser/ui-pages.js';
-import { startTestServer, type TestServer } from '../support/loopcast.js';
+import { describe, it } from 'node:test';
+import { ADMIN_PASSWORD as PASSWORD, logIn, screenshot, uiRig } from '../support/browser/ui-pages.js';
 
-const PASSWORD = 'admin-password-1';
-let server: TestServer | undefined;
-let browser: Browser | undefined;
-
-before(async () => {
-  ensureWebBuild();
-  server = await startTestServer({
-    env: { LOOPCAST_ADMIN_PASSWORD: PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
-  });
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const rig = uiRig({ admin: true });
 
 describe('users pages', () => {
-  it('an admin lists, adds, edits and deletes users', { timeout: 90_000 }, async (t) => {
-    if (!requireChromium(t)) return;
-    browser ??= await launchChromium();
-    const origin = server!.origin;
-    const ui = await openUiPage(browser, origin);
-    const { page } = ui;
-    try {
+  it('an admin lists, adds, edits and deletes users', { timeout: 90_000 }, (t) =>
+    rig.run(t, async (ui) => {
+      const origin = rig.origin;
+      const { page } = ui;
       await logIn(page, origin, 'admin', PASSWORD, '/users');
       await page.waitForSelector('tr[data-user=admin]');
       assert.equal(await page.textContent('nav a[href="/users"]'), 'Users');
@@ -91,21 +72,15 @@ describe('users pages', () => {
         [],
       );
       assert.deepEqual(ui.offHost, []);
-    } finally {
-      await ui.close();
-    }
-  });
+    }),
+  );
 
   it(
     'the account page changes the e-mail, creates and revokes an upload token, logs out everywhere',
     { timeout: 60_000 },
-    async (t) => {
-      if (!requireChromium(t)) return;
-      browser ??= await launchChromium();
-      const origin = server!.origin;
-      const ui = await openUiPage(browser, origin);
-      const { page } = ui;
-      try {
+    (t) =>
+      rig.run(t, async ({ page }) => {
+        const origin = rig.origin;
         await logIn(page, origin, 'admin', PASSWORD, '/account');
         await page.fill('input[name=email]', 'admin@example.org');
         await page.click('button:has-text("Save e-mail")');
@@ -129,16 +104,11 @@ describe('users pages', () => {
         await Promise.all([page.waitForURL(`${origin}/login`), page.click('#logout-everywhere')]);
         await page.goto(`${origin}/account`);
         await page.waitForURL(`${origin}/login?next=%2Faccount`);
-      } finally {
-        await ui.close();
-      }
-    },
+      }),
   );
 
   it('a user-group account is told the page needs the admin group', { timeout: 60_000 }, async (t) => {
-    if (!requireChromium(t)) return;
-    browser ??= await launchChromium();
-    const origin = server!.origin;
+    const origin = rig.origin;
     const admin = await fetch(`${origin}/api/auth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -156,15 +126,12 @@ describe('users pages', () => {
       }),
     });
     assert.equal(created.status, 201);
-    const ui = await openUiPage(browser, origin);
-    try {
+    await rig.run(t, async (ui) => {
       await logIn(ui.page, origin, 'plain', 'plain-pass-1', '/users');
       await ui.page.waitForSelector('p.form-error');
       assert.match((await ui.page.textContent('p.form-error')) ?? '', /admin group/);
       assert.equal(await ui.page.isVisible('nav a[href="/users"]'), false, 'no Users link for a non-admin');
       assert.equal(await ui.page.isVisible('nav a[href="/account"]'), true);
-    } finally {
-      await ui.close();
-    }
+    });
   });
 });

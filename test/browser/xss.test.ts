@@ -9,52 +9,40 @@
  * `sandbox` on stored bytes.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { createStream } from '../../packages/server/src/media/streams.js';
-import { launchChromium, requireChromium } from '../support/browser/chromium.js';
-import { ensureWebBuild, logIn, openUiPage, type UiPage } from '../support/browser/ui-pages.js';
-import { startTestServer, type TestServer } from '../support/loopcast.js';
+import { ADMIN_PASSWORD as PASSWORD, logIn, uiRig, type UiPage } from '../support/browser/ui-pages.js';
 
 const XSS = '"><img src=x onerror=alert(1)>';
 /** The e-mail rule allows no spaces: the same attack in the shape of an address. */
 const XSS_EMAIL = '"><img/src=x/onerror=alert(1)>@x.y';
-const PASSWORD = 'admin-password-1';
 
-let server: TestServer | undefined;
-let browser: Browser | undefined;
-
-before(async () => {
-  ensureWebBuild();
-  server = await startTestServer({
-    env: { LOOPCAST_ADMIN_PASSWORD: PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
-  });
-  const { db } = server.server.context.database;
-  await createStream(db, { directory: 'xss', title: XSS });
-  // The demo stream's title is untrusted text too, and it plays: the player page and the MPD show it.
-  await db.updateTable('streams').set({ title: XSS }).where('directory', '=', 'demo').execute();
-  await db.updateTable('music_tracks').set({ title: XSS, artist: XSS, album: XSS, genre: XSS }).execute();
-  const token = await fetch(`${server.origin}/api/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
-  });
-  const { token: bearer } = (await token.json()) as { token: string };
-  const created = await fetch(`${server.origin}/api/users`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-    body: JSON.stringify({
-      username: 'mallory',
-      email: XSS_EMAIL,
-      password: 'mallory-pass-1',
-      groups: ['user'],
-    }),
-  });
-  assert.equal(created.status, 201, await created.text());
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+const rig = uiRig({
+  admin: true,
+  setup: async (server) => {
+    const { db } = server.server.context.database;
+    await createStream(db, { directory: 'xss', title: XSS });
+    // The demo stream's title is untrusted text too, and it plays: the player page and the MPD show it.
+    await db.updateTable('streams').set({ title: XSS }).where('directory', '=', 'demo').execute();
+    await db.updateTable('music_tracks').set({ title: XSS, artist: XSS, album: XSS, genre: XSS }).execute();
+    const token = await fetch(`${server.origin}/api/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+    });
+    const { token: bearer } = (await token.json()) as { token: string };
+    const created = await fetch(`${server.origin}/api/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
+      body: JSON.stringify({
+        username: 'mallory',
+        email: XSS_EMAIL,
+        password: 'mallory-pass-1',
+        groups: ['user'],
+      }),
+    });
+    assert.equal(created.status, 201, await created.text());
+  },
 });
 
 /** Nothing from the payload ran or became an element. */
@@ -72,12 +60,9 @@ const bodyText = (ui: UiPage) => ui.page.evaluate<string>('document.body.innerTe
 
 describe('untrusted text is rendered as text', () => {
   it('through every page that shows it', { timeout: 90_000 }, async (t) => {
-    if (!requireChromium(t)) return;
-    browser ??= await launchChromium();
-    const origin = server!.origin;
-    const ui = await openUiPage(browser, origin);
-    const { page } = ui;
-    try {
+    const origin = rig.origin;
+    await rig.run(t, async (ui) => {
+      const { page } = ui;
       // Login page with a hostile `next`: after logging in the browser stays on this site.
       await logIn(page, origin, 'admin', PASSWORD, '/');
       await page.goto(`${origin}/login?next=${encodeURIComponent(`javascript:alert(1)//${XSS}`)}`);
@@ -142,13 +127,11 @@ describe('untrusted text is rendered as text', () => {
       await page.goto(`${origin}/nothing/${hostile}`);
       await page.waitForSelector('[data-ready]');
       await assertInert(ui, '404');
-    } finally {
-      await ui.close();
-    }
+    });
   });
 
   it('pages and API answers carry nosniff and the CSP; stored bytes are sandboxed', async () => {
-    const origin = server!.origin;
+    const origin = rig.origin;
     for (const path of ['/', '/users', '/tv/', '/api/streams', '/api/openapi.json']) {
       const res = await fetch(`${origin}${path}`);
       await res.arrayBuffer();

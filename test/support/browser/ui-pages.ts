@@ -7,8 +7,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before, type TestContext } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../loopcast.js';
 import { REPO_ROOT } from '../paths.js';
+import { launchChromium, requireChromium } from './chromium.js';
 
 const WEB = join(REPO_ROOT, 'packages', 'web');
 export const SCREENSHOTS = join(REPO_ROOT, 'test-output', 'screenshots');
@@ -98,4 +101,58 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** The first admin's password in UI tests (no forced change, so a login lands on the page). */
+export const ADMIN_PASSWORD = 'admin-password-1';
+
+export interface UiRig {
+  readonly server: TestServer;
+  readonly origin: string;
+  /**
+   * Runs `fn` with a page in a fresh context of the file's one browser and closes the context;
+   * skips (locally) or fails (CI) when Chromium is missing.
+   */
+  run(t: TestContext, fn: (ui: UiPage) => Promise<void>): Promise<void>;
+}
+
+/**
+ * The server and browser of one browser test file: the web build and a test server (with the
+ * first admin logged in by password when `admin`) before the tests, both stopped after them.
+ */
+export function uiRig(opts: { admin?: boolean; setup?: (server: TestServer) => Promise<void> } = {}): UiRig {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    ensureWebBuild();
+    server = await startTestServer(
+      opts.admin
+        ? { env: { LOOPCAST_ADMIN_PASSWORD: ADMIN_PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' } }
+        : {},
+    );
+    await opts.setup?.(server);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  return {
+    get server() {
+      assert.ok(server, 'the test server has not started');
+      return server;
+    },
+    get origin() {
+      return this.server.origin;
+    },
+    async run(t, fn) {
+      if (!requireChromium(t)) return;
+      browser ??= await launchChromium();
+      const ui = await openUiPage(browser, this.origin);
+      try {
+        await fn(ui);
+      } finally {
+        await ui.close();
+      }
+    },
+  };
 }
