@@ -165,6 +165,12 @@ describe('end of a live event and start-over (dash.md §7.14)', { timeout: 30_00
       const field = ((await r.json()) as { error: { field: string } }).error.field;
       assert.equal(field, bad.split('=')[0], bad);
     }
+    // more than 1000 automatic Periods in the event, before its end too
+    const periods = await get(
+      `/dash/live/bbb/hand_made.mpd?start=2025-01-01T00:00:00Z&stop=2025-03-10T00:00:00Z&periods=60&now=${NOW}`,
+    );
+    assert.equal(periods.status, 400);
+    assert.equal(((await periods.json()) as { error: { field: string } }).error.field, 'stop');
     // more than 48 h listed by a SegmentTimeline
     const long = await get(
       `/dash/live/bbb/hand_made.mpd?start=2025-02-01T00:00:00Z&stop=2025-03-01T12:00:00Z&timeline=1&now=${NOW}`,

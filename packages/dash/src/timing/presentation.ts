@@ -8,6 +8,8 @@ import type { OptionIssue } from '../options/row.js';
 import { optionRow } from '../options/registry.js';
 import { manifestClock, resolveAvailabilityStart } from './availability-start.js';
 import { endRequest, eventEnd, type EventEnd } from './event-end.js';
+import type { Ratio } from './exact.js';
+import { periodLength } from './periods.js';
 import { minimumUpdatePeriod, publishInstant } from './update-period.js';
 import { timeShiftBufferDepth } from './window.js';
 
@@ -60,6 +62,15 @@ export interface ManifestInvalid {
 
 /** Longest event with a SegmentTimeline: the ended MPD lists every segment (§7.14). */
 const MAX_TIMELINE_EVENT_MS = 172800000;
+/** Most Periods an event may hold with `periods` (§7.14 validation). */
+const MAX_EVENT_PERIODS = 1000n;
+
+/** ceil(Z / L) > 1000, exactly: Z = count·Mref/(tsRef·N) and L = num/den seconds. */
+function tooManyPeriods(ref: MediaIndex, end: EventEnd, length: Ratio): boolean {
+  const n = BigInt(ref.segments.length - 1);
+  const z = BigInt(end.count) * BigInt(ref.mediaDuration) * length.den;
+  return z > MAX_EVENT_PERIODS * length.num * BigInt(ref.timescale) * n;
+}
 
 export function manifestTiming(
   ref: MediaIndex,
@@ -98,6 +109,15 @@ export function manifestTiming(
             reason:
               'expected an event of at most 48 hours with a SegmentTimeline; use a later start or startrel',
           },
+        ],
+      };
+    }
+    // with automatic periods the ended MPD lists every Period of the event (§7.14, §7.15)
+    if (options.periods !== null && tooManyPeriods(ref, end, periodLength(options.periods))) {
+      return {
+        kind: 'InvalidOptions',
+        issues: [
+          { param, value, reason: `expected an event of at most ${MAX_EVENT_PERIODS} automatic Periods` },
         ],
       };
     }

@@ -83,6 +83,20 @@ describe('§12.11 end of an event', () => {
     assert.equal(r.kind, 'InvalidOptions');
     assert.deepEqual(r.kind === 'InvalidOptions' ? r.issues.map((i) => i.param) : [], ['stop']);
   });
+  it('with automatic periods, more than 1000 Periods in the event is refused before its end too', () => {
+    const params = (r: ReturnType<typeof mpd>) =>
+      r.kind === 'InvalidOptions' ? r.issues.map((i) => i.param) : [r.kind];
+    // 1000 one-minute Periods exactly (Z = 60000 s) is allowed; 1001 is not
+    assert.deepEqual(params(mpd('start=2025-03-01T00:00:00Z&stop=2025-03-01T16:40:00Z&periods=60')), [
+      'manifest',
+    ]);
+    assert.deepEqual(params(mpd('start=2025-03-01T00:00:00Z&stop=2025-03-01T16:41:00Z&periods=60')), [
+      'stop',
+    ]);
+    assert.deepEqual(params(mpd('startrel=-100&stoprel=60000&periods=60')), ['stoprel']);
+    // the same event without periods is fine
+    assert.deepEqual(params(mpd('start=2025-03-01T00:00:00Z&stop=2025-03-01T16:41:00Z')), ['manifest']);
+  });
 });
 
 describe('§12.12 start-over', () => {
