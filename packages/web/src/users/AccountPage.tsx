@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getSession, send, type SessionInfo } from '../account/api.ts';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
+import { getJson } from '../streams/api.ts';
 import { failureText, handleAuthFailure, loginPath } from './api.ts';
 import './users.css';
 
@@ -21,15 +22,7 @@ interface TokenInfo {
 
 const when = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : 'never');
 
-async function listTokens(): Promise<TokenInfo[]> {
-  const res = await fetch('/api/tokens', {
-    credentials: 'same-origin',
-    headers: { accept: 'application/json' },
-  });
-  if (res.status === 401) location.assign(loginPath());
-  if (!res.ok) throw new Error(`The server answered ${res.status}.`);
-  return (await res.json()) as TokenInfo[];
-}
+const listTokens = (): Promise<TokenInfo[]> => getJson<TokenInfo[]>('/api/tokens');
 
 export function AccountPage() {
   const [session, setSession] = useState<SessionInfo | null>(null);

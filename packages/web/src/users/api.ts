@@ -3,7 +3,8 @@
  * accounts. Changes go through `send`, which carries the CSRF token (§3.5); a 401 sends the browser
  * to the login page (§9.1).
  */
-import { ApiRequestError, send, type ApiFailure } from '../account/api.ts';
+import { ApiRequestError, send } from '../account/api.ts';
+import { getJson } from '../streams/api.ts';
 
 export type Group = 'admin' | 'media' | 'user';
 export const GROUPS: readonly Group[] = ['admin', 'media', 'user'];
@@ -35,26 +36,7 @@ export function handleAuthFailure(err: unknown): never {
   throw err;
 }
 
-export async function listUsers(): Promise<User[]> {
-  const res = await fetch('/api/users', {
-    credentials: 'same-origin',
-    headers: { accept: 'application/json' },
-  });
-  if (!res.ok) {
-    let failure: ApiFailure = {
-      status: res.status,
-      code: 'internal',
-      message: `The server answered ${res.status}.`,
-    };
-    try {
-      failure = ((await res.json()) as { error: ApiFailure }).error;
-    } catch {
-      /* not JSON */
-    }
-    handleAuthFailure(new ApiRequestError(failure));
-  }
-  return (await res.json()) as User[];
-}
+export const listUsers = (): Promise<User[]> => getJson<User[]>('/api/users');
 
 export const createUser = (body: UserChanges & { username: string; password: string; groups: Group[] }) =>
   send<User>('POST', '/api/users', body).catch(handleAuthFailure);
