@@ -29,12 +29,12 @@ const tracks = [
 
 /**
  * The clear → encrypted switch as measured in Chromium: dash.js holds the playhead at the first
- * encrypted Period while it sets up the key session (1.0–1.5 s) and renders no frames for a few
- * seconds more (480–580 frames in 20 s instead of 600), so that case is judged with a 2 s stall
+ * encrypted Period while it sets up the key session (1.0–1.7 s) and renders no frames for a few
+ * seconds more (420–580 frames in 20 s instead of 600), so that case is judged with a 2.5 s stall
  * bound (which the latency tolerance grows by) and frames as for 24 fps; Shaka switches without a
  * stop.
  */
-const KEY_SWITCH = { dashjs: { stallMs: 2000, fps: 24 }, shaka: { stallMs: 1000, fps: 30 } } as const;
+const KEY_SWITCH = { dashjs: { stallMs: 2500, fps: 24 }, shaka: { stallMs: 1000, fps: 30 } } as const;
 
 let loopcast: TestServer | undefined;
 let harness: HarnessServer | undefined;
