@@ -64,6 +64,21 @@ async function untilCount(locator: Locator, n: number): Promise<void> {
   }
 }
 
+/** A fresh context logged in as the admin through the login page, on `/${path}`. */
+async function loggedIn(origin: string, path: string) {
+  const context = await browser!.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (e) => consoleErrors.push(`pageerror ${e.message}`));
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${origin}/login?next=%2F${path}`);
+  await page.waitForSelector('[data-ready]');
+  await page.fill('input[name=username]', 'admin');
+  await page.fill('input[name=password]', PASSWORD);
+  await Promise.all([page.waitForURL(`${origin}/${path}`), page.click('button[type=submit]')]);
+  return { context, page, consoleErrors };
+}
+
 let loopcast: TestServer | undefined;
 let browser: Browser | undefined;
 
@@ -88,17 +103,8 @@ describe('stream and media pages in Chromium', () => {
       if (!requireChromium(t)) return;
       browser ??= await launchChromium();
       const origin = loopcast!.origin;
-      const context = await browser.newContext({ viewport: VIEWPORT });
-      const page = await context.newPage();
-      const consoleErrors: string[] = [];
-      page.on('pageerror', (e) => consoleErrors.push(`pageerror ${e.message}`));
-      page.on('dialog', (d) => void d.accept());
+      const { context, page, consoleErrors } = await loggedIn(origin, 'streams');
       try {
-        await page.goto(`${origin}/login?next=%2Fstreams`);
-        await page.waitForSelector('[data-ready]');
-        await page.fill('input[name=username]', 'admin');
-        await page.fill('input[name=password]', PASSWORD);
-        await Promise.all([page.waitForURL(`${origin}/streams`), page.click('button[type=submit]')]);
         await page.waitForSelector('[data-testid=streams-table]');
         assert.ok(await page.isVisible('nav a[href="/streams"]'), 'the navigation links the streams page');
         assert.match((await page.textContent('[data-testid=streams-table]')) ?? '', /demo/);
@@ -221,17 +227,8 @@ describe('stream and media pages in Chromium', () => {
     if (!requireChromium(t)) return;
     browser ??= await launchChromium();
     const origin = loopcast!.origin;
-    const context = await browser.newContext({ viewport: VIEWPORT });
-    const page = await context.newPage();
-    const consoleErrors: string[] = [];
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror ${e.message}`));
-    page.on('dialog', (d) => void d.accept());
+    const { context, page, consoleErrors } = await loggedIn(origin, 'music');
     try {
-      await page.goto(`${origin}/login?next=%2Fmusic`);
-      await page.waitForSelector('[data-ready]');
-      await page.fill('input[name=username]', 'admin');
-      await page.fill('input[name=password]', PASSWORD);
-      await Promise.all([page.waitForURL(`${origin}/music`), page.click('button[type=submit]')]);
       await page.waitForSelector('[data-testid=music-library]');
       const rows = page.locator('[data-testid=music-library] tbody tr');
       const before = await rows.count();
@@ -243,7 +240,7 @@ describe('stream and media pages in Chromium', () => {
       const row = page.locator('[data-upload="juniper-hale_paper-boats.mp3"]');
       await row
         .locator('xpath=self::*[@data-state="done" or @data-state="failed"]')
-        .waitFor({ timeout: 20_000 });
+        .waitFor({ timeout: 30_000 });
       assert.equal(await row.getAttribute('data-state'), 'done', (await row.textContent()) ?? '');
       await untilCount(rows, before + 1);
       const deletes = page.locator('[data-testid=music-delete]');

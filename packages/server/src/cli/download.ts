@@ -6,10 +6,8 @@
  * all of them: v2 upload descriptions with keys, timing reference, defaults and on-the-fly KID, so
  * `loopcast upload DEST/downloaded.json` restores the backup on another server.
  */
-import { createHash } from 'node:crypto';
 import {
   constants,
-  createReadStream,
   createWriteStream,
   existsSync,
   mkdirSync,
@@ -23,6 +21,7 @@ import { DIRECTORY_PATTERN } from '../media/streams.js';
 import { ApiCallError, withRetries, type ApiClient } from '../upload/api-client.js';
 import type { KeyEntry } from '../upload/description.js';
 import { checkMediaFileName } from '../upload/file-names.js';
+import { sha256File } from '../upload/hash-file.js';
 import { progress } from '../upload/progress.js';
 import { parseArgs, UsageError } from './args.js';
 import type { CliIo } from './io.js';
@@ -76,12 +75,6 @@ interface StreamJson {
   timing_ref?: string;
   defaults?: Record<string, unknown>;
   otf_kid?: string;
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** One file through `.part` (§10.5); returns false when it was already present. */

@@ -5,11 +5,11 @@
  * has the same bytes, the timing reference, defaults and on-the-fly KID set — then one summary.
  * Exit 1 when a file failed or ended with an `error` record.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { ApiCallError, ApiClient, withRetries } from '../upload/api-client.js';
 import { readDescription, type Description, type StreamEntry } from '../upload/description.js';
+import { sha256File } from '../upload/hash-file.js';
 import { progress } from '../upload/progress.js';
 import { parseArgs, UsageError } from './args.js';
 import type { CliIo } from './io.js';
@@ -75,12 +75,6 @@ export async function connect(argv: Map<string, string>, io: CliIo): Promise<Api
   }
   io.stdout(`Logged in to ${client.host.origin} as ${session.user.username}.`);
   return client;
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 interface Tally {

@@ -251,7 +251,7 @@ export function parseRange(
   return { start, end };
 }
 
-function rangeNotSatisfiable(request: FastifyRequest, reply: FastifyReply, size: number): FastifyReply {
+export function rangeNotSatisfiable(request: FastifyRequest, reply: FastifyReply, size: number): FastifyReply {
   return reply
     .code(416)
     .header('content-range', `bytes */${size}`)

@@ -15,25 +15,12 @@ import {
   formatSeconds,
   getJson,
   streamUrl,
-  uploadFile,
   type MediaFile,
   type Stream,
-  type Upload,
 } from './api.ts';
+import { UploadRows, useUploads } from './uploads.tsx';
 
 const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-interface UploadRow {
-  key: number;
-  name: string;
-  size: number;
-  sent: number;
-  state: 'sending' | 'indexing' | 'done' | 'failed';
-  message: string;
-  upload: Upload | null;
-}
-
-let nextKey = 1;
 
 function EditForm({ stream, onSaved }: { stream: Stream; onSaved: (s: Stream) => void }) {
   const [error, setError] = useState<{ field?: string; message: string } | null>(null);
@@ -247,42 +234,15 @@ function AdaptationSummary({ files }: { files: MediaFile[] }) {
 }
 
 function UploadArea({ stream, onUploaded }: { stream: Stream; onUploaded: () => void }) {
-  const [rows, setRows] = useState<UploadRow[]>([]);
   const [over, setOver] = useState(false);
-  const update = (key: number, patch: Partial<UploadRow>) =>
-    setRows((rs) => rs.map((r) => (r.key === key ? { ...r, ...patch } : r)));
-
-  const start = async (files: File[]) => {
-    const { csrfToken } = await currentSession();
-    for (const file of files) {
-      const key = nextKey++;
-      const row: UploadRow = {
-        key,
-        name: file.name,
-        size: file.size,
-        sent: 0,
-        state: 'sending',
-        message: '',
-        upload: null,
-      };
-      const upload = uploadFile(stream.directory, file, csrfToken, (sent, total) =>
-        update(key, { sent, size: total, state: sent >= total ? 'indexing' : 'sending' }),
-      );
-      row.upload = upload;
-      setRows((rs) => [...rs, row]);
-      upload.done
-        .then((f: MediaFile) => {
-          const errors = f.errors.map((e) => `${e.reason}: ${e.details}`).join('; ');
-          update(key, {
-            state: 'done',
-            sent: file.size,
-            message: errors ? `Indexed with ${errors}` : `Indexed: ${f.numSegments ?? 0} segments`,
-          });
-          onUploaded();
-        })
-        .catch((e: unknown) => update(key, { state: 'failed', message: messageOf(e) }));
-    }
-  };
+  const { rows, start } = useUploads<MediaFile>(
+    `${streamUrl(stream.directory)}/files`,
+    (f) => {
+      const errors = f.errors.map((e) => `${e.reason}: ${e.details}`).join('; ');
+      return errors ? `Indexed with ${errors}` : `Indexed: ${f.numSegments ?? 0} segments`;
+    },
+    onUploaded,
+  );
 
   return (
     <section
@@ -314,21 +274,7 @@ function UploadArea({ stream, onUploaded }: { stream: Stream; onUploaded: () => 
           }}
         />
       </label>
-      {rows.map((r) => (
-        <div key={r.key} class="upload-row" data-upload={r.name} data-state={r.state}>
-          <span>{r.name}</span> <progress value={r.state === 'sending' ? r.sent : r.size} max={r.size || 1} />
-          <small>
-            {r.state === 'sending' && `${Math.round((100 * r.sent) / (r.size || 1))} % sent`}
-            {r.state === 'indexing' && 'indexing…'}
-            {(r.state === 'done' || r.state === 'failed') && r.message}
-          </small>
-          {(r.state === 'sending' || r.state === 'indexing') && (
-            <button type="button" class="secondary outline" onClick={() => r.upload?.cancel()}>
-              Cancel
-            </button>
-          )}
-        </div>
-      ))}
+      <UploadRows rows={rows} processing="indexing…" />
     </section>
   );
 }

@@ -177,13 +177,6 @@ export function uploadMultipart<T>(
   return { done, cancel: () => xhr.abort() };
 }
 
-export const uploadFile = (
-  directory: string,
-  file: File,
-  csrfToken: string,
-  onProgress: (sent: number, total: number) => void,
-): Upload => uploadMultipart<MediaFile>(`${streamUrl(directory)}/files`, file, csrfToken, onProgress);
-
 export function formatSeconds(s: number | null): string {
   if (s === null) return '';
   const total = Math.round(s);

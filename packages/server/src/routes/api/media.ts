@@ -4,7 +4,7 @@
  * segment list, the box tree of one segment, and the stored bytes. Auth, permission and CSRF are
  * decided in `onRequest` by the API scope, before any body byte is read (§15).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { isMedia } from '../../auth/groups.js';
 import { BlobTooLargeError } from '../../blobs/blob-store.js';
@@ -30,6 +30,7 @@ import {
 import { NotBmffError, sniffBmff } from '../../upload/sniff.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
+import { parseRange, rangeNotSatisfiable } from '../music-api.js';
 import { DirectoryParams, MediaFileSchema, streamByDirectory } from './streams.js';
 
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
@@ -88,39 +89,6 @@ const indexed = (row: MediaFileRow) => {
   if (!row.index) throw conflict(`Media file ${row.name} is not indexed; re-index it first.`);
   return row.index;
 };
-
-/** One `Range: bytes=a-b` (or `a-`, `-n`) against `size`; null when absent, 'bad' when unsatisfiable. */
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'bad' {
-  if (!header) return null;
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return 'bad';
-  let start: number;
-  let end: number;
-  if (m[1] === '') {
-    const suffix = Number(m[2]);
-    if (suffix === 0) return 'bad';
-    start = Math.max(0, size - suffix);
-    end = size - 1;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  }
-  return start > end || start >= size ? 'bad' : { start, end };
-}
-
-function rangeNotSatisfiable(reply: FastifyReply, size: number, requestId: string): FastifyReply {
-  return reply
-    .code(416)
-    .header('content-range', `bytes */${size}`)
-    .send({
-      error: {
-        status: 416,
-        code: 'range_not_satisfiable',
-        message: `The Range header does not select bytes of this ${size}-byte file; send one range, bytes=start-end.`,
-        requestId,
-      },
-    });
-}
 
 export function registerMediaRoutes(api: FastifyInstance, ctx: AppContext): void {
   const { db } = ctx.database;
@@ -394,7 +362,7 @@ export function registerMediaRoutes(api: FastifyInstance, ctx: AppContext): void
     async (request, reply) => {
       const file = await fileOr404(db, request.params.id);
       const range = parseRange(request.headers.range, file.size);
-      if (range === 'bad') return rangeNotSatisfiable(reply, file.size, request.id);
+      if (range === 'bad') return rangeNotSatisfiable(request, reply, file.size);
       // Stored bytes: a server-chosen type, nosniff and a sandbox CSP (§15).
       reply
         .header('content-type', 'application/octet-stream')

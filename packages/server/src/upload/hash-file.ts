@@ -1,0 +1,9 @@
+/** The SHA-256 of a file on disk, read as a stream (upload skips and download checks, §10.3, §10.5). */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
