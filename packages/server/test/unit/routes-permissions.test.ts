@@ -58,6 +58,20 @@ before(async () => {
   assert.equal(adminToken.statusCode, 200, adminToken.body);
   fixtures['/api/tokens/:id'] = { id: String(adminToken.json<{ info: { id: number } }>().info.id) };
   fixtures['/api/users/:id'] = { id: String(admin.lastUserId) };
+  // An inspection of the admin's (one empty `free` box), for the owner routes of /api/inspect/:id.
+  const boundary = 'routes-permissions';
+  const upload = await admin.request(
+    'POST',
+    '/api/inspect',
+    Buffer.concat([
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="a.mp4"\r\n\r\n`),
+      Buffer.from([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65]),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]),
+    { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  );
+  assert.equal(upload.statusCode, 201, upload.body);
+  fixtures['/api/inspect/:id'] = { id: upload.json<{ id: string }>().id };
 });
 after(() => server.stop());
 
