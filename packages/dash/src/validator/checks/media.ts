@@ -261,7 +261,14 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
         `the samples last ${ticks(total, ts)}, not the S@d ${ticks(Math.round(expectedDuration), ts)}`,
       );
     else if (!timeline && rep.addressing.kind === 'template') {
-      const tooLong = total > expectedDuration * 1.5;
+      // the last segment of a Period may reach past the Period's end, where players stop (an
+      // ended live event, dash.md §7.14): it is compared with the whole @duration
+      const a = rep.addressing;
+      const nominal =
+        ref.lastOfPeriod && a.duration && a.timescale > 0
+          ? (a.duration * ts) / a.timescale
+          : expectedDuration;
+      const tooLong = total > Math.max(expectedDuration, nominal) * 1.5;
       const tooShort = total < expectedDuration * 0.5 && !ref.lastOfPeriod;
       if (tooLong || tooShort)
         add(
