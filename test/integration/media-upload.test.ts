@@ -181,6 +181,37 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.equal(await blobCount(), blobs);
     });
 
+    it('leaves nothing behind when the client disconnects mid-upload (§5.2)', async () => {
+      const blobs = await blobCount();
+      const token = (
+        await app().inject({
+          method: 'POST',
+          url: '/api/auth/token',
+          payload: { username: 'admin', password: PASSWORD },
+        })
+      ).json<{ token: string }>().token;
+      const { body, type } = multipart('cut.mp4', readFileSync(join(DEMO, 'demo_v2.mp4')));
+      const { request } = await import('node:http');
+      await new Promise<void>((resolve) => {
+        const req = request(`${server.origin}/api/streams/up1/files`, {
+          method: 'POST',
+          headers: { 'content-type': type, 'content-length': body.length, authorization: `Bearer ${token}` },
+        });
+        req.on('error', () => resolve());
+        req.on('response', () => resolve());
+        // Half the body, then the connection goes away.
+        req.write(body.subarray(0, body.length >> 1), () => setTimeout(() => req.destroy(), 200));
+      });
+      for (let i = 0; i < 50 && (await blobCount()) !== blobs; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      assert.equal(await blobCount(), blobs, 'no blob row left');
+      const names = (await db().selectFrom('media_files').select('name').execute()).map((r) => r.name);
+      assert.ok(!names.includes('cut'));
+      const stored: string[] = [];
+      for await (const b of server.server.context.blobs.list('streams/up1/')) stored.push(b.key);
+      assert.ok(!stored.some((k) => k.endsWith('-cut.mp4')), stored.join(', '));
+    });
+
     it('answers 413 over LOOPCAST_UPLOAD_MAX_BYTES and removes the partial object', async () => {
       const blobs = await blobCount();
       const big = Buffer.alloc(LIMIT + 4096);
