@@ -99,6 +99,19 @@ describe('screenshots of the main pages', () => {
         assert.match((await page.textContent('.event-log')) ?? '', /text track: /);
       }
 
+      // Keyboard (app.md §9.5): Space pauses and resumes, Right seeks +30 s, c toggles cinema mode.
+      await page.focus('body');
+      await page.keyboard.press(' ');
+      await until(page, "document.querySelector('video').paused", 5_000);
+      const before = await page.evaluate<number>("document.querySelector('video').currentTime");
+      await page.keyboard.press('ArrowRight');
+      const after = await page.evaluate<number>("document.querySelector('video').currentTime");
+      assert.ok(after - before > 25, `Right seeks +30 s: ${before} → ${after}`);
+      await page.keyboard.press(' ');
+      await until(page, "!document.querySelector('video').paused", 5_000);
+      await page.keyboard.press('c');
+      assert.equal(await page.getAttribute('.video-box', 'class'), 'video-box cinema');
+
       // DASH events reach the event log: dash.js listens to the schemes the manifest announces.
       await page.goto(`${origin}/play/live/demo/hand_made?player=dashjs&events=ping&abr=0`);
       await until(
