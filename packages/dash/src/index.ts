@@ -79,7 +79,13 @@ export * from './validator/fetch/index.js';
 export * from './validator/index.js';
 
 // events and faults (drm-events.md §9, §10)
-export { eventGenerators, eventsIn, eventTime, type EventGenerator, type EventKind } from './events/generators.js';
+export {
+  eventGenerators,
+  eventsIn,
+  eventTime,
+  type EventGenerator,
+  type EventKind,
+} from './events/generators.js';
 export { spliceInfoSection, crc32Mpeg2, type Scte35Event, type SpliceCommandName } from './events/scte35.js';
 export { carriesEvents, inbandEmsg, eventBoundIssues, MAX_EMSG_PER_SEGMENT } from './events/inband.js';
 export * from './faults/index.js';
