@@ -306,6 +306,15 @@ describe('multi-period streaming routes', () => {
     assert.equal((await get(`${path}?verr=404=6`)).status, 404);
     assert.equal((await get(`${path}?verr=404=7`)).status, 200);
     assert.equal((await get(`${path}?aerr=404=6`)).status, 200, 'an audio fault leaves video alone');
+    // in-band events (§9.3): ping every 10 s; intro's first segment starts the presentation
+    const withEvents = parseBoxes(Buffer.from(await (await get(`${path}?events=ping`)).arrayBuffer()));
+    const emsg = withEvents.filter((b) => b.type === 'emsg');
+    assert.equal(emsg.length, 1);
+    const moof = withEvents.find((b) => b.type === 'moof');
+    const mfhd = moof?.children.find((b) => b.type === 'mfhd')?.fields as { sequenceNumber: number };
+    const plain = parseBoxes(Buffer.from(await (await get(path)).arrayBuffer()));
+    const plainMfhd = plain.find((b) => b.type === 'moof')?.children.find((b) => b.type === 'mfhd');
+    assert.equal(mfhd.sequenceNumber, (plainMfhd?.fields as { sequenceNumber: number }).sequenceNumber);
   });
 
   it('serves the MPD patch of a live MPS at its PatchLocation (drm-events.md §11, §12.7)', async () => {

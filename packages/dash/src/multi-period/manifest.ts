@@ -23,7 +23,7 @@ import { manifestTiming, type LiveManifestTiming } from '../timing/presentation.
 import { timelineEntries } from '../timing/timeline.js';
 import { utcTimingElements } from '../utc-timing.js';
 import { signalDrm } from '../drm/manifest-drm.js';
-import { eventGenerators } from '../events/generators.js';
+import { eventBoundIssues } from '../events/inband.js';
 import { attachEvents } from '../events/mpd.js';
 import type { SelectedSet } from '../manifest/tracks.js';
 import type { OptionIssue } from '../options/row.js';
@@ -58,21 +58,10 @@ export function buildMpsManifestModel(req: MpsManifestRequest): BuiltManifest | 
   if (timing.kind === 'TooEarly' || timing.kind === 'InvalidOptions') return timing;
   if (timing.kind === 'ended') return { kind: 'NotFound', reason: 'a multi-period stream has no end' };
   const live = timing.kind === 'live' ? timing : null;
-  // §9, §12.5: events on the presentation timeline, written per Period as MPD EventStreams; the
-  // segments are the stored fragments, the same in every loop instance, so none carries emsg
-  const inband = eventGenerators(options).find((g) => g.inband);
-  if (inband) {
-    return {
-      kind: 'InvalidOptions',
-      issues: [
-        {
-          param: `${inband.kind}__inband`,
-          value: '1',
-          reason: 'expected 0: a multi-period stream carries events in the MPD only',
-        },
-      ],
-    };
-  }
+  // §9, §12.5: events on the presentation timeline, in the MPD per Period or in-band in the
+  // video segments of each Period instance (§9.3's bound per source stream)
+  const eventIssues = mps.periods.flatMap((p) => eventBoundIssues(p.stream, options));
+  if (eventIssues.length > 0) return { kind: 'InvalidOptions', issues: eventIssues.slice(0, 1) };
   let instances: PeriodInstance[];
   if (live) {
     const listed = liveInstances(mps, live.bufferStartMs, live.edgeMs, MAX_LISTED);

@@ -5,7 +5,8 @@
  * of a fragment inside the Period; live availability follows dash.md §7.9 with the segment's end
  * at AST + PS(L, j) + (t − PTO + d) / ts.
  */
-import type { MediaIndex } from '@loopcast/bmff';
+import type { EmsgFields, MediaIndex } from '@loopcast/bmff';
+import { carriesEvents, inbandEmsg } from '../events/inband.js';
 import type { Options } from '../options/registry.js';
 import { representationIdOf, timingReferenceOf } from '../stream.js';
 import type { SegmentAddress, SegmentRefusal } from '../segments/plan.js';
@@ -26,6 +27,12 @@ export interface MpsSegmentPlan {
   /** Live init segments drop `mehd` (dash.md §9.2). */
   removeMehd: boolean;
   maxAgeSeconds: number;
+  /**
+   * Media segments: in-band events (§9.3) of this Period instance, timed on the presentation
+   * timeline (v1 times mapped to the track's media timeline through the PTO); with any, the
+   * segment is rewritten around its stored decode time, else served as stored.
+   */
+  emsg: EmsgFields[];
 }
 
 const notFound = (reason: string): SegmentRefusal => ({ kind: 'NotFound', reason });
@@ -50,7 +57,8 @@ export function planMpsSegment(
     contentType: file.index.contentType,
     removeMehd: mode === 'live',
   };
-  if (address.kind === 'init') return { ...base, kind: 'init', fragmentIndex: 0, maxAgeSeconds: 3600 };
+  if (address.kind === 'init')
+    return { ...base, kind: 'init', fragmentIndex: 0, maxAgeSeconds: 3600, emsg: [] };
   if (address.kind !== 'time') return notFound('segments of a multi-period stream are addressed by $Time$');
   const slice = trackSlice(file.index, ref.index, period.startMs, period.durationMs);
   const seg = slice.segments.find((s) => s.time === address.time);
@@ -77,5 +85,18 @@ export function planMpsSegment(
     if (elapsedMs > goneAtMs) return { kind: 'Gone' };
     maxAgeSeconds = Math.min(3600, Math.max(1, Math.floor((goneAtMs - elapsedMs) / 1000)));
   }
-  return { ...base, kind: 'media', fragmentIndex: seg.k, maxAgeSeconds };
+  // the segment's start on the presentation timeline, in track ticks: PS + its Period position
+  const presented = (BigInt(inst.startMs) * slice.ts) / 1000n + seg.position;
+  const emsg = carriesEvents(period.stream, file.index)
+    ? inbandEmsg(options, Number(slice.ts), presented, seg.duration).map((e) =>
+        e.presentationTime === undefined
+          ? e
+          : {
+              ...e,
+              presentationTime:
+                e.presentationTime + ((seg.time - presented) * BigInt(e.timescale)) / slice.ts,
+            },
+      )
+    : [];
+  return { ...base, kind: 'media', fragmentIndex: seg.k, maxAgeSeconds, emsg };
 }

@@ -4,6 +4,7 @@
  * routes, this carries no session or CSRF work, only CORS; every decision is the pure core's.
  * Media segments are the stored fragments, sent as they are (no bytes copied or changed).
  */
+import { readBoxHeader, rewriteSegment } from '@loopcast/bmff';
 import {
   buildMpsManifest,
   buildMpsPatch,
@@ -32,6 +33,22 @@ import { refusalError } from '../streaming/refusals.js';
 import type { StreamingDeps } from '../streaming/routes.js';
 import { sendBuffers, sendError, type HeaderMap, type StreamingError } from '../streaming/send.js';
 import { MpsModelCache } from './models.js';
+
+/** The stored `mfhd` sequence number of a fragment (§12.8 keeps it). */
+function storedSequenceNumber(fragment: Buffer): number {
+  for (let p = 0; p < fragment.length;) {
+    const h = readBoxHeader(fragment, p, fragment.length);
+    if (h.type === 'moof') {
+      for (let q = p + h.headerSize; q < p + h.size;) {
+        const c = readBoxHeader(fragment, q, p + h.size);
+        if (c.type === 'mfhd') return fragment.readUInt32BE(q + 12);
+        q += c.size;
+      }
+    }
+    p += h.size;
+  }
+  return 0;
+}
 
 const notFound = (message: string): StreamingError => ({ status: 404, code: 'not_found', message });
 
@@ -158,15 +175,15 @@ export function registerMultiPeriodStreaming(
     const drm: SegmentDrm = track?.encrypted
       ? segmentDrm(inst.period.stream, file, resolved.options, path.mode)
       : { protection: { kind: 'clear' }, initPssh: [], piff: false, otf: null };
-    let body: Buffer;
+    let body: Buffer[];
     if (plan.kind === 'init') {
       const init = await deps.segments.init(plan.blobKey, indexed, plan.removeMehd);
-      body = drmInit(init, drm, deps.segments, `${plan.blobKey}#init${plan.removeMehd ? '-live' : ''}`);
+      body = [drmInit(init, drm, deps.segments, `${plan.blobKey}#init${plan.removeMehd ? '-live' : ''}`)];
     } else {
       const stored = await deps.segments.fragment(plan.blobKey, plan.fragmentIndex, indexed);
       const fragment = corruptFragment(request, stored, file.index, corruptFrames, indexed.pos);
       const cenc = drm.otf ? await cencTrack(deps.segments, plan.blobKey, file.index.segments[0]!) : null;
-      body = drmFragment(
+      const served = drmFragment(
         fragment,
         drm,
         cenc,
@@ -174,6 +191,16 @@ export function registerMultiPeriodStreaming(
         deps.segments,
         corruptFrames === 0 ? `${plan.blobKey}#${plan.fragmentIndex}` : null,
       );
+      // in-band events (§9.3): new headers around the stored decode time and sequence number
+      body =
+        plan.emsg.length === 0
+          ? [served]
+          : rewriteSegment(served, {
+              sequenceNumber: storedSequenceNumber(served),
+              baseMediaDecodeTime: BigInt(indexed.decodeTime ?? 0),
+              sourceOffset: indexed.pos,
+              emsg: plan.emsg,
+            });
     }
     sendBuffers(
       request,
@@ -185,7 +212,7 @@ export function registerMultiPeriodStreaming(
         'cache-control': `public, max-age=${plan.maxAgeSeconds}`,
         ...faultCookieHeaders(request, fate),
       },
-      [body],
+      body,
     );
   }
 

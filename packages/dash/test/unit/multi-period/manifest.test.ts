@@ -162,10 +162,12 @@ describe('multi-period events', () => {
     assert.deepEqual(times(p2)[0], [4, '800']);
   });
 
-  it('refuses in-band events, which the stored segments cannot carry, naming the option', () => {
-    const built = mpsManifest(twoPeriods(), 'vod', 'events=ping', at(0));
-    assert.equal(built.kind, 'InvalidOptions');
-    assert.ok(built.kind === 'InvalidOptions' && built.issues[0]!.param === 'ping__inband');
+  it('signals in-band events on the video set of every Period', () => {
+    const { model: m } = model('vod', 'events=ping', at(0));
+    for (const p of m.periods) {
+      assert.equal(p.eventStreams, undefined);
+      assert.equal(p.adaptationSets[0]!.inbandEventStreams?.[0]?.schemeIdUri, 'urn:dash-live:pingpong:2022');
+    }
   });
 });
 
@@ -180,6 +182,7 @@ describe('multi-period manifests and the MPD schema', () => {
       docs.set(`live ${s}`, model('live', `start=${AST}`, at(s)).xml);
     docs.set('live periodDur', model('live', `start=${AST}&periodDur=1&depth=120`, at(300)).xml);
     docs.set('live drm', model('live', `start=${AST}&drm=clearkey&utc=direct`, at(300)).xml);
+    docs.set('vod in-band events', model('vod', 'events=ping,scte35', at(0)).xml);
     docs.set('vod events', model('vod', 'events=ping,scte35&ping__inband=0&scte35__inband=0', at(0)).xml);
     docs.set(
       'live events',

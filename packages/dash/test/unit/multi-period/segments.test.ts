@@ -102,6 +102,29 @@ describe('multi-period segments', () => {
     assert.equal(a.blobKey, b.blobKey);
   });
 
+  it('puts the in-band events of the Period instance into its video segments (§9.3)', () => {
+    // ping every 10 s of the presentation; p2 (bbb, 4 s segments, timescale 240) starts at 32 s,
+    // so event 4 (40 s) opens the segment at Period time 8 s (t = 1920)
+    const carried = plan('vod', 'p2', 'bbb_v6', time(1920), 'events=ping');
+    assert.ok(carried.kind === 'media');
+    assert.deepEqual(
+      carried.emsg.map((e) => [e.id, e.presentationTimeDelta]),
+      [[4, 0]],
+    );
+    const none = plan('vod', 'p2', 'bbb_v6', time(960), 'events=ping');
+    assert.ok(none.kind === 'media' && none.emsg.length === 0);
+    // version 1 times are on the track's media timeline: 40 s of the presentation is 8 s of bbb
+    const v1 = plan('vod', 'p2', 'bbb_v6', time(1920), 'events=ping&ping__version=1');
+    assert.ok(v1.kind === 'media');
+    assert.equal(v1.emsg[0]!.presentationTime, 800n);
+    // audio does not carry them while the source has video
+    const audio = plan('vod', 'p2', 'bbb_a1', time(0), 'events=ping');
+    assert.ok(audio.kind === 'media' && audio.emsg.length === 0);
+    // loop instances differ only by their events: p2_1 starts at 104 s, its 8 s segment has none
+    const later = plan('live', 'p2_1', 'bbb_v6', time(1920), `start=${AST}&events=ping`, at(200));
+    assert.ok(later.kind === 'media' && later.emsg.length === 0);
+  });
+
   it('times live segments by Period instance: 425 before their end, 410 after the window', () => {
     // p2_1 starts at 72 + 32 = 104 s; its second bbb segment (t = 960) ends at 112 s
     const q = `start=${AST}&depth=30`;
