@@ -1,7 +1,7 @@
 /** §4.6 segment addressing (ISO/IEC 23009-1 5.3.9), plus MPD_BASEURL, MPD_MAX_SEGMENT_DURATION and REP_SEGMENTS. */
 import type { Element } from '@xmldom/xmldom';
 import type { PeriodModel, RepresentationModel } from '../mpd.js';
-import type { RepresentationPlan } from '../plan.js';
+import { periodEnd, type RepresentationPlan } from '../plan.js';
 import { attr, children } from '../xml.js';
 import { ticks } from '../xs-time.js';
 import { report, type ManifestContext } from './context.js';
@@ -278,7 +278,10 @@ function checkLiveWindow(
       `${rep.id}: segment ${newest.number} ends at ${new Date(endMs(newest)).toISOString()}, after publishTime plus one segment`,
       rep.path,
     );
-  if (ctx.now - endMs(newest) > 2 * segMs + 1000)
+  // only a Period still running has a live edge
+  const end = periodEnd(mpd, period);
+  const running = end === undefined || ast + end * 1000 > ctx.now;
+  if (running && ctx.now - endMs(newest) > 2 * segMs + 1000)
     report(
       ctx,
       'SEG_LIVE_EDGE',
