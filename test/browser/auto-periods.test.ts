@@ -73,6 +73,7 @@ describe('automatic periods in dash.js and Shaka', { concurrency: 2 }, () => {
         });
         try {
           const first = await snapshotWhenPlaying(pb.page);
+          const firstPeriod = await activePeriod(pb.page, player);
           // the playhead sampled every 100 ms in the page: a stall is the playhead standing still
           await pb.page.evaluate(`(() => {
           const v = document.getElementById('v');
@@ -85,6 +86,7 @@ describe('automatic periods in dash.js and Shaka', { concurrency: 2 }, () => {
             latencyRange: expectedLatencyRange(player, SPD, manifest, 2, 2),
           });
           const last = await snapshot(pb.page);
+          const lastPeriod = await activePeriod(pb.page, player);
           const samples = await pb.page.evaluate<[number, number][]>('window.playhead');
           let frozen = 0;
           let longestStall = 0;
@@ -96,10 +98,15 @@ describe('automatic periods in dash.js and Shaka', { concurrency: 2 }, () => {
           const crossed = Math.floor(last.t / PERIOD_SECONDS) - Math.floor(first.t / PERIOD_SECONDS);
           t.diagnostic(
             `${player}: ${formatFigures(figures)}; playhead ${first.t.toFixed(2)} → ${last.t.toFixed(2)} s; ` +
-              `${crossed} boundaries; longest stall ${longestStall} ms`,
+              `${crossed} boundaries; longest stall ${longestStall} ms; Period ${firstPeriod} → ${lastPeriod}`,
           );
           assert.ok(crossed >= 2, `${player} crossed ${crossed} boundaries (${first.t} → ${last.t})`);
           assert.ok(longestStall <= 1000, `${player}: the playhead stood still for ${longestStall} ms`);
+          // dash.js names the Period it plays: the player itself moved on by as many Periods
+          if (player === 'dashjs') {
+            const index = (id: string | null) => Number(/^p(\d+)$/.exec(id ?? '')?.[1] ?? NaN);
+            assert.equal(index(lastPeriod) - index(firstPeriod), crossed, `${firstPeriod} → ${lastPeriod}`);
+          }
         } finally {
           await pb.close();
         }
@@ -116,4 +123,12 @@ async function snapshotWhenPlaying(page: Parameters<typeof snapshot>[0]): Promis
     await page.waitForTimeout(100);
   }
   return snapshot(page);
+}
+
+/** The id of the Period dash.js plays (Shaka has no public getter); null for Shaka. */
+function activePeriod(page: Parameters<typeof snapshot>[0], player: PlayerName): Promise<string | null> {
+  if (player !== 'dashjs') return Promise.resolve(null);
+  return page.evaluate<string | null>(`(() => {
+    try { return window.probe.player.getActiveStream().getStreamInfo().id; } catch { return null; }
+  })()`);
 }
