@@ -1,7 +1,8 @@
 /**
  * The keys pages in Chromium (app.md §8, §9.2): a media user sees the demo stream's on-the-fly KID
  * with its computed key, adds a KID alone (its key is computed and badged), gives it a real key on
- * its page; an anonymous visitor sees KIDs but no key values.
+ * its page; an anonymous visitor sees KIDs but no key values. The player page plays the demo with
+ * drm=clearkey in dash.js and Shaka, asking loopcast's licence server.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -86,4 +87,36 @@ describe('keys pages', () => {
       await ui.close();
     }
   });
+
+  for (const player of ['dashjs', 'shaka'] as const) {
+    it(
+      `the player page plays the demo with drm=clearkey in ${player} through /clearkey (app.md §9.5)`,
+      { timeout: 60_000 },
+      async (t) => {
+        if (!requireChromium(t)) return;
+        browser ??= await launchChromium();
+        const origin = server!.origin;
+        const ui = await openUiPage(browser, origin);
+        const licences: string[] = [];
+        ui.page.on('request', (r) => {
+          if (r.url() === `${origin}/clearkey` && r.method() === 'POST') licences.push(r.url());
+        });
+        try {
+          await ui.page.goto(`${origin}/play/vod/demo/hand_made?player=${player}&abr=0&drm=clearkey`);
+          await ui.page.waitForSelector('[data-ready]');
+          await ui.page.waitForFunction(
+            '(document.querySelector("video")?.currentTime ?? 0) > 2',
+            undefined,
+            {
+              timeout: 30_000,
+            },
+          );
+          assert.ok(licences.length > 0, 'the page asked loopcast for a licence');
+          assert.deepEqual(ui.badResponses, []);
+        } finally {
+          await ui.close();
+        }
+      },
+    );
+  }
 });

@@ -213,7 +213,12 @@ async function startDashjs(
     });
   }
   if (ev.TEXT_TRACKS_ADDED) p.on(ev.TEXT_TRACKS_ADDED, () => hooks.textTracksChanged?.());
-  if (drm.clearkey) p.setProtectionData({ 'org.w3.clearkey': { serverURL: drm.clearkey } });
+  // ClearKey: dash.js takes the licence URL from the MPD's dashif:Laurl / clearkey:Laurl, which
+  // loopcast writes with the same URL the page would give (drm-events.md §4.2). Giving it again as
+  // protection data makes dash.js 5 ask EME for a `keyids` request with `cenc` init data, which
+  // Chromium refuses (TypeError), so the page only does so for a licence URL the MPD lacks.
+  if (drm.clearkey && drm.clearkey !== clearKeyUrlInMpd(url))
+    p.setProtectionData({ 'org.w3.clearkey': { serverURL: drm.clearkey } });
   p.initialize(video, url, true);
   p.attachTTMLRenderingDiv(captions);
   // isDynamic() throws until the manifest has been parsed.
@@ -335,7 +340,8 @@ async function startShaka(
       })),
     selectTextTrack: (id) => {
       const track = id === null ? null : (p.getTextTracks().find((t) => String(t.id) === id) ?? null);
-      p.selectTextTrack(track);
+      // 4.x has no "no track" selection (null throws inside Shaka): it hides the text instead.
+      if (track || !p.setTextTrackVisibility) p.selectTextTrack(track);
       p.setTextTrackVisibility?.(track !== null);
     },
     destroy: () => void p.destroy(),
@@ -383,4 +389,12 @@ export async function startPlayer(
   if (name === 'dashjs') return startDashjs(elements, url, version, drm, hooks);
   if (name === 'shaka') return startShaka(elements.video, url, version, drm, hooks);
   return startNative(elements.video, url);
+}
+
+/** The ClearKey licence URL loopcast writes into the MPD at `url` (drm-events.md §4.2). */
+function clearKeyUrlInMpd(url: string): string {
+  const u = new URL(url, location.href);
+  return (
+    u.searchParams.get('clearkey_la_url') ?? u.searchParams.get('clearkey__la_url') ?? `${u.origin}/clearkey`
+  );
 }
