@@ -99,6 +99,17 @@ describe('screenshots of the main pages', () => {
         assert.match((await page.textContent('.event-log')) ?? '', /text track: /);
       }
 
+      // The 4.x builds: a requested version not bundled resolves to the bundled one of its major.
+      for (const [player, requested, label] of [
+        ['dashjs', '4.6.0', /dash\.js 4\.6\.0 requested, 4\.\d+\.\d+ loaded/],
+        ['shaka', '4.3.0', /Shaka Player 4\.3\.0 requested, 4\.\d+\.\d+ loaded/],
+      ] as const) {
+        await page.goto(`${origin}/play/vod/demo/hand_made?player=${player}&${player}=${requested}&abr=0`);
+        await until(page, "document.querySelector('video').currentTime > 1", 20_000);
+        assert.match((await page.textContent('.player-meta')) ?? '', label);
+        assert.deepEqual(await page.evaluate<string[]>('window.loopcastProbe.errors'), []);
+      }
+
       // Keyboard (app.md §9.5): Space pauses and resumes, Right seeks +30 s, c toggles cinema mode.
       await page.focus('body');
       await page.keyboard.press(' ');
