@@ -54,12 +54,46 @@ export async function receiveFile(request: FastifyRequest): Promise<ReceivedFile
   return { filename: part.filename, file: part.file };
 }
 
+/** A body that sends nothing for this long is answered 408 (app.md §15). */
+export const BODY_IDLE_MS = 30_000;
+
+export class BodyIdleError extends Error {
+  constructor(readonly idleMs: number) {
+    super(`the upload sent nothing for ${Math.round(idleMs / 1000)} s`);
+  }
+}
+
+export const requestTimeout = (err: BodyIdleError): ApiError =>
+  new ApiError(408, 'bad_request', `file: ${err.message}; the upload was stopped.`, { field: 'file' });
+
 /**
- * A client that disconnects mid-upload must leave nothing behind (§5.2): the source is destroyed,
- * so the blob write fails and is aborted.
+ * A client that disconnects mid-upload must leave nothing behind (§5.2), and one that stalls is
+ * stopped after `idleMs` (§15): either way the source is destroyed, so the blob write fails and is
+ * aborted.
  */
-export function abortOnDisconnect(request: FastifyRequest, source: Readable): void {
-  request.raw.once('close', () => {
-    if (!request.raw.complete) source.destroy(new Error('the client disconnected during the upload'));
+export function abortOnDisconnect(
+  request: Pick<FastifyRequest, 'raw'>,
+  source: Readable,
+  idleMs = BODY_IDLE_MS,
+): void {
+  const raw = request.raw;
+  let timer: NodeJS.Timeout | null = null;
+  const arm = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => source.destroy(new BodyIdleError(idleMs)), idleMs);
+    timer.unref();
+  };
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    raw.off('data', arm);
+  };
+  arm();
+  raw.on('data', arm);
+  raw.once('end', stop);
+  source.once('close', stop);
+  raw.once('close', () => {
+    stop();
+    if (!raw.complete) source.destroy(new Error('the client disconnected during the upload'));
   });
 }

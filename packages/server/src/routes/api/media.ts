@@ -22,10 +22,12 @@ import { deleteMediaRows } from '../../media/streams.js';
 import { ApiError, conflict, invalidField, notFound } from '../../plugins/api-errors.js';
 import { checkMediaFileName } from '../../upload/file-names.js';
 import {
+  BodyIdleError,
   abortOnDisconnect,
   payloadTooLarge,
   receiveFile,
   registerMultipart,
+  requestTimeout,
 } from '../../upload/multipart.js';
 import { NotBmffError, sniffBmff } from '../../upload/sniff.js';
 import type { Kysely } from 'kysely';
@@ -151,6 +153,10 @@ export function registerMediaRoutes(api: FastifyInstance, ctx: AppContext): void
                 field: 'file',
               },
             );
+          }
+          if (err instanceof BodyIdleError) {
+            reply.header('connection', 'close');
+            throw requestTimeout(err);
           }
           if (err instanceof BlobTooLargeError) {
             reply.header('connection', 'close');

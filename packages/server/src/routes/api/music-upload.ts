@@ -9,10 +9,12 @@ import { BlobTooLargeError } from '../../blobs/blob-store.js';
 import type { AppContext } from '../../context.js';
 import { ApiError, conflict, invalidField, notFound } from '../../plugins/api-errors.js';
 import {
+  BodyIdleError,
   abortOnDisconnect,
   payloadTooLarge,
   receiveFile,
   registerMultipart,
+  requestTimeout,
 } from '../../upload/multipart.js';
 import {
   NotAudioError,
@@ -61,6 +63,10 @@ export function registerMusicUploadRoutes(api: FastifyInstance, ctx: AppContext)
             throw new ApiError(415, 'unsupported_media_type', `file ${name.fileName}: ${err.message}.`, {
               field: 'file',
             });
+          }
+          if (err instanceof BodyIdleError) {
+            reply.header('connection', 'close');
+            throw requestTimeout(err);
           }
           if (err instanceof BlobTooLargeError) {
             reply.header('connection', 'close');
