@@ -8,9 +8,8 @@
 import { childQueries } from '../options/child-url.js';
 import type { ManifestModel } from '../manifest/model.js';
 import type { LiveManifestTiming } from '../timing/presentation.js';
-import { diffMpds, parseXml, patchDocument } from '../patch/diff.js';
-import { formatPublish, parsePublish, patchQueryOmits, patchTtl } from '../patch/location.js';
-import type { PatchAnswer, PatchRefusal } from '../patch/route.js';
+import { formatPublish, patchQueryOmits, patchTtl } from '../patch/location.js';
+import { patchBetween, type PatchAnswer, type PatchRefusal } from '../patch/route.js';
 import { buildMpsManifest, type MpsManifestRequest } from './manifest.js';
 
 /** Sets `patchLocation` on a live MPS model when `patch=1` (§11.1). */
@@ -31,30 +30,7 @@ export function mpsPatchLocation(
   };
 }
 
-/** The patch from the MPD published at `publish` to the current one (§11.2 steps 2–7). */
+/** The patch from the MPD published at `publish` to the current one (§11.2 steps 2–8). */
 export function buildMpsPatch(req: MpsManifestRequest & { publish: string }): PatchAnswer | PatchRefusal {
-  const pb = parsePublish(req.publish);
-  const current = buildMpsManifest(req);
-  if (current.kind !== 'manifest') return current;
-  const timing = current.timing;
-  if (timing.kind !== 'live') return { kind: 'NotFound', reason: 'a static MPD has no patch' };
-  const pn = timing.publishMs;
-  const mupMs = timing.mupSeconds === null ? 1000 : timing.mupSeconds * 1000;
-  if (pb === null || pb < timing.astMs || (pb - timing.astMs) % mupMs !== 0)
-    return { kind: 'NotFound', reason: 'no MPD had this publishTime' };
-  if (pb >= pn)
-    return { kind: 'TooEarly', retryAfterSeconds: ((pb > pn ? pb : pn + mupMs) - timing.clockMs) / 1000 };
-  const base = buildMpsManifest({ ...req, nowMs: pb + (req.nowMs - timing.clockMs) });
-  if (base.kind !== 'manifest' || base.timing.kind !== 'live')
-    return { kind: 'NotFound', reason: 'no MPD had this publishTime' };
-  if (pn - pb > patchTtl(base.timing.tsbdSeconds, base.timing.mupSeconds) * 1000)
-    return { kind: 'Gone', reason: 'the base MPD has expired; fetch the whole MPD' };
-  const a = parseXml(base.xml);
-  const b = parseXml(current.xml);
-  return {
-    kind: 'patch',
-    xml: patchDocument(a, b, diffMpds(a, b)),
-    contentType: 'application/dash-patch+xml',
-    cacheControl: current.cacheControl,
-  };
+  return patchBetween(req.publish, req.nowMs, (nowMs) => buildMpsManifest({ ...req, nowMs }));
 }
