@@ -6,15 +6,7 @@
  * all of them: v2 upload descriptions with keys, timing reference, defaults and on-the-fly KID, so
  * `loopcast upload DEST/downloaded.json` restores the backup on another server.
  */
-import {
-  constants,
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  statSync,
-} from 'node:fs';
+import { constants, createWriteStream, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../fs-atomic.js';
 import { DIRECTORY_PATTERN } from '../media/streams.js';
