@@ -37,8 +37,11 @@ export async function createProgress(opts: { live: () => string }): Promise<Prog
   });
   let errors = 0;
   let warnings = 0;
+  // only a dynamic MPD has a clock phase; the live counter shows from then on
+  let dynamic = false;
   const payload = (phase: string): Record<string, unknown> => {
-    const live = opts.live();
+    if (phase === 'clock') dynamic = true;
+    const live = dynamic ? opts.live() : '';
     return {
       phase,
       counts: `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`,
