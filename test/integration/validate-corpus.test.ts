@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -146,5 +148,24 @@ describe('broken corpus on loopcast output', { timeout: 60_000 }, () => {
       false,
     );
     assert.deepEqual(errorCodes(dt.r), ['DOC_XML'], reportText(dt.r));
+    // over HTTP the fetcher refuses it before the validator sees the body
+    const http = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/dash+xml' });
+      res.end(
+        '<?xml version="1.0"?>\n<!DOCTYPE MPD [<!ENTITY x "y">]>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011"/>',
+      );
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = http.address() as AddressInfo;
+      const r = await validate(
+        { url: `http://127.0.0.1:${port}/x.mpd`, duration: 0, encrypted: false, media: true, concurrency: 1 },
+        createFetcher({ addressRule: false }),
+      );
+      assert.deepEqual(errorCodes(r), ['DOC_XML'], reportText(r));
+      assert.match(r.issues[0]!.message, /DOCTYPE/);
+    } finally {
+      http.close();
+    }
   });
 });

@@ -50,6 +50,7 @@ import { attr, children, parseXml } from './xml.js';
 import { validateXsd } from './xsd.js';
 import { isoTime } from './xs-time.js';
 import { applyPatch } from './patch.js';
+import { DOCTYPE_REFUSED } from './fetch/fetcher.js';
 import { canonical } from '../patch/diff.js';
 
 const MAX_MEDIA_SEGMENTS = 5000;
@@ -204,7 +205,12 @@ class Run {
     const loc = { kind: 'url' as const, url };
     const code = refresh === 0 ? 'DOC_FETCH' : 'LIVE_REFRESH';
     if (this.aborted) return undefined;
-    if (r.status !== 200) {
+    if (r.failureDetail === DOCTYPE_REFUSED) {
+      // §6.2: refused by the fetcher before any XML parser saw it
+      this.sink.add(refresh === 0 ? 'DOC_XML' : 'LIVE_REFRESH', r.failureDetail, loc);
+      return undefined;
+    }
+    if (r.status !== 200 || r.failure) {
       this.sink.add(
         code,
         `the manifest answered ${r.failure ? `${r.failure}${r.failureDetail ? ` (${r.failureDetail})` : ''}` : `HTTP ${r.status}`}, not 200`,
