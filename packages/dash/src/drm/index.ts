@@ -4,6 +4,14 @@ export { deriveTestKey, keyChecksum, onTheFlyKid, testKeyHex, PLAYREADY_TEST_SEE
 export { SYSTEM_IDS, uuidUrn, type KeySetEntry } from './systems.js';
 export { psshBox, commonPssh } from './pssh.js';
 export {
+  widevinePssh,
+  widevinePsshData,
+  decodeWidevinePsshData,
+  WidevineDataError,
+  type WidevinePsshFields,
+  type WidevineUnknownField,
+} from './widevine.js';
+export {
   choosePlayReady,
   expandLaUrl,
   playReadyObject,

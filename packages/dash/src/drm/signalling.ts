@@ -19,6 +19,7 @@ import {
 import { commonPssh } from './pssh.js';
 import type { Protection } from './served.js';
 import { MP4_PROTECTION_SCHEME, SYSTEM_IDS, uuidUrn, type KeySetEntry } from './systems.js';
+import { widevinePssh } from './widevine.js';
 
 export interface XmlChild {
   /** Qualified name, e.g. `cenc:pssh`. */
@@ -44,7 +45,12 @@ const DASHIF_CPS = 'https://dashif.org/CPS';
 
 type DrmOptions = Pick<
   Options,
-  'drm' | 'clearkey__la_url' | 'playready__la_url' | 'playready__version' | 'playready__header'
+  | 'drm'
+  | 'clearkey__la_url'
+  | 'playready__la_url'
+  | 'playready__version'
+  | 'playready__header'
+  | 'widevine__la_url'
 >;
 
 /** §4.1: the default KID first, then the rest of the set's KIDs in ascending hex. */
@@ -71,6 +77,11 @@ export function keySetOf(
   });
 }
 
+/** The mp4protection `@value` (§4.1): the on-the-fly scheme or the files' own. */
+function schemeOf(files: readonly StreamFile[], protection: Protection): string {
+  return protection.kind === 'otf' ? protection.scheme : (files[0]?.index.encryption?.scheme ?? 'cenc');
+}
+
 const hexOf = (kid: string): string => kid.replace(/-/g, '').toLowerCase();
 
 export interface DrmBlockInput {
@@ -89,8 +100,7 @@ export function drmBlock(input: DrmBlockInput): ContentProtectionModel[] | Optio
   const keys = keySetOf(input.files, protection, input.stream);
   const def = keys[0];
   if (!def) return [];
-  const scheme =
-    protection.kind === 'otf' ? protection.scheme : (input.files[0]?.index.encryption?.scheme ?? 'cenc');
+  const scheme = schemeOf(input.files, protection);
   const defaultKid = KeyMaterial.parse(def.kid).uuid();
   const out: ContentProtectionModel[] = [
     { schemeIdUri: MP4_PROTECTION_SCHEME, value: scheme, defaultKid, children: [] },
@@ -135,6 +145,21 @@ export function drmBlock(input: DrmBlockInput): ContentProtectionModel[] | Optio
       xmlns: { prefix: 'mspr', uri: 'urn:microsoft:playready' },
       children,
     });
+  }
+  const wv = locations('widevine');
+  if (wv) {
+    // §4.6: cenc:pssh only with location cenc, dashif:Laurl only when the option is given.
+    const children: XmlChild[] = [];
+    if (wv.includes('cenc'))
+      children.push({ name: 'cenc:pssh', text: widevinePssh(keys, scheme).toString('base64') });
+    if (options.widevine__la_url)
+      children.push({
+        name: 'dashif:Laurl',
+        xmlns: { prefix: 'dashif', uri: DASHIF_CPS },
+        attrs: [['licenseType', 'EME-1.0']],
+        text: options.widevine__la_url,
+      });
+    out.push({ schemeIdUri: uuidUrn(SYSTEM_IDS.widevine), value: 'Widevine', children });
   }
   const ck = locations('clearkey');
   if (ck) {
@@ -195,5 +220,6 @@ export function initPsshBoxes(
       );
     }
   }
+  if (has('widevine')) out.push(widevinePssh(keys, schemeOf(files, protection)));
   return out;
 }
