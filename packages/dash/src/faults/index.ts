@@ -5,3 +5,6 @@ export * from './statuscode.js';
 export * from './corruption.js';
 export { resolvePosition, segmentNumberAt, type FaultPosition } from './positions.js';
 export * from './decide.js';
+export * from './baseurls.js';
+export * from './outage.js';
+export * from './throttle.js';

@@ -39,6 +39,7 @@ import { eventBoundIssues } from '../events/inband.js';
 import { attachEvents } from '../events/mpd.js';
 import { patchLocation, patchQueryOmits } from '../patch/location.js';
 import { childFaultExtras } from '../faults/child-positions.js';
+import { baseUrlList } from '../faults/baseurls.js';
 
 export interface ManifestRequest {
   stream: StreamModel;
@@ -174,6 +175,8 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     utcTimings,
   };
   if (options.base) model.baseUrl = `${req.origin}${streamPath}`;
+  const baseUrls = model.baseUrl ? baseUrlList(model.baseUrl, options.baseurls) : null;
+  if (baseUrls) model.baseUrls = baseUrls; // drm-events.md §10.8
   if (timing.kind !== 'static') model.availabilityStartTime = formatDateTime(timing.astMs);
   if (timing.kind === 'live') {
     if (options.patch && liveMode) {

@@ -5,6 +5,7 @@
 import type { Mode, TemplateName } from '../templates/registry.js';
 import type { ContentProtectionModel } from '../drm/signalling.js';
 import type { EventStreamModel, InbandEventStreamModel } from '../events/mpd.js';
+import type { BaseUrlEntry } from '../faults/baseurls.js';
 
 export interface TimelineS {
   t?: string;
@@ -126,6 +127,8 @@ export interface ManifestModel {
   maxSegmentDuration: string;
   /** `http(s)://host/dash/<mode>/<stream>/` with `base=1`, else absent. */
   baseUrl?: string;
+  /** `baseurls` ≥ 2: the BaseURLs `<baseUrl>bu{i}/` replacing `baseUrl` (drm-events.md §10.8). */
+  baseUrls?: BaseUrlEntry[];
   /** Canonical manifest URL (pinned start, update+1). */
   location: string;
   /** `xmlns:cenc` on the MPD: some set has a DRM block (drm-events.md §4.5). */

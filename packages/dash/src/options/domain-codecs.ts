@@ -286,7 +286,8 @@ export const outagePatterns = list(
       if (v === '-') return ok(v);
       const parts = v.match(/[udhs][0-9]{1,5}/g) ?? [];
       const total = parts.reduce((s, p) => s + Number(p.slice(1)), 0);
-      if (parts.join('') !== v || parts.length === 0 || parts.length > 16 || total < 1 || total > 86400) {
+      const zero = parts.some((p) => Number(p.slice(1)) === 0);
+      if (parts.join('') !== v || parts.length === 0 || parts.length > 16 || zero || total > 86400) {
         return bad('expected - or up to 16 <u|d|h|s><seconds> states with a cycle of at most 86400 s');
       }
       return ok(v);

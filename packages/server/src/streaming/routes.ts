@@ -47,6 +47,8 @@ import {
   sendFault,
 } from './faults.js';
 import { HeldResponses } from './held.js';
+import { requestContentType, shapeSegmentRequest } from './outage.js';
+import { sendPaced } from './pacing.js';
 import { refusalError } from './refusals.js';
 import { sendBuffers, sendError, sendHead, type HeaderMap, type StreamingError } from './send.js';
 import { SegmentSource } from './segment-source.js';
@@ -62,6 +64,8 @@ interface Handled {
   reply: FastifyReply;
   cors: HeaderMap;
   query: URLSearchParams;
+  /** `rate` of a segment answer's body (drm-events.md §10.9), null or absent: unpaced. */
+  rate?: number | null;
 }
 
 export interface StreamingDeps {
@@ -167,6 +171,15 @@ export function registerStreamingRoutes(
     const eventIssues = eventOptionIssues(stream, resolved.options);
     if (eventIssues.length > 0) return void sendError(h.request, h.reply, h.cors, issuesError(eventIssues));
     const nowMs = resolved.options.now ?? Date.now();
+    // BaseURL prefix, outage, delay (drm-events.md §10.1, §10.8, §10.9)
+    const stored = findRepresentation(stream, path.rep)?.index.contentType;
+    const shapeOf = { ...h, options: resolved.options, baseUrlIndex: path.baseUrlIndex, nowMs };
+    const shape = await shapeSegmentRequest(
+      { ...shapeOf, contentType: requestContentType(stored, path.ext) },
+      chunked.held,
+    );
+    if (shape.kind === 'answered') return;
+    h.rate = shape.rate;
     const { rep, address, mode } = path;
     const fate = segmentFate(h.request, { stream, mode, rep, address, options: resolved.options, nowMs });
     if (sendFault(h.request, h.reply, h.cors, fate)) return;
@@ -267,8 +280,10 @@ export function registerStreamingRoutes(
         headers: { 'content-range': `bytes */${length}` },
       });
     }
+    // a paced body (drm-events.md §10.9) counts the bytes after the range
+    const send = h.rate ? paced(h.rate) : sendBuffers;
     if (range.kind === 'partial') {
-      return sendBuffers(
+      return send(
         h.request,
         h.reply,
         206,
@@ -276,7 +291,7 @@ export function registerStreamingRoutes(
         sliceBuffers(body, range.start, range.end),
       );
     }
-    sendBuffers(h.request, h.reply, 200, base, body);
+    send(h.request, h.reply, 200, base, body);
   }
 
   async function onDemandFile(
@@ -289,6 +304,14 @@ export function registerStreamingRoutes(
     if (bad) return void sendError(h.request, h.reply, h.cors, bad);
     const file = findRepresentation(stream, path.rep);
     if (!file) return void sendError(h.request, h.reply, h.cors, notFound(`no Representation ${path.rep}`));
+    // BaseURL prefix, outage and delay (drm-events.md §10.8, §10.9); odvod bodies are not paced
+    const nowMs = resolved.options.now ?? Date.now();
+    const shapeOf = { ...h, options: resolved.options, baseUrlIndex: path.baseUrlIndex, nowMs };
+    const shape = await shapeSegmentRequest(
+      { ...shapeOf, contentType: file.index.contentType },
+      chunked.held,
+    );
+    if (shape.kind === 'answered') return;
     if (file.index.encryption && resolved.options.drm.length === 0) {
       return void sendError(
         h.request,
@@ -490,6 +513,11 @@ function warnOnce(request: FastifyRequest, message: string): void {
   WARNED.add(message);
   request.log.warn(message);
 }
+
+const paced =
+  (rate: number): typeof sendBuffers =>
+  (request, reply, status, headers, buffers) =>
+    sendPaced(request, reply, status, headers, buffers, rate);
 
 const headerText = (value: string | string[] | undefined): string | undefined =>
   Array.isArray(value) ? value.join(', ') : value;
