@@ -1,27 +1,11 @@
 /** §4.4 AdaptationSets and §4.5 Representations (ISO/IEC 23009-1 5.3.3–5.3.7). */
 import type { Element } from '@xmldom/xmldom';
+import { ROLES } from '../../multi-period/roles.js';
 import type { AdaptationSetModel, PeriodModel } from '../mpd.js';
 import { attr, children } from '../xml.js';
 import { report, type ManifestContext } from './context.js';
 
 const CONTENT_TYPES = ['text', 'image', 'audio', 'video', 'application', 'font'];
-const ROLES = [
-  'caption',
-  'subtitle',
-  'main',
-  'alternate',
-  'supplementary',
-  'commentary',
-  'dub',
-  'description',
-  'sign',
-  'metadata',
-  'enhanced-audio-intelligibility',
-  'emergency',
-  'forced-subtitle',
-  'easyreader',
-  'karaoke',
-];
 // RFC 5646 well-formedness, the common subset (language, script, region, variants, extensions)
 const BCP47 =
   /^(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|\d{3}))?(?:-(?:[A-Za-z0-9]{5,8}|\d[A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-x(?:-[A-Za-z0-9]{1,8})+)?$|^x(?:-[A-Za-z0-9]{1,8})+$/;
@@ -47,7 +31,7 @@ function checkDescriptors(ctx: ManifestContext, el: Element, path: string): void
       else if (
         name === 'Role' &&
         scheme === 'urn:mpeg:dash:role:2011' &&
-        !ROLES.includes(attr(d, 'value') ?? '')
+        !(ROLES as readonly string[]).includes(attr(d, 'value') ?? '')
       )
         report(ctx, 'AS_DESCRIPTOR', d, `Role value "${attr(d, 'value') ?? ''}" is not a DASH role`, path);
     }
