@@ -49,6 +49,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Check a DASH stream: validate URL [--duration S] [--json] (see validate --help)',
     run: async (argv, io) => (await import('./validate.js')).runValidate(argv, io),
   },
+  drm: {
+    summary: 'Decode DRM data: drm pssh INPUT [--json], drm pro INPUT [--json]',
+    run: async (argv, io) => (await import('./drm.js')).runDrm(argv, io),
+  },
   mp4: {
     summary: 'Inspect MP4 files: mp4 dump FILE, mp4 index FILE --json',
     run: async (argv, io) => {
