@@ -7,23 +7,21 @@
  *
  * Call `registerOpenApi` first in buildApp: routes registered before it are not described.
  */
-import { createHash } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { registerApiSecurityHeaders } from '../plugins/security-headers.js';
-import { corsHeaders } from '../streaming/cors.js';
+import {
+  registryDocument,
+  sendRegistryDocument,
+  type RegistryDocument,
+} from '../routes/registry-document.js';
 import { swaggerOptions } from './document.js';
 
 export const OPENAPI_PATH = '/api/openapi.json';
 export const DOCS_PREFIX = '/api/docs';
-
-interface Served {
-  body: string;
-  etag: string;
-}
 
 type Operation = Record<string, unknown> & { operationId?: string };
 interface OpenApiDocument {
@@ -48,28 +46,10 @@ export async function registerOpenApi(app: FastifyInstance, ctx: AppContext): Pr
   await app.register(swagger, swaggerOptions(ctx.version));
 
   // Built at the first request: the route table is complete only once the app is ready.
-  let served: Served | null = null;
-  const document = (): Served => {
-    if (!served) {
-      const body = JSON.stringify(distinctHeadOperations(app.swagger() as OpenApiDocument));
-      served = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    }
-    return served;
-  };
-
+  let served: RegistryDocument | null = null;
   const send = (request: FastifyRequest, reply: FastifyReply) => {
-    const { body, etag } = document();
-    reply.headers({
-      ...corsHeaders(ctx.settings.allowedDomains, request.headers.origin),
-      'cache-control': 'no-cache',
-      etag,
-      'x-content-type-options': 'nosniff',
-    });
-    const match = request.headers['if-none-match'];
-    if (match && match.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
-      return reply.code(304).send();
-    }
-    return reply.type('application/json; charset=utf-8').send(body);
+    served ??= registryDocument(distinctHeadOperations(app.swagger() as OpenApiDocument));
+    return sendRegistryDocument(request, reply, ctx.settings.allowedDomains, served);
   };
 
   void app.register(async (scope) => {

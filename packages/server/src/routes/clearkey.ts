@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { keysInUse } from '../keys/key-store.js';
 import { corsHeaders } from '../streaming/cors.js';
+import { STORED_BYTES_HEADERS } from '../streaming/send.js';
 
 const ALLOW = 'POST, OPTIONS';
 
@@ -22,16 +23,15 @@ interface ErrorBody {
 export function registerClearKeyRoute(app: FastifyInstance, ctx: AppContext): void {
   const allowed = ctx.settings.allowedDomains;
   const cors = (request: FastifyRequest) => corsHeaders(allowed, request.headers.origin, ALLOW);
-  // loopcast_clearkey_requests_total{result} (app.md §14.3), when the node exports metrics
-  const metrics = (ctx as { metrics?: { clearkeyRequests?: { inc(labels: { result: string }): void } } })
-    .metrics;
-  const counter = { inc: (labels: { result: string }) => metrics?.clearkeyRequests?.inc(labels) };
+  // loopcast_clearkey_requests_total{result} (app.md §14.3): ok, unknown_kid or bad_request.
+  const count = (result: 'ok' | 'unknown_kid' | 'bad_request') =>
+    ctx.metrics.clearkeyRequests.inc({ result });
 
   const fail = (request: FastifyRequest, reply: FastifyReply, error: ErrorBody, headers = {}) => {
-    counter.inc({ result: error.code });
+    if (error.status < 500) count('bad_request');
     return reply
       .code(error.status)
-      .headers({ ...cors(request), ...headers, 'cache-control': 'no-store' })
+      .headers({ ...cors(request), ...STORED_BYTES_HEADERS, ...headers, 'cache-control': 'no-store' })
       .send({ error: { ...error, requestId: request.id } });
   };
 
@@ -75,11 +75,16 @@ export function registerClearKeyRoute(app: FastifyInstance, ctx: AppContext): vo
         });
       const keys = await keysInUse(ctx.database.db, parsed.kids);
       const answer = licenceResponse(parsed, (kid) => keys.get(kid) ?? null);
-      counter.inc({ result: answer.keys.length > 0 ? 'ok' : 'unknown' });
+      count(answer.keys.length > 0 ? 'ok' : 'unknown_kid');
       request.log.info({ kids: parsed.kids, found: answer.keys.length }, 'clearkey licence');
       return reply
         .code(200)
-        .headers({ ...cors(request), 'cache-control': 'no-store', 'content-type': 'application/json' })
+        .headers({
+          ...cors(request),
+          ...STORED_BYTES_HEADERS,
+          'cache-control': 'no-store',
+          'content-type': 'application/json',
+        })
         .send(JSON.stringify(answer));
     });
 

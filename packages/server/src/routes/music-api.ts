@@ -20,6 +20,7 @@ import { trackItem, type TrackRow } from '../music/track-item.js';
 import { notFound, registerApiErrorHandler } from '../plugins/api-errors.js';
 import authPlugin from '../plugins/auth.js';
 import { registerApiSecurityHeaders } from '../plugins/security-headers.js';
+import { STORED_BYTES_HEADERS } from '../streaming/send.js';
 import { toBool } from '../storage/dialect.js';
 import type { Database as Schema } from '../storage/schema.js';
 
@@ -251,7 +252,11 @@ export function parseRange(
   return { start, end };
 }
 
-export function rangeNotSatisfiable(request: FastifyRequest, reply: FastifyReply, size: number): FastifyReply {
+export function rangeNotSatisfiable(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  size: number,
+): FastifyReply {
   return reply
     .code(416)
     .header('content-range', `bytes */${size}`)
@@ -367,7 +372,7 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
       const bytes = Buffer.from(await image.bytes());
       const mime = imageMime(bytes);
       if (!mime) throw none();
-      return reply.type(mime).send(bytes);
+      return reply.headers(STORED_BYTES_HEADERS).type(mime).send(bytes);
     },
   );
 
@@ -397,6 +402,7 @@ export function registerMusicRoutes(api: FastifyInstance, ctx: AppContext): void
       const { start, end } = range ?? { start: 0, end: size - 1 };
       reply
         .code(range ? 206 : 200)
+        .headers(STORED_BYTES_HEADERS)
         .type(source.mime)
         .header('accept-ranges', 'bytes')
         .header('content-length', String(Math.max(0, end - start + 1)));

@@ -34,6 +34,7 @@ import {
 } from '@loopcast/dash';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
+import { registryDocument, sendRegistryDocument } from '../routes/registry-document.js';
 import { parseRange, sliceBuffers } from './byte-range.js';
 import { sendChunkedSegment, type ChunkedDeps } from './chunked.js';
 import { corsHeaders } from './cors.js';
@@ -467,19 +468,13 @@ export function registerStreamingRoutes(
   registerPatchRoutes(app, ctx, models); // MPD patch (drm-events.md §11.2)
 
   // Registry documents (dash.md §3.6): generated from the option and template registries.
-  const cgiOptions = JSON.stringify(cgiOptionsDocument());
-  const manifests = JSON.stringify(manifestsDocument());
+  const cgiOptions = registryDocument(cgiOptionsDocument());
+  const manifests = registryDocument(manifestsDocument());
   app.get('/api/cgiOptions', { schema: OPENAPI_DOCS.cgiOptions }, (request, reply) =>
-    reply
-      .headers(corsHeaders(allowed, request.headers.origin))
-      .type('application/json; charset=utf-8')
-      .send(cgiOptions),
+    sendRegistryDocument(request, reply, allowed, cgiOptions),
   );
   app.get('/api/manifests', { schema: OPENAPI_DOCS.manifests }, (request, reply) =>
-    reply
-      .headers(corsHeaders(allowed, request.headers.origin))
-      .type('application/json; charset=utf-8')
-      .send(manifests),
+    sendRegistryDocument(request, reply, allowed, manifests),
   );
 }
 

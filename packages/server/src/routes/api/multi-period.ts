@@ -17,6 +17,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context.js';
+import { registryDocument, sendRegistryDocument } from '../registry-document.js';
 import { MpsNameTaken, createMps, deleteMps, getMps, listMps, replaceMps } from '../../multi-period/store.js';
 import { ApiError, conflict, notFound } from '../../plugins/api-errors.js';
 import { loadStreamModel } from '../../streaming/stream-models.js';
@@ -169,6 +170,7 @@ const taken = (name: string) =>
 
 export function registerMultiPeriodApi(api: FastifyInstance, ctx: AppContext): void {
   const { db } = ctx.database;
+  const contentRoles = registryDocument(CONTENT_ROLES);
 
   api.get(
     '/api/ContentRoles.json',
@@ -180,7 +182,7 @@ export function registerMultiPeriodApi(api: FastifyInstance, ctx: AppContext): v
         response: { 200: Type.Record(Type.String(), Type.Array(Type.String())) },
       },
     },
-    () => CONTENT_ROLES,
+    (request, reply) => sendRegistryDocument(request, reply, ctx.settings.allowedDomains, contentRoles),
   );
 
   api.get(
