@@ -170,7 +170,7 @@ describe('SCTE-35 time_signal (drm-events.md §9.8)', () => {
     assert.equal(parsed.info.commandType, 6);
     assert.equal(parsed.info.spliceTime, 900000);
     const broken = Buffer.from(END, 'hex');
-    broken[20] ^= 1;
+    broken[20] = broken[20]! ^ 1;
     assert.equal(parseSpliceInfo(broken).ok, false);
   });
 });
