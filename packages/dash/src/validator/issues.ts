@@ -8,6 +8,8 @@ import type { IssueLocation, ValidationIssue, ValidatorEvents } from './types.js
 
 export interface IssueExtra {
   path?: string;
+  /** Where a rule's table row names a milder case (MEDIA_FETCH after a successful retry, §4.10). */
+  severity?: ValidationIssue['severity'];
 }
 
 /** What a check receives: a way to raise issues against the registry. */
@@ -29,7 +31,7 @@ export class IssueCollector implements IssueSink {
   add(code: CheckCode, message: string, location: IssueLocation, extra: IssueExtra = {}): void {
     const row = CHECKS[code];
     const issue: ValidationIssue = {
-      severity: row.severity,
+      severity: extra.severity ?? row.severity,
       code,
       message,
       location,

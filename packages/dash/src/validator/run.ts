@@ -692,7 +692,10 @@ class Run {
       return;
     }
     if (r.attempts > 1 && r.status === want)
-      this.sink.add('MEDIA_FETCH', `the segment needed ${r.attempts} attempts`, loc, { path: rep.path });
+      this.sink.add('MEDIA_FETCH', `the segment answered only after ${r.attempts} attempts`, loc, {
+        path: rep.path,
+        severity: 'warning',
+      });
     this.summary.mediaSegments++;
     this.contentType(r, rep, 'MEDIA_CONTENT_TYPE', loc);
     const body = ref.range && r.status === 200 ? r.body.subarray(ref.range[0], ref.range[1] + 1) : r.body;

@@ -111,12 +111,13 @@ export function checkMediaSegment(input: MediaInput): MediaFacts | undefined {
           moof.child('mfhd'),
           'moof/mfhd',
         );
+      // §4.10: with several moofs in a segment, non-increasing numbers are a warning
       else if (moofs.length > 1 && seq <= previousSeq)
-        add(
+        sink.add(
           'MEDIA_MFHD',
           `mfhd sequence_number ${seq} does not increase after ${previousSeq}`,
-          moof.child('mfhd'),
-          'moof/mfhd',
+          { ...location, box: 'moof/mfhd', offset: moof.offset },
+          { path: rep.path, severity: 'warning' },
         );
       if (seq !== undefined) previousSeq = seq;
       const mdat =

@@ -106,3 +106,21 @@ describe('run limits', { skip: mediaMissing() }, () => {
     assert.ok(r.summary.mediaSegments < 20, `${r.summary.mediaSegments} media segments before the limit`);
   });
 });
+
+describe('retries', { skip: mediaMissing() }, () => {
+  it('a segment that answered only after retries is a MEDIA_FETCH warning, not an error', async () => {
+    const recorded = new RecordedFetcher(streamRoutes());
+    const fetcher = {
+      fetch: async (req: Parameters<RecordedFetcher['fetch']>[0]) => {
+        const r = await recorded.fetch(req);
+        return req.url.endsWith('bbb_v6/2.m4s') ? { ...r, attempts: 3 } : r;
+      },
+    };
+    const r = await validate(OPTS, fetcher, {}, () => T0);
+    assert.equal(r.summary.errors, 0, reportText(r));
+    assert.deepEqual(
+      r.issues.map((i) => [i.code, i.severity, i.message]),
+      [['MEDIA_FETCH', 'warning', 'the segment answered only after 3 attempts']],
+    );
+  });
+});
