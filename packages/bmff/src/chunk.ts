@@ -112,7 +112,10 @@ export function buildChunks(src: ChunkSource, counts: readonly number[], prftNtp
   return out;
 }
 
-/** The prefix boxes with a prft after the leading styp (dash.md §10.3). */
+/**
+ * The prefix boxes with a prft after the leading styp and emsg boxes (dash.md §10.3; event
+ * messages precede the prft, ISO/IEC 23009-1 5.10.3.3, drm-events.md §9.3).
+ */
 function withPrft(src: ChunkSource, ntp: bigint): Buffer[] {
   const w = new ByteWriter(32);
   writeBox(w, prftEntry, {
@@ -122,7 +125,7 @@ function withPrft(src: ChunkSource, ntp: bigint): Buffer[] {
     ntpTimestamp: ntp,
     mediaTime: src.decodeTime,
   });
-  const at = src.prefix.findIndex((b) => b.toString('latin1', 4, 8) !== 'styp');
+  const at = src.prefix.findIndex((b) => !['styp', 'emsg'].includes(b.toString('latin1', 4, 8)));
   const split = at < 0 ? src.prefix.length : at;
   return [...src.prefix.slice(0, split), w.result(), ...src.prefix.slice(split)];
 }

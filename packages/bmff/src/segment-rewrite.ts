@@ -24,8 +24,8 @@ export interface SegmentPlan {
   sequenceNumber: number;
   /** New decode time of the first tfdt; every other tfdt moves by the same amount. */
   baseMediaDecodeTime: bigint | number;
-  /** prft boxes to put before the (first) moof, ahead of the emsg boxes (low latency, dash.md
-   * §10.3): serialised boxes or typed fields. */
+  /** prft boxes to put before the (first) moof, after the emsg boxes (low latency, dash.md
+   * §10.3; drm-events.md §9.3): serialised boxes or typed fields. */
   prft?: readonly (Buffer | PrftFields)[];
   /** emsg boxes to put before the (first) moof: serialised boxes or typed fields. */
   emsg?: readonly (Buffer | EmsgFields)[];
@@ -76,8 +76,9 @@ export function rewriteSegment(segment: Buffer, plan: SegmentPlan): Buffer[] {
     const { h, pos } = top[i]!;
     if (h.type === 'sidx' && dropSidx) continue;
     if (i === firstMoof) {
-      for (const e of plan.prft ?? []) writeTyped(w, prftEntry, e);
+      // ISO/IEC 23009-1 5.10.3.3: event messages precede the prft (drm-events.md §9.3).
       for (const e of plan.emsg ?? []) writeTyped(w, emsgEntry, e);
+      for (const e of plan.prft ?? []) writeTyped(w, prftEntry, e);
     }
     if (h.type === 'moof') {
       writeMoof(w, segment, pos, h, plan, state, emitted);

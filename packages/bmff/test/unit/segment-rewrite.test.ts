@@ -92,7 +92,7 @@ test(
   },
 );
 
-test('rewrite: prft goes before emsg before the moof', { skip: noMedia }, () => {
+test('rewrite: emsg goes before prft before the moof (ISO/IEC 23009-1 5.10.3.3)', { skip: noMedia }, () => {
   const { media } = segments('bbb_v7');
   const seg = media[0]!;
   const out = rewriteSegment(seg, {
@@ -116,9 +116,9 @@ test('rewrite: prft goes before emsg before the moof', { skip: noMedia }, () => 
   const boxes = check(out, seg);
   assert.deepEqual(
     boxes.map((b) => b.type),
-    ['styp', 'prft', 'emsg', 'moof', 'mdat'],
+    ['styp', 'emsg', 'prft', 'moof', 'mdat'],
   );
-  assert.equal(boxes[1]!.get(prft).ntpTimestamp, 1n << 40n);
+  assert.equal(boxes[2]!.get(prft).ntpTimestamp, 1n << 40n);
 });
 
 test(
