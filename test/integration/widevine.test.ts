@@ -110,6 +110,16 @@ describe('Widevine over HTTP (drm-events.md §4.6)', { timeout: 28_000 }, () => 
         assert.ok(parseBoxes(seg).some((b) => b.type === 'mdat'));
       }
     }
+    // the licence URL is MPD only: child URLs and init segments never carry it (§3.3, §13)
+    const mpd = (await ok(`/dash/live/bbb/hand_made.mpd?drm=widevine&${LA_Q}&${LIVE}`)).toString();
+    assert.doesNotMatch(mpd, /(initialization|media)="[^"]*widevine__la_url/);
+    const init = await ok(`/dash/live/bbb/bbb_v6_enc/init.m4v?drm=widevine&${LA_Q}&${LIVE}`);
+    assert.ok(!init.includes('licence.example'));
+    // canonical child-URL form (§3.1)
+    const canon = (
+      await ok(`/dash/live/bbb/hand_made.mpd?drm=playready,widevine-cenc,clearkey,marlin&${LIVE}`)
+    ).toString();
+    assert.match(canon, /media="[^"]*drm=all,widevine-cenc[&"]/);
     // `all` does not include Widevine (§3.1)
     assert.deepEqual(
       widevineElements((await ok(`/dash/live/bbb/hand_made.mpd?drm=all&${LIVE}`)).toString()),
@@ -181,6 +191,8 @@ describe('Widevine over HTTP (drm-events.md §4.6)', { timeout: 28_000 }, () => 
       for (const q of [
         `drm=widevine&${LA_Q}`,
         'drm=clearkey,widevine-cenc',
+        'drm=all,widevine',
+        'drm=all-cenc,widevine-moov',
         'drm=widevine&enc_scheme=cbcs&otf=1',
       ]) {
         const got = await run(stream, q);
