@@ -41,6 +41,7 @@ export { buildManifest } from './manifest/manifest.js';
 // timing
 export { resolveAvailabilityStart, manifestClock } from './timing/availability-start.js';
 export { manifestTiming } from './timing/presentation.js';
+export { missingFromTimeline } from './timing/timeline-loss.js';
 export type { ManifestTiming, LiveManifestTiming, StaticManifestTiming } from './timing/presentation.js';
 export { formatDuration, formatDateTime } from './timing/durations.js';
 

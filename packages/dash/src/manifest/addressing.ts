@@ -25,6 +25,7 @@ import { numberWindow } from '../timing/window.js';
 import { startsBeforeEnd, type EventEnd } from '../timing/event-end.js';
 import type { Ratio } from '../timing/exact.js';
 import { loopAt } from '../timing/track.js';
+import { gappedTimeline, timelineLossFilter } from '../timing/timeline-loss.js';
 import type { SegmentListModel, SegmentTemplateModel, TimelineS } from './model.js';
 
 export type MediaType = 'video' | 'audio' | 'text';
@@ -111,10 +112,13 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
     periodTicks = { lo: j * period.length.num * t.ts, hi: (j + 1n) * period.length.num * t.ts, den };
     pto += periodTicks.lo / den;
   }
+  // gaps (drm-events.md §10.10) are listed segment by segment
+  const keep = ctx.timing.kind === 'static' ? null : timelineLossFilter(ctx.options, type, t);
+  const gaps = keep ? { keep, numbers: timeline === 'number' } : null;
   const listed =
-    ctx.timing.kind !== 'static' && isRegularTrack(t)
+    ctx.timing.kind !== 'static' && isRegularTrack(t) && !gaps
       ? listedByBounds(t, ctx.timing, periodTicks)
-      : listedBySegments(t, ctx.timing, periodTicks);
+      : listedBySegments(t, ctx.timing, periodTicks, gaps);
   if (periodTicks && listed.timeline.length === 0 && timeline === 'number') {
     const { lo, den } = periodTicks;
     const firstAfter = firstSegmentFrom(t, (lo + den - 1n) / den);
@@ -162,8 +166,9 @@ function listedBySegments(
   t: TrackTiming,
   timing: ManifestTiming,
   period: PeriodTicks | null,
+  gaps: { keep: (s: { loop: number; k: number }) => boolean; numbers: boolean } | null = null,
 ): BoundedTimeline {
-  let segments: { position: bigint; duration: bigint; number: number }[];
+  let segments: { position: bigint; duration: bigint; number: number; k: number; loop?: number }[];
   if (timing.kind === 'live') {
     segments = liveSegments(t, timing.bufferStartMs, timing.edgeMs);
     const end = timing.end;
@@ -176,6 +181,10 @@ function listedBySegments(
   if (period) {
     const { lo, hi, den } = period;
     segments = segments.filter((s) => s.position * den < hi && (s.position + s.duration) * den > lo);
+  }
+  if (gaps) {
+    const kept = segments.filter((s) => gaps.keep({ loop: s.loop ?? 0, k: s.k }));
+    return { timeline: gappedTimeline(kept, t.t0, gaps.numbers), firstNumber: kept[0]?.number ?? null };
   }
   return { timeline: sEntries(timelineEntries(segments, t.t0)), firstNumber: segments[0]?.number ?? null };
 }

@@ -9,6 +9,8 @@ import type { BaseUrlEntry } from '../faults/baseurls.js';
 
 export interface TimelineS {
   t?: string;
+  /** `S@n` after a gap with `timeline=number` (drm-events.md §10.10). */
+  n?: string;
   d: string;
   r?: number;
 }

@@ -18,6 +18,7 @@ import {
   legacyManifestTarget,
   manifestClock,
   manifestsDocument,
+  missingFromTimeline,
   parseStreamingPath,
   planSegment,
   resolveOptions,
@@ -184,6 +185,10 @@ export function registerStreamingRoutes(
     const { rep, address, mode } = path;
     const fate = segmentFate(h.request, { stream, mode, rep, address, options: resolved.options, nowMs });
     if (sendFault(h.request, h.reply, h.cors, fate)) return;
+    // timeline gaps: after the faults, before availability (drm-events.md §10.1, §10.10)
+    const live = mode === 'live';
+    if (missingFromTimeline({ stream, live, rep, address, options: resolved.options }))
+      return void sendError(h.request, h.reply, h.cors, notFound('segment missing from the timeline'));
     // with chunking the chunk schedule replaces the too-early test for stored files (dash.md §10.3)
     const planOptions = findRepresentation(stream, path.rep)
       ? chunkedPlanOptions(resolved.options)

@@ -86,7 +86,7 @@ function checkSegmentElement(ctx: ManifestContext, el: Element, path: string, dy
           `S@t ${tv} overlaps the previous entries, which end at ${end}`,
           path,
         );
-      else if (tv > end)
+      else if (tv > end && numberedGap(el, s))
         report(
           ctx,
           'SEG_TIMELINE_GAP',
@@ -97,6 +97,14 @@ function checkSegmentElement(ctx: ManifestContext, el: Element, path: string, dy
     }
     end = r >= 0 && dd > 0 ? tv + dd * (r + 1) : undefined;
   });
+}
+
+/**
+ * A gap (a segment a packager lost, drm-events.md §10.10) is allowed by 5.3.9.6; it is reported
+ * only where it moves the numbering: `$Number$` addressing without `S@n` after the gap.
+ */
+function numberedGap(el: Element, s: Element): boolean {
+  return attr(s, 'n') === undefined && (attr(el, 'media') ?? '').includes('$Number');
 }
 
 function addressingElements(rep: RepresentationModel, period: PeriodModel, setEl: Element): Element[] {
