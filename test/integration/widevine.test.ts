@@ -135,6 +135,18 @@ describe('Widevine over HTTP (drm-events.md §4.6)', { timeout: 28_000 }, () => 
       assert.equal(res.status, 400, bad);
       assert.match(await res.text(), /widevine__la_url/);
     }
+    // the options page's registry document has the row and its help (drm-events.md §13)
+    const rows = JSON.parse((await ok('/api/cgiOptions')).toString()) as {
+      param: string;
+      group: string;
+      description: string;
+      usage: string[];
+    }[];
+    const row = rows.find((r) => r.param === 'widevine__la_url');
+    assert.equal(row?.group, 'drm');
+    assert.deepEqual(row.usage, ['manifest']);
+    assert.match(row.description, /dashif:Laurl/);
+    assert.match(rows.find((r) => r.param === 'scte35__command')?.description ?? '', /time_signal/);
     const mpd = (await ok(`/dash/live/demo/hand_made.mpd?drm=clearkey&${LA_Q}&${LIVE}`)).toString();
     assert.doesNotMatch(mpd, /licence\.example/);
     assert.doesNotMatch(mpd, /widevine__la_url/);

@@ -875,7 +875,8 @@ export const OPTION_REGISTRY = {
     flags: ['noDefault'],
     group: 'drm',
     title: 'Widevine licence URL',
-    description: 'Widevine licence URL written in the MPD.',
+    description:
+      'Widevine licence URL, written only into the MPD as dashif:Laurl (loopcast answers no Widevine licence requests); needs drm=widevine.',
     syntax: 'URL',
   }),
   // F. Events
@@ -920,7 +921,8 @@ export const OPTION_REGISTRY = {
     use: ['M', 'V', 'A'],
     group: 'events',
     title: 'SCTE-35 command',
-    description: 'Splice command carried by the events.',
+    description:
+      'Splice command of each SCTE-35 event: splice_insert, or time_signal with the break described by its segmentation descriptor alone.',
     syntax: 'splice_insert or time_signal',
   }),
   // G. Fault injection, patch, compatibility
