@@ -27,6 +27,7 @@ import {
 import type { IssueSink } from '../issues.js';
 import type { MpdModel, RepresentationModel } from '../mpd.js';
 import { parsePlayReadyObject } from '../decode/playready.js';
+import { parseWidevineData } from '../decode/widevine.js';
 import type { IssueLocation } from '../types.js';
 import { setProtection, SYSTEMS } from './protection.js';
 
@@ -278,6 +279,16 @@ function initFacts(
           add(
             'INIT_PSSH',
             `the PlayReady pssh does not hold a valid PRO: ${r.reason}`,
+            withBox(loc, 'moov/pssh', p.offset),
+          );
+      }
+      if (f.systemId === SYSTEMS.widevine) {
+        // drm-events.md §4.6: the Data is a WidevinePsshData message
+        const w = parseWidevineData(f.data);
+        if (!w.ok)
+          add(
+            'INIT_PSSH',
+            `the Widevine pssh data does not parse: ${w.reason}`,
             withBox(loc, 'moov/pssh', p.offset),
           );
       }

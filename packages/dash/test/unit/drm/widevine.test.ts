@@ -1,6 +1,15 @@
 /** The Widevine pssh against the worked bytes of drm-events.md §4.6. */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { insertPssh, parseBoxes, serializeBoxes } from '@loopcast/bmff';
+import { psshBox } from '../../../src/drm/pssh.js';
+import { SYSTEM_IDS } from '../../../src/drm/systems.js';
+import { checkInitSegment } from '../../../src/validator/checks/init.js';
+import { IssueCollector } from '../../../src/validator/issues.js';
+import { buildMpdModel } from '../../../src/validator/mpd.js';
+import { parseXml } from '../../../src/validator/xml.js';
 import {
   decodeWidevinePsshData,
   WidevineDataError,
@@ -79,5 +88,42 @@ describe('Widevine pssh (drm-events.md §4.6)', () => {
     assert.throws(() => decodeWidevinePsshData(Buffer.from('1202aabb', 'hex')), /key_id of 2 bytes/);
     assert.throws(() => decodeWidevinePsshData(Buffer.from('48ff', 'hex')), WidevineDataError);
     assert.throws(() => decodeWidevinePsshData(Buffer.from('0b', 'hex')), /wire type 3/);
+  });
+});
+
+describe('the validator reads Widevine pssh boxes in moov (validator.md INIT_PSSH)', () => {
+  const media = join(import.meta.dirname, '..', '..', '..', '..', '..', '..', 'shared', 'media');
+  const file = join(media, 'bbb', 'bbb_v6_enc.mp4');
+
+  const codes = (data: Buffer): string[] => {
+    const boxes = parseBoxes(readFileSync(file));
+    const moov = boxes.find((b) => b.type === 'moov')!;
+    insertPssh(moov, psshBox(SYSTEM_IDS.widevine, null, data));
+    const init = serializeBoxes(boxes.filter((b) => b.type === 'ftyp' || b.type === 'moov'));
+    const xml = parseXml(
+      `<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:cenc="urn:mpeg:cenc:2013" type="static"><Period id="p"><AdaptationSet contentType="video" mimeType="video/mp4"><ContentProtection schemeIdUri="urn:mpeg:dash:mp4protection:2011" value="cenc" cenc:default_KID="1ab45440-532c-4399-94dc-5c5ad9584bac"/><Representation id="v" bandwidth="1"/></AdaptationSet></Period></MPD>`,
+    );
+    assert.ok(xml.ok);
+    const mpd = buildMpdModel(xml.xml, 'https://t.test/a.mpd');
+    const sink = new IssueCollector();
+    checkInitSegment({
+      mpd,
+      rep: mpd.periods[0]!.adaptationSets[0]!.representations[0]!,
+      body: init,
+      location: { kind: 'url', url: 'https://t.test/init.mp4' },
+      sink,
+    });
+    return sink.issues.filter((i) => i.code === 'INIT_PSSH').map((i) => i.message);
+  };
+
+  it('accepts the §4.6 message and reports one that does not parse', (t) => {
+    if (!existsSync(file)) {
+      t.skip(`shared media not found at ${media}`);
+      return;
+    }
+    assert.deepEqual(codes(widevinePsshData([BBB], 'cenc')), []);
+    assert.deepEqual(codes(Buffer.from('1210aabb', 'hex')), [
+      'the Widevine pssh data does not parse: field 2 needs 16 bytes at byte 2, past the end',
+    ]);
   });
 });
