@@ -135,6 +135,17 @@ describe('loopcast drm', () => {
     }
   });
 
+  it('is listed in loopcast --help and has its own help', async () => {
+    const out: string[] = [];
+    const io: CliIo = { stdout: (l) => out.push(l), stderr: (l) => out.push(l) };
+    assert.equal(await main(['--help'], io), 0);
+    assert.match(out.join('\n'), /^ {2}drm +Decode DRM data: drm pssh INPUT/m);
+    const help = await run('--help');
+    assert.equal(help.code, 0);
+    assert.match(help.out, /loopcast drm pssh INPUT \[--json\]/);
+    assert.equal((await run()).code, 2);
+  });
+
   it('runs through the real executable', () => {
     const good = spawnSync(process.execPath, [LOOPCAST_BIN, 'drm', 'pssh', WV], { encoding: 'utf8' });
     assert.equal(good.status, 0, good.stderr);
