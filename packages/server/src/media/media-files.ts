@@ -3,6 +3,8 @@
  * and hash, its error records and the KIDs it uses, with the index summarised (segments, durations,
  * per-content-type facts). Key values never appear here (§3.8).
  */
+import type { Static } from 'typebox';
+import type { MediaFileSchema } from '../routes/api/streams.js';
 import type { MediaIndex } from '@loopcast/bmff';
 import type { Kysely } from 'kysely';
 import { fromJson, toBool } from '../storage/dialect.js';
@@ -14,35 +16,8 @@ export interface ApiFileError {
   details: string;
 }
 
-export interface ApiMediaFile {
-  id: number;
-  stream: string;
-  name: string;
-  fileName: string;
-  size: number;
-  sha256: string;
-  indexState: 'indexed' | 'failed';
-  contentType: string | null;
-  codecs: string | null;
-  trackId: number | null;
-  language: string | null;
-  bitrate: number | null;
-  maxBitrate: number | null;
-  encrypted: boolean;
-  defaultKid: string | null;
-  kids: string[];
-  numSegments: number | null;
-  segmentDurationSeconds: number | null;
-  durationSeconds: number | null;
-  width?: number;
-  height?: number;
-  frameRate?: string;
-  sampleRate?: number;
-  channels?: number;
-  errors: ApiFileError[];
-  createdAt: string;
-  updatedAt: string;
-}
+/** app.md §4.2 `MediaFile`: the API schema is the one definition. */
+export type ApiMediaFile = Static<typeof MediaFileSchema>;
 
 /** PostgreSQL returns 64-bit integers as strings and timestamps as dates; the API answers numbers and ISO text. */
 export const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
@@ -180,10 +155,24 @@ export function toApiMediaFile(row: MediaFileRow, errors: ApiFileError[], kids: 
     encrypted: row.encrypted,
     defaultKid: ix?.encryption?.defaultKid.replace(/-/g, '').toLowerCase() ?? null,
     kids,
+    mimeType: ix?.mimeType ?? null,
+    timescale: ix?.timescale ?? null,
+    startNumber: ix?.startNumber ?? null,
     numSegments: ix ? ix.segments.length - 1 : null,
     segmentDurationSeconds: ix ? seconds(ix.segmentDuration, ix.timescale) : null,
     durationSeconds: ix ? seconds(ix.mediaDuration, ix.timescale) : null,
-    ...(ix?.video ? { width: ix.video.width, height: ix.video.height, frameRate: ix.video.frameRate } : {}),
+    ...(ix?.video
+      ? {
+          width: ix.video.width,
+          height: ix.video.height,
+          frameRate: ix.video.frameRate,
+          sar: ix.video.sar,
+          ...(ix.video.nalLengthSize !== undefined ? { nalLengthSize: ix.video.nalLengthSize } : {}),
+        }
+      : {}),
+    ...(ix?.text
+      ? { textFormat: ix.text.format, ...(ix.text.mimeType ? { textMimeType: ix.text.mimeType } : {}) }
+      : {}),
     ...(ix?.audio ? { sampleRate: ix.audio.sampleRate, channels: ix.audio.channels } : {}),
     errors,
     createdAt: row.createdAt,

@@ -60,6 +60,7 @@ export function MediaInfoPage({ match }: { match: RegExpExecArray }) {
               <Row label="Content type">{file.contentType ?? ''}</Row>
               <Row label="Track id">{file.trackId ?? ''}</Row>
               <Row label="Language">{file.language ?? ''}</Row>
+              <Row label="MIME type">{file.mimeType ?? ''}</Row>
               <Row label="Codecs">{file.codecs ?? ''}</Row>
               <Row label="Bitrate">{formatBitrate(file.bitrate)}</Row>
               <Row label="Maximum bitrate">{formatBitrate(file.maxBitrate)}</Row>
@@ -81,7 +82,8 @@ export function MediaInfoPage({ match }: { match: RegExpExecArray }) {
                   ))}
                 </Row>
               )}
-              {timing && <Row label="Timescale">{timing.timescale}</Row>}
+              <Row label="Timescale">{file.timescale ?? timing?.timescale ?? ''}</Row>
+              <Row label="Start number">{file.startNumber ?? ''}</Row>
               {timing?.first && (
                 <Row label="Start time">
                   {timing.first.start} ({timing.first.startSeconds} s)
@@ -106,6 +108,16 @@ export function MediaInfoPage({ match }: { match: RegExpExecArray }) {
                 </Row>
               )}
               {file.frameRate !== undefined && <Row label="Frame rate">{file.frameRate}</Row>}
+              {file.sar !== undefined && <Row label="SAR">{file.sar}</Row>}
+              {file.nalLengthSize !== undefined && (
+                <Row label="NAL length size">{file.nalLengthSize} bytes</Row>
+              )}
+              {file.textFormat !== undefined && (
+                <Row label="Text format">
+                  {file.textFormat}
+                  {file.textMimeType ? ` (${file.textMimeType})` : ''}
+                </Row>
+              )}
               {file.sampleRate !== undefined && <Row label="Sample rate">{file.sampleRate} Hz</Row>}
               {file.channels !== undefined && <Row label="Channels">{file.channels}</Row>}
             </tbody>
