@@ -158,7 +158,12 @@ function Builder({ streams }: { streams: StreamSummary[] }) {
   const stored = useMemo(loadStored, []);
   const firstTemplate = TEMPLATES[0]!;
   const [choice, setChoice] = useState<StreamChoice>(() => {
-    const stream = streams.find((s) => s.directory === stored.stream) ?? streams[0]!;
+    // `/?stream=DIR` (the streams page's Build link) wins over the remembered choice.
+    const asked = new URLSearchParams(location.search).get('stream');
+    const stream =
+      streams.find((s) => s.directory === asked) ??
+      streams.find((s) => s.directory === stored.stream) ??
+      streams[0]!;
     const template = TEMPLATES.find((t) => t.name === stored.manifest) ?? firstTemplate;
     const modes = templateModes(template);
     const mode = stored.mode && modes.includes(stored.mode) ? stored.mode : modes[0]!;

@@ -100,7 +100,7 @@ export function StreamsPage() {
                   <td>{formatSeconds(s.durationSeconds)}</td>
                   <td>{s.timingReference?.name ?? '—'}</td>
                   <td>
-                    <a href="/">Build</a>{' '}
+                    <a href={`/?stream=${encodeURIComponent(s.directory)}`}>Build</a>{' '}
                     <a href={`/play/vod/${encodeURIComponent(s.directory)}/hand_made`}>Play</a>
                   </td>
                 </tr>
