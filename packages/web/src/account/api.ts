@@ -33,7 +33,8 @@ export class ApiRequestError extends Error {
 
 let csrfToken = '';
 
-async function failureOf(res: Response): Promise<ApiFailure> {
+/** The error envelope of a failed answer (app.md §1), or a sentence naming its status. */
+export async function responseFailure(res: Response): Promise<ApiFailure> {
   try {
     const body = (await res.json()) as { error?: ApiFailure };
     if (body.error) return body.error;
@@ -45,7 +46,7 @@ async function failureOf(res: Response): Promise<ApiFailure> {
 
 export async function getSession(): Promise<SessionInfo> {
   const res = await fetch('/api/auth/session', { credentials: 'same-origin' });
-  if (!res.ok) throw new ApiRequestError(await failureOf(res));
+  if (!res.ok) throw new ApiRequestError(await responseFailure(res));
   const info = (await res.json()) as SessionInfo;
   csrfToken = info.csrfToken;
   return info;
@@ -60,7 +61,7 @@ export async function send<T>(method: 'POST' | 'PATCH' | 'DELETE', url: string, 
     headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken },
     body: JSON.stringify(body),
   });
-  if (!res.ok) throw new ApiRequestError(await failureOf(res));
+  if (!res.ok) throw new ApiRequestError(await responseFailure(res));
   if (res.status === 204) return undefined as T;
   const data = (await res.json()) as T;
   const token = (data as { csrfToken?: unknown }).csrfToken;
@@ -72,4 +73,10 @@ export async function send<T>(method: 'POST' | 'PATCH' | 'DELETE', url: string, 
 export function nextPath(search: string, fallback = '/'): string {
   const next = new URLSearchParams(search).get('next');
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : fallback;
+}
+
+/** A failure's sentence and the field it names, for showing next to the form. */
+export function failureText(err: unknown): { message: string; field?: string } {
+  if (err instanceof ApiRequestError) return { message: err.failure.message, field: err.failure.field };
+  return { message: 'The server could not be reached.' };
 }

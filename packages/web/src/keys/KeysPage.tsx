@@ -10,7 +10,7 @@ import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import {
   addKey,
   deleteKey,
-  failureOf,
+  failureText,
   getKey,
   listKeys,
   updateKey,
@@ -63,7 +63,7 @@ function AddKeyForm({ onAdded }: { onAdded: (k: ContentKey) => void }) {
       setKid('');
       setKey('');
     } catch (err) {
-      setError(failureOf(err));
+      setError(failureText(err));
     }
   };
   return (
@@ -115,7 +115,7 @@ export function KeysPage({ match }: { match: RegExpExecArray }) {
   const load = () =>
     listKeys()
       .then(setKeys)
-      .catch((e: unknown) => setError(failureOf(e).message));
+      .catch((e: unknown) => setError(failureText(e).message));
   useEffect(() => void load(), []);
 
   const remove = async (k: ContentKey) => {
@@ -124,7 +124,7 @@ export function KeysPage({ match }: { match: RegExpExecArray }) {
       await deleteKey(k.kid);
       await load();
     } catch (e) {
-      setError(failureOf(e).message);
+      setError(failureText(e).message);
     }
   };
 
@@ -222,7 +222,7 @@ export function KeyPage({ match }: { match: RegExpExecArray }) {
         setAlg(found.alg);
         setValue(found.computed ? '' : (found.key ?? ''));
       })
-      .catch((e: unknown) => setError(failureOf(e).message));
+      .catch((e: unknown) => setError(failureText(e).message));
   }, [kid]);
 
   const save = async (e: Event) => {
@@ -234,7 +234,7 @@ export function KeyPage({ match }: { match: RegExpExecArray }) {
       setK(next);
       setSaved(true);
     } catch (err) {
-      setError(failureOf(err).message);
+      setError(failureText(err).message);
     }
   };
 

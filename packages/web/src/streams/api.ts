@@ -2,7 +2,13 @@
  * The streams and media-file calls of the UI (app.md §4.2, §4.4): reads, JSON changes carrying the
  * CSRF token, and uploads through XMLHttpRequest so the page can show upload progress (§5.2).
  */
-import { ApiRequestError, getSession, type ApiFailure, type SessionInfo } from '../account/api.ts';
+import {
+  ApiRequestError,
+  getSession,
+  responseFailure,
+  type ApiFailure,
+  type SessionInfo,
+} from '../account/api.ts';
 
 export interface FileError {
   reason: string;
@@ -83,22 +89,12 @@ export interface BoxNode {
   error?: string;
 }
 
-async function failureOf(res: Response): Promise<ApiFailure> {
-  try {
-    const body = (await res.json()) as { error?: ApiFailure };
-    if (body.error) return body.error;
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, code: 'internal', message: `The server answered ${res.status}.` };
-}
-
 export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
   if (res.status === 401) {
     location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
   }
-  if (!res.ok) throw new ApiRequestError(await failureOf(res));
+  if (!res.ok) throw new ApiRequestError(await responseFailure(res));
   return (await res.json()) as T;
 }
 
@@ -126,7 +122,7 @@ export async function change<T>(
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  if (!res.ok) throw new ApiRequestError(await failureOf(res));
+  if (!res.ok) throw new ApiRequestError(await responseFailure(res));
   return (res.status === 204 ? undefined : await res.json()) as T;
 }
 

@@ -4,6 +4,7 @@
  * to the login page (§9.1).
  */
 import { ApiRequestError, send } from '../account/api.ts';
+export { failureText } from '../account/api.ts';
 import { getJson } from '../streams/api.ts';
 
 export type Group = 'admin' | 'media' | 'user';
@@ -46,9 +47,3 @@ export const updateUser = (id: number, body: UserChanges) =>
 
 export const deleteUser = (id: number) =>
   send<void>('DELETE', `/api/users/${id}`, {}).catch(handleAuthFailure);
-
-/** A failure's sentence and the field it names, for showing next to the form. */
-export function failureText(err: unknown): { message: string; field?: string } {
-  if (err instanceof ApiRequestError) return { message: err.failure.message, field: err.failure.field };
-  return { message: 'The server could not be reached.' };
-}
