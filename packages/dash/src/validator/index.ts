@@ -5,3 +5,13 @@ export { CHECKS, checksMarkdown, type CheckCode, type CheckRow } from './registr
 export { reportText, sortIssues, type TextOptions } from './report.js';
 export { describeCodecs } from './codecs.js';
 export { xsdAvailable } from './xsd.js';
+export {
+  captureStream,
+  planCapture,
+  CaptureError,
+  DEFAULT_SAVE_MAX_SEGMENTS,
+  type CapturePlan,
+  type CaptureSink,
+  type CaptureTrack,
+  type CaptureOptions,
+} from './capture.js';
