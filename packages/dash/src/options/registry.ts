@@ -1073,8 +1073,10 @@ export const OPTION_REGISTRY = {
     use: ['M', 'V', 'A', 'T'],
     flags: ['F'],
     group: 'faults',
+    choices: [['2', 'Two BaseURLs (bu0/, bu1/)']],
     title: 'BaseURL count',
-    description: 'Number of BaseURLs, bu0/ … bu{N−1}/.',
+    description:
+      'Number of BaseURLs, bu0/ … bu{N−1}/, each with serviceLocation and a distinct DVB priority (hand_made, needs base=1).',
     syntax: 'integer 1 to 8',
   }),
   outage: row({
@@ -1086,9 +1088,11 @@ export const OPTION_REGISTRY = {
     use: ['M', 'V', 'A', 'T'],
     flags: ['noDefault'],
     group: 'faults',
+    choices: [['u50d10,-', 'bu0/ down in the last 10 s of every minute']],
     title: 'BaseURL outages',
-    description: 'Wall-clock outage pattern per BaseURL.',
-    syntax: 'list of patterns',
+    description:
+      'Pattern k for BaseURL k: states u (up), d (down, outage.code), s (slow, outage.slow), h (hang, outage.hang) with their seconds, repeating from the Unix epoch; - is always up.',
+    syntax: 'list of - or <u|d|s|h><seconds>…, at most 8',
   }),
   outage__code: row({
     full: 'outage.code',
@@ -1138,8 +1142,10 @@ export const OPTION_REGISTRY = {
     use: ['M', 'V', 'A', 'T'],
     flags: ['noDefault'],
     group: 'faults',
+    choices: [['video:1500', 'Video answers 1.5 s late']],
     title: 'Response delay',
-    description: 'Delay before segment responses, per content type.',
+    description:
+      'Delay before segment responses (errors included), per content type; manifests are never delayed.',
     syntax: 'list of [type:]milliseconds',
   }),
   rate: row({
@@ -1151,8 +1157,10 @@ export const OPTION_REGISTRY = {
     use: ['M', 'V', 'A', 'T'],
     flags: ['noDefault'],
     group: 'faults',
+    choices: [['video:35000', 'Video at 280 kbit/s per response']],
     title: 'Delivery rate',
-    description: 'Maximum body rate of segment responses, per content type.',
+    description:
+      'Maximum body rate of each segment response, bytes per second per content type; a body never takes more than 60 s.',
     syntax: 'list of [type:]bytes per second',
   }),
   segtimelineloss: row({
@@ -1169,8 +1177,10 @@ export const OPTION_REGISTRY = {
     use: ['M', 'V', 'A', 'T'],
     flags: ['F', 'L', 'noDefault'],
     group: 'faults',
+    choices: [['[{cycle:60,rsq:10,rep:video}]', 'One video segment lost a minute']],
     title: 'SegmentTimeline loss',
-    description: 'Segments left out of the SegmentTimeline and answered 404.',
+    description:
+      'Segments left out of the SegmentTimeline (live, timeline=1 or number) and answered 404: count segments from index rsq of every cycle seconds.',
     syntax: '[{cycle,rsq,count,rep},…]',
   }),
   // H. Player page
