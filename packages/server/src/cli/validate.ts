@@ -12,11 +12,13 @@ import { parseArgs, UsageError } from './args.js';
 import type { CliIo } from './io.js';
 import { cliFetcher } from './validate-fetch.js';
 import { createProgress } from './validate-progress.js';
+import { prepareSaveDir, saveStream } from './validate-save.js';
 
 export const validateHelp = (): string =>
   [
     'Usage: loopcast validate URL [--duration S] [--encrypted] [--json] [--concurrency N]',
-    '                             [--no-media] [--schema PATH] [-v|-vv]',
+    '                             [--no-media] [--schema PATH] [--save DIR [--prefix P] [--title T]]',
+    '                             [-v|-vv]',
     '',
     'Checks a DASH stream (an http(s) MPD URL or a local MPD file) and reports what is wrong and where.',
     '',
@@ -27,6 +29,10 @@ export const validateHelp = (): string =>
     '  --concurrency N   parallel requests, 1–32, default 4',
     '  --no-media        check the manifest and init segments only',
     '  --schema PATH     validate manifests against this XSD (xmllint); also LOOPCAST_VALIDATOR_SCHEMA',
+    '  --save DIR        then capture the first Period into DIR as `loopcast upload` input:',
+    '                    <prefix>_<representationId>.mp4 files and <prefix>.json',
+    '  --prefix P        file name prefix (default: the MPD file name without extension)',
+    '  --title T         stream title (default: the MPD ProgramInformation title or the prefix)',
     '  -v, -vv           log requests and phases (-vv: debug detail) on stderr',
     '',
     'Exit status: 0 no error, 1 errors found, 2 usage error, 3 manifest not fetched or parsed, 130 interrupted.',
@@ -57,10 +63,9 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     else return true;
     return false;
   });
-  if (rest.includes('--save')) throw new UsageError('--save is not available in this version');
   const args = parseArgs(
     rest,
-    ['--duration', '--concurrency', '--schema'],
+    ['--duration', '--concurrency', '--schema', '--save', '--prefix', '--title'],
     ['--encrypted', '--json', '--no-media'],
   );
   if (args.positionals.length !== 1) throw new UsageError('give exactly one manifest URL or file');
@@ -72,6 +77,13 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     if (!existsSync(schema)) throw new UsageError(`--schema ${JSON.stringify(schema)} does not exist`);
     if (!xsdAvailable()) throw new UsageError('--schema needs xmllint (apt-get install libxml2-utils)');
   }
+  const save = args.values.get('--save');
+  if (save === undefined && (args.values.has('--prefix') || args.values.has('--title')))
+    throw new UsageError('--prefix and --title need --save DIR');
+  const title = args.values.get('--title');
+  if (title !== undefined && (title.length < 1 || title.length > 120))
+    throw new UsageError('--title must have 1 to 120 characters');
+  const saveRoot = save === undefined ? undefined : await prepareSaveDir(save);
   let url: string;
   let root: string | undefined;
   if (/^https?:\/\//i.test(target)) url = target;
@@ -108,7 +120,8 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     ...(schema !== undefined && { schemaPath: schema }),
   };
   try {
-    const report = await validate(opts, cliFetcher({ concurrency, ...(root !== undefined && { root }) }), {
+    const fetcher = cliFetcher({ concurrency, ...(root !== undefined && { root }) });
+    const report = await validate(opts, fetcher, {
       progress: (p) => progress?.progress(p),
       issue: (i) => progress?.issue(i),
       log: (e) => {
@@ -120,6 +133,25 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     else io.stdout(reportText(report, { colour: process.stdout.isTTY === true && !process.env.NO_COLOR }));
     if (interrupted) return 130;
     if (report.type === null) return 3;
+    if (saveRoot !== undefined) {
+      try {
+        const saved = await saveStream(
+          url,
+          saveRoot,
+          {
+            dir: saveRoot,
+            ...(args.values.has('--prefix') && { prefix: args.values.get('--prefix')! }),
+            ...(title !== undefined && { title }),
+          },
+          fetcher,
+          controller.signal,
+        );
+        io.stderr(`saved ${saved.files.length} files and ${saved.description}`);
+      } catch (err) {
+        io.stderr(`--save failed: ${(err as Error).message}`);
+        return interrupted ? 130 : 1;
+      }
+    }
     return report.summary.errors > 0 ? 1 : 0;
   } finally {
     progress?.stop();
