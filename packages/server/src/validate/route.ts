@@ -16,6 +16,7 @@ import type { ServerMessage } from './protocol.js';
 import { attachValidatorSocket, type SocketDeps } from './run-socket.js';
 import { ValidatorSlots } from './slots.js';
 import { localEndpointOf, webFetcher } from './web-fetcher.js';
+import { captureAndInstall, saveFieldErrors, type SaveRequest } from './save.js';
 
 export const VALIDATE_SOCKET_PATH = '/api/validate/socket';
 
@@ -94,7 +95,8 @@ export function registerValidateRoutes(api: FastifyInstance, ctx: AppContext): v
           maxDurationS: Math.floor(ctx.settings.validatorMaxDuration / 1000),
           concurrency: ctx.settings.validatorConcurrency,
           schemaPath: ctx.settings.validatorSchema,
-          save: (message, send) => saveStream(ctx, request, message, send),
+          save: (message, send) =>
+            saveStream(ctx, request, message, send, () => webFetcher(ctx.settings, local)),
           log: (text) => request.log.warn(text),
         };
         attachValidatorSocket(socket, deps);
@@ -105,13 +107,14 @@ export function registerValidateRoutes(api: FastifyInstance, ctx: AppContext): v
 
 /**
  * "Save this stream to loopcast" (§8.3): the user row is read again when `save` arrives, so a
- * demoted or logged-out user cannot save. The capture itself is not implemented yet.
+ * demoted or logged-out user cannot save; then the fields, then the capture (save.ts).
  */
 async function saveStream(
   ctx: AppContext,
   request: FastifyRequest,
-  _message: { directory: string; title: string },
+  message: SaveRequest,
   send: (m: ServerMessage) => void,
+  fetcher: () => RunFetcher,
 ): Promise<void> {
   const data = request.auth.data;
   const user = data && !request.auth.bearer ? await sessionUser(ctx.database.db, data, ctx.settings) : null;
@@ -123,9 +126,10 @@ async function saveStream(
     send({ type: 'error', code: 'forbidden', message: 'Only media users may save a stream to loopcast.' });
     return;
   }
-  send({
-    type: 'error',
-    code: 'bad_request',
-    message: 'Saving a validated stream is not available in this version.',
-  });
+  const fields = await saveFieldErrors(ctx, message);
+  if (Object.keys(fields).length > 0) {
+    send({ type: 'fieldErrors', fields });
+    return;
+  }
+  await captureAndInstall(ctx, message, fetcher(), send);
 }

@@ -26,7 +26,10 @@ export interface SocketDeps {
   concurrency: number;
   schemaPath?: string;
   /** §8.3; resolves with an error message to send, or null once handled. */
-  save(message: { directory: string; title: string }, send: (m: ServerMessage) => void): Promise<void>;
+  save(
+    message: { directory: string; title: string; url: string },
+    send: (m: ServerMessage) => void,
+  ): Promise<void>;
   log?: (text: string) => void;
   /** Called once per run with its outcome (metrics, app.md §14.3). */
   recordRun?: (result: RunResult) => void;
@@ -57,6 +60,9 @@ function frameText(data: Buffer | ArrayBuffer | Buffer[]): string {
 export function attachValidatorSocket(socket: WebSocket, deps: SocketDeps): void {
   let run: Run | null = null;
   let finishedOnce = false;
+  /** The URL of the last finished run: what `save` captures (§8.3). */
+  let lastUrl = '';
+  let saving = false;
   let windowStart = Date.now();
   let windowCount = 0;
   let idle: NodeJS.Timeout | undefined;
@@ -112,13 +118,17 @@ export function attachValidatorSocket(socket: WebSocket, deps: SocketDeps): void
         start(message);
         return;
       case 'save':
-        if (run !== null || !finishedOnce) {
+        if (run !== null || !finishedOnce || saving) {
           send({ type: 'error', code: 'conflict', message: 'Save is possible after a finished run.' });
           return;
         }
-        void deps.save(message, send).catch(() => {
-          send({ type: 'error', code: 'internal', message: 'Saving failed.' });
-        });
+        saving = true;
+        void deps
+          .save({ ...message, url: lastUrl }, send)
+          .catch(() => {
+            send({ type: 'error', code: 'internal', message: 'Saving failed.' });
+          })
+          .finally(() => (saving = false));
         return;
     }
   });
@@ -144,6 +154,7 @@ export function attachValidatorSocket(socket: WebSocket, deps: SocketDeps): void
       deps.endJob();
       run = null;
       finishedOnce = true;
+      lastUrl = message.url.trim();
     });
   }
 
