@@ -1,11 +1,13 @@
 /**
  * `/validate` (validator.md §8.1): the form, live progress over the websocket (§8.2), the log,
  * the codecs table, the manifest with issue lines highlighted, the issues table, "Download report
- * (JSON)". "Save this stream to loopcast" (§8.3) is not offered yet: the server refuses it. The
+ * (JSON)" and, for logged-in media users, "Save this stream to loopcast" (§8.3, SaveForm). The
  * page never starts a run by itself; `?url=` only prefills the form.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { getSession } from '../account/api.ts';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
+import { NO_SAVE, SaveForm, type SaveState } from './SaveForm.tsx';
 import { CodecsTable } from './CodecsTable.tsx';
 import { IssuesTable } from './IssuesTable.tsx';
 import { ManifestView, lineId } from './ManifestView.tsx';
@@ -87,10 +89,22 @@ export function ValidatePage() {
   const lastOptions = useRef({ url: '', duration: 30, encrypted: false, media: true });
   const logBox = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
+  const [canSave, setCanSave] = useState(false);
+  const [save, setSave] = useState<SaveState>(NO_SAVE);
+
+  useEffect(() => {
+    // §8.1: the save form only for logged-in media users (the server checks again on `save`)
+    getSession()
+      .then((s) => setCanSave(s.permissions.media && !s.mustChange))
+      .catch(() => setCanSave(false));
+  }, []);
 
   useEffect(() => {
     const s = openValidatorSocket(
       (m) => {
+        if (m.type === 'saveProgress') return setSave((v) => ({ ...v, progress: m }));
+        if (m.type === 'saved') return setSave({ busy: false, progress: null, saved: m });
+        if (m.type === 'error' || m.type === 'fieldErrors') setSave((v) => ({ ...v, busy: false }));
         if (m.type === 'fieldErrors') {
           setFieldErrors(m.fields);
           setRun((r) => ({ ...r, running: false }));
@@ -128,6 +142,7 @@ export function ValidatePage() {
     const options = { url: url.trim(), duration: Number(duration), encrypted, media };
     lastOptions.current = options;
     setRun({ ...EMPTY_RUN, running: true });
+    setSave(NO_SAVE);
     setSelectedRefresh(0);
     socket.current?.send({ type: 'start', ...options });
   };
@@ -256,6 +271,18 @@ export function ValidatePage() {
             Download report (JSON)
           </button>
         </section>
+      )}
+      {run.finished && canSave && (
+        <SaveForm
+          state={save}
+          fieldErrors={fieldErrors}
+          onSave={(directory, title) => {
+            setFieldErrors({});
+            setRun((r) => ({ ...r, notice: null }));
+            setSave({ busy: true, progress: null, saved: null });
+            socket.current?.send({ type: 'save', directory, title });
+          }}
+        />
       )}
       {run.log.length > 0 && (
         <section id="log-section">
