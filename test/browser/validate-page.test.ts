@@ -2,14 +2,21 @@
  * The validator page in Chromium (validator.md §8.1, §9): `?url=` prefills the form without
  * starting a run; Validate on the demo stream's live manifest shows progress to the end, the log,
  * the codecs table, every fetched manifest and a summary that agrees with the issues table; a URL carrying markup is shown as
- * text in the log and issues table (app.md §15). A 1280×800 screenshot goes to
+ * text in the log and issues table (app.md §15); a logged-in media user saves a validated VOD
+ * stream to loopcast (§8.3). A 1280×800 screenshot goes to
  * test-output/screenshots/validate.png (testing.md §3.10).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, requireChromium } from '../support/browser/chromium.js';
-import { ensureWebBuild, openUiPage, screenshot } from '../support/browser/ui-pages.js';
+import {
+  ADMIN_PASSWORD,
+  ensureWebBuild,
+  logIn,
+  openUiPage,
+  screenshot,
+} from '../support/browser/ui-pages.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 
 let loopcast: TestServer | undefined;
@@ -17,7 +24,9 @@ let browser: Browser | undefined;
 
 before(async () => {
   ensureWebBuild();
-  loopcast = await startTestServer();
+  loopcast = await startTestServer({
+    env: { LOOPCAST_ADMIN_PASSWORD: ADMIN_PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
+  });
 });
 after(async () => {
   await browser?.close();
@@ -95,6 +104,34 @@ describe('validator page in Chromium', () => {
         );
         assert.deepEqual(ui.dialogs, []);
         assert.deepEqual(ui.offHost, []);
+      } finally {
+        await ui.close();
+      }
+    },
+  );
+
+  it(
+    'a logged-in media user saves the validated VOD stream and gets its link',
+    { timeout: 60_000 },
+    async (t) => {
+      if (!requireChromium(t)) return;
+      browser ??= await launchChromium();
+      const origin = loopcast!.origin;
+      const ui = await openUiPage(browser, origin);
+      const { page } = ui;
+      try {
+        const manifest = `${origin}/dash/vod/demo/hand_made.mpd`;
+        await logIn(page, origin, 'admin', ADMIN_PASSWORD, `/validate?url=${encodeURIComponent(manifest)}`);
+        await page.fill('input[name=duration]', '2');
+        await page.click('#validate-start');
+        await page.waitForSelector('#save-form', { timeout: 30_000 });
+        await page.fill('#save-form input[name=directory]', 'saved1');
+        await page.fill('#save-form input[name=title]', 'Saved from the page');
+        await page.click('#save-button');
+        await page.waitForSelector('#saved a', { timeout: 30_000 });
+        assert.equal(await page.getAttribute('#saved a', 'href'), '/streams/saved1');
+        assert.equal((await fetch(`${origin}/dash/vod/saved1/hand_made.mpd`)).status, 200);
+        assert.deepEqual(ui.consoleErrors, []);
       } finally {
         await ui.close();
       }
