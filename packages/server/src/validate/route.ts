@@ -95,8 +95,8 @@ export function registerValidateRoutes(api: FastifyInstance, ctx: AppContext): v
           maxDurationS: Math.floor(ctx.settings.validatorMaxDuration / 1000),
           concurrency: ctx.settings.validatorConcurrency,
           schemaPath: ctx.settings.validatorSchema,
-          save: (message, send) =>
-            saveStream(ctx, request, message, send, () => webFetcher(ctx.settings, local)),
+          save: (message, send, signal) =>
+            saveStream(ctx, request, message, send, () => webFetcher(ctx.settings, local), signal),
           log: (text) => request.log.warn(text),
         };
         attachValidatorSocket(socket, deps);
@@ -115,6 +115,7 @@ async function saveStream(
   message: SaveRequest,
   send: (m: ServerMessage) => void,
   fetcher: () => RunFetcher,
+  signal: AbortSignal,
 ): Promise<void> {
   const data = request.auth.data;
   const user = data && !request.auth.bearer ? await sessionUser(ctx.database.db, data, ctx.settings) : null;
@@ -131,5 +132,5 @@ async function saveStream(
     send({ type: 'fieldErrors', fields });
     return;
   }
-  await captureAndInstall(ctx, message, fetcher(), send);
+  await captureAndInstall(ctx, message, fetcher(), send, signal);
 }

@@ -29,6 +29,8 @@ export interface SocketDeps {
   save(
     message: { directory: string; title: string; url: string },
     send: (m: ServerMessage) => void,
+    /** Aborted when the socket closes. */
+    signal: AbortSignal,
   ): Promise<void>;
   log?: (text: string) => void;
   /** Called once per run with its outcome (metrics, app.md §14.3). */
@@ -63,6 +65,7 @@ export function attachValidatorSocket(socket: WebSocket, deps: SocketDeps): void
   /** The URL of the last finished run: what `save` captures (§8.3). */
   let lastUrl = '';
   let saving = false;
+  const closing = new AbortController();
   let windowStart = Date.now();
   let windowCount = 0;
   let idle: NodeJS.Timeout | undefined;
@@ -83,6 +86,7 @@ export function attachValidatorSocket(socket: WebSocket, deps: SocketDeps): void
   socket.on('close', () => {
     clearTimeout(idle);
     run?.controller.abort(new Error('the socket closed'));
+    closing.abort(new Error('the socket closed'));
   });
 
   socket.on('message', (data, isBinary) => {
@@ -124,7 +128,7 @@ export function attachValidatorSocket(socket: WebSocket, deps: SocketDeps): void
         }
         saving = true;
         void deps
-          .save({ ...message, url: lastUrl }, send)
+          .save({ ...message, url: lastUrl }, send, closing.signal)
           .catch(() => {
             send({ type: 'error', code: 'internal', message: 'Saving failed.' });
           })
