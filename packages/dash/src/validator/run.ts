@@ -416,8 +416,18 @@ class Run {
     refresh: number,
   ): Promise<{ mpd: MpdModel; fetchedAt: number } | undefined> {
     this.progress('patch', `refresh ${refresh}: patch ${url}`);
-    const before = this.clock();
-    const r = await this.get(url, 'patch');
+    let before = this.clock();
+    let r = await this.get(url, 'patch');
+    // Our clock is synchronised to a time source of one-second precision, so a refresh can come a
+    // little before the next publish time: a 425 with a short Retry-After is waited out once.
+    const retryAfter = Number(r.headers['retry-after']);
+    if (r.status === 425 && retryAfter >= 0 && retryAfter <= 2) {
+      this.log('info', `patch ${url} answered 425; retrying in ${retryAfter} s`);
+      await this.wait(Math.max(250, retryAfter * 1000), this.controller.signal);
+      if (this.aborted) return undefined;
+      before = this.clock();
+      r = await this.get(url, 'patch');
+    }
     const fetchedAt = (before + this.clock()) / 2;
     if (this.aborted) return undefined;
     if (r.status !== 200) {
