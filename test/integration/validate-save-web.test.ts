@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { onTheFlyKid } from '@loopcast/dash';
 import WebSocket from 'ws';
 import { ApiClient } from '../support/api-client.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
@@ -114,5 +115,8 @@ describe('save this stream over the websocket', { timeout: 30_000 }, () => {
     assert.match(String(last.message), /Saving failed: the manifest .*no-such-thing\.mpd/);
     c.close();
     assert.equal((await admin.call('GET', '/api/streams/broken1')).status, 404);
+    const keys = JSON.stringify((await admin.call('GET', '/api/keys')).json);
+    assert.ok(keys.includes(onTheFlyKid('demo')), 'the key listing holds on-the-fly KIDs');
+    assert.ok(!keys.includes(onTheFlyKid('broken1')), 'the failed stream left no key behind');
   });
 });

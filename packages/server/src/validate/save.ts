@@ -6,6 +6,7 @@
  * creates computed keys for new KIDs. A failure removes the stream and everything created.
  */
 import { PassThrough } from 'node:stream';
+import { onTheFlyKid } from '@loopcast/dash';
 import { captureStream, type CaptureSink, type CaptureTrack, type Fetcher } from '@loopcast/dash';
 import type { AppContext } from '../context.js';
 import {
@@ -100,6 +101,13 @@ export async function captureAndInstall(
   signal?: AbortSignal,
 ): Promise<void> {
   const db = ctx.database.db;
+  // keys made from here on by this save (the stream's on-the-fly KID, KIDs new to the store) go
+  // again on failure unless another file links them
+  const lastKey = await db
+    .selectFrom('keys')
+    .select((k) => k.fn.max('id').as('id'))
+    .executeTakeFirst();
+  const firstNewKey = Number(lastKey?.id ?? 0) + 1;
   let stream: StreamRef;
   try {
     stream = await createStream(db, { directory: message.directory, title: message.title.trim() });
@@ -127,6 +135,17 @@ export async function captureAndInstall(
   } catch (err) {
     const blobIds = await deleteMediaRows(db, { streamId: stream.id });
     await removeDeletingBlobs({ db, blobs: ctx.blobs }, blobIds);
+    await db
+      .deleteFrom('keys')
+      .where('id', '>=', firstNewKey)
+      .where((k) =>
+        k.or([
+          k.and([k('origin', '=', 'stream'), k('kid', '=', onTheFlyKid(stream.directory))]),
+          k('origin', '=', 'indexed'),
+        ]),
+      )
+      .where('id', 'not in', db.selectFrom('media_file_keys').select('key_id'))
+      .execute();
     send({ type: 'error', code: 'bad_request', message: `Saving failed: ${(err as Error).message}` });
   }
 }
