@@ -156,7 +156,6 @@ describe('music page in Chromium', () => {
         await page.click('th a:has-text("Title")');
         await page.waitForURL(`${origin}/music`);
 
-        const cellsTitle = ((await rows.first().locator('td').nth(1).textContent()) ?? '').trim();
         // The row player plays the track from /api/music/{id}/audio, and pauses again.
         const firstRow = rows.first();
         await firstRow.locator('button.play-button').click();
@@ -169,8 +168,13 @@ describe('music page in Chromium', () => {
         await firstRow.locator('button.play-button').click();
         await until(() => audio.evaluate((a: MediaState) => a.paused), 5_000, 'the first row to pause');
         const playButton = firstRow.locator('button.play-button');
+        // The title is read now, not before playing: the sorted listing arrives after a short
+        // debounce, and the first row may have been re-rendered with another track meanwhile.
+        const titleCell = firstRow.locator('td').nth(1);
         await until(
-          async () => (await playButton.getAttribute('aria-label')) === `Play ${cellsTitle}`,
+          async () =>
+            (await playButton.getAttribute('aria-label')) ===
+            `Play ${((await titleCell.textContent()) ?? '').trim()}`,
           5_000,
           'the play button to come back',
         );
