@@ -169,6 +169,8 @@ describe('the builder and the options page know the event, Period and timing opt
     const ui = await openUiPage(await browser, loopcast!.origin);
     try {
       await ui.page.goto(`${loopcast!.origin}/`);
+      // The builder renders once the stream list has loaded.
+      await ui.page.locator(`#opt-${NEW_OPTIONS[0]}`).waitFor({ state: 'attached', timeout: 20_000 });
       for (const param of NEW_OPTIONS) {
         const field = ui.page.locator(`#opt-${param}`);
         assert.equal(await field.count(), 1, `builder field for ${param}`);

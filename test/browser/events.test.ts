@@ -109,7 +109,10 @@ describe('dash.js and Shaka raise loopcast events at their media times', { concu
       try {
         await pb.page.waitForFunction('window.probe && window.probe.player', null, { timeout: 10_000 });
         await pb.page.evaluate(shaka ? RECORD_SHAKA : RECORD(variant.expect));
-        const figures = await watch(pb, { seconds: WATCH_S, live: true });
+        // What this test judges is when events fire; dash.js's first requests of a live stream
+        // with many in-band events sometimes run a few segments ahead of availability and are
+        // retried after 425 (every retry must succeed), which the playback judge allows here.
+        const figures = await watch(pb, { seconds: WATCH_S, live: true, maxEdgeRetries: 12 });
         const log = await pb.page.evaluate<Logged[]>('window.eventLog');
         t.diagnostic(`${formatFigures(figures)}; ${log.length} events`);
         for (const scheme of variant.expect) {

@@ -153,8 +153,19 @@ describe('music page in Chromium', () => {
         await page.click('th a:has-text("Artist")');
         await page.waitForURL(`${origin}/music?sort=artist`);
         assert.equal(await rows.count(), 10);
+        // The sorted listing arrives after a short debounce; wait for it before touching a row, or
+        // the first row may be re-rendered with another track under the test's hands.
+        const sortedListing = page.waitForResponse(
+          (r) => new URL(r.url()).pathname === '/api/music' && r.request().method() === 'GET',
+        );
         await page.click('th a:has-text("Title")');
         await page.waitForURL(`${origin}/music`);
+        const firstId = ((await (await sortedListing).json()) as { items: { id: number }[] }).items[0]?.id;
+        await until(
+          async () => (await rows.first().getAttribute('data-track-id')) === String(firstId),
+          10_000,
+          'the listing sorted by title',
+        );
 
         // The row player plays the track from /api/music/{id}/audio, and pauses again.
         const firstRow = rows.first();

@@ -41,6 +41,8 @@ export interface WatchOptions {
   expectedHttpErrors?: string[];
   /** How long the first frame may take. */
   startTimeout?: number;
+  /** Live only: how many segments may be asked for too early and then retried (default 2). */
+  maxEdgeRetries?: number;
 }
 
 export interface Figures {
@@ -120,7 +122,7 @@ export async function watch(pb: Playback, opts: WatchOptions): Promise<Figures> 
     `${who}: HTTP errors seen by the browser`,
   );
   assert.ok(
-    edgeRetries.length <= MAX_EDGE_RETRIES,
+    edgeRetries.length <= (opts.maxEdgeRetries ?? MAX_EDGE_RETRIES),
     `${who}: ${edgeRetries.length} segments asked too early: ${edgeRetries.join(', ')}`,
   );
   assert.deepEqual(pb.offHost, [], `${who}: requests that left loopback`);
