@@ -1,12 +1,20 @@
 /**
  * Records every HTTP response into the metrics (app.md §14.3): requests, latency and bytes by
  * registered route pattern, plus manifests by template and mode and segments by mode and content
- * type, read off the streaming path after the response, so the streaming hot path carries no
- * metric code of its own.
+ * type. The streaming routes leave the path they already parsed on the request
+ * (`request.streamingPath`), so the hot path neither parses twice nor carries metric code.
  */
-import { parseStreamingPath } from '@loopcast/dash';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { StreamingPath } from '@loopcast/dash';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Socket } from 'node:net';
 import type { Metrics } from './metrics.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the `/dash/*` route once it has parsed the URL; null elsewhere. */
+    streamingPath: StreamingPath | null;
+  }
+}
 
 /**
  * The content type from the segment's extension (dash.md §3.3: m4v video, m4a audio, mp4 text, jpg
@@ -20,17 +28,10 @@ const CONTENT_TYPE_BY_EXTENSION: Record<string, string> = {
   jpg: 'image',
 };
 
-function recordStreaming(metrics: Metrics, request: FastifyRequest, reply: FastifyReply): void {
-  let pathname = request.url.split('?', 1)[0]!;
-  try {
-    pathname = decodeURIComponent(pathname);
-  } catch {
-    return;
-  }
-  const path = parseStreamingPath(pathname);
+function recordStreaming(metrics: Metrics, path: StreamingPath, reply: FastifyReply): void {
   const status = String(reply.statusCode);
-  if (path?.kind === 'manifest') metrics.manifests.inc({ template: path.template, mode: path.mode, status });
-  else if (path?.kind === 'segment' || path?.kind === 'odvod-file') {
+  if (path.kind === 'manifest') metrics.manifests.inc({ template: path.template, mode: path.mode, status });
+  else if (path.kind === 'segment' || path.kind === 'odvod-file') {
     metrics.segments.inc({
       mode: path.kind === 'segment' ? path.mode : 'odvod',
       content_type: CONTENT_TYPE_BY_EXTENSION[path.ext] ?? 'other',
@@ -40,13 +41,11 @@ function recordStreaming(metrics: Metrics, request: FastifyRequest, reply: Fasti
 }
 
 export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics): void {
+  app.decorateRequest('streamingPath', null);
   // Bytes are counted on the socket: streaming responses write their headers and bodies directly,
-  // so no Content-Length is readable afterwards. Requests on one connection do not overlap.
-  const writtenBefore = new WeakMap<FastifyRequest, number>();
-  app.addHook('onRequest', (request, _reply, done) => {
-    writtenBefore.set(request, request.raw.socket?.bytesWritten ?? 0);
-    done();
-  });
+  // so no Content-Length is readable afterwards. Responses on one HTTP/1.1 connection go out one
+  // after the other, so what the socket wrote since the previous response finished is this one.
+  const writtenAtLastResponse = new WeakMap<Socket, number>();
   app.addHook('onResponse', (request, reply, done) => {
     // A 404 from the catch-all (static files) is a request no route matched.
     const pattern = request.routeOptions.url;
@@ -54,9 +53,14 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: Metrics): voi
     const method = request.method;
     metrics.httpRequests.inc({ route, method, status: String(reply.statusCode) });
     metrics.httpDuration.observe({ route, method }, reply.elapsedTime / 1000);
-    const written = (request.raw.socket?.bytesWritten ?? 0) - (writtenBefore.get(request) ?? 0);
-    if (written > 0) metrics.httpBytes.inc({ route }, written);
-    if (route === '/dash/*') recordStreaming(metrics, request, reply);
+    const socket = request.raw.socket as Socket | null;
+    if (socket) {
+      const total = socket.bytesWritten;
+      const written = total - (writtenAtLastResponse.get(socket) ?? 0);
+      writtenAtLastResponse.set(socket, total);
+      if (written > 0) metrics.httpBytes.inc({ route }, written);
+    }
+    if (request.streamingPath) recordStreaming(metrics, request.streamingPath, reply);
     done();
   });
 }

@@ -416,6 +416,7 @@ export function registerStreamingRoutes(
       });
     }
     const path = parseStreamingPath(decodePath(pathname));
+    request.streamingPath = path; // read by the metrics after the response
     if (!path || path.kind === 'stream-prefix')
       return void sendError(request, reply, cors, notFound(`no such streaming resource ${pathname}`));
     switch (path.kind) {
