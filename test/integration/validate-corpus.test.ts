@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createFetcher, reportText, validate, type ValidationReport } from '@loopcast/dash';
+import { validateXsd } from '../../packages/dash/src/validator/xsd.js';
+import { xsdWasmAvailable } from '../../packages/dash/src/validator/xsd-wasm.js';
 import { cliFetcher } from '../../packages/server/src/cli/validate-fetch.js';
 import { addBbbStream, startTestServer, type TestServer } from '../support/loopcast.js';
 import { SHARED, sharedAvailable } from '../support/paths.js';
@@ -125,6 +127,12 @@ describe('broken corpus on loopcast output', { timeout: 60_000 }, () => {
         r.issues.some((i) => i.code === c.code),
         reportText(r),
       );
+      // the in-process engine (§4.1, without xmllint on PATH) reports the same lines and messages
+      if (xsdWasmAvailable())
+        assert.deepEqual(
+          await validateXsd(text, SCHEMA, undefined, 'wasm'),
+          await validateXsd(text, SCHEMA, undefined, 'xmllint'),
+        );
     }
     const clean = await edited(path, (s) => s.replace('<MPD ', '<MPD  '), true);
     assert.deepEqual(
@@ -132,6 +140,16 @@ describe('broken corpus on loopcast output', { timeout: 60_000 }, () => {
       [],
       reportText(clean.r),
     );
+  });
+
+  it('xmllint-wasm finds nothing in clean loopcast MPDs (vod and live)', async (t) => {
+    if (!requireShared(t)) return;
+    if (!xsdWasmAvailable()) return t.skip('xmllint-wasm is not installed (npm install -w packages/server)');
+    for (const path of ['/dash/vod/demo/hand_made.mpd', `/dash/live/demo/hand_made.mpd?${LIVE}`]) {
+      const text = await (await fetch(`${server.origin}${path}`)).text();
+      assert.match(text, /<MPD /);
+      assert.deepEqual(await validateXsd(text, SCHEMA, undefined, 'wasm'), [], path);
+    }
   });
 
   it('malformed XML → DOC_XML with its line; a DOCTYPE is refused before parsing', async () => {

@@ -1,24 +1,53 @@
 /**
  * DOC_XSD (validator.md §4.1): Debian's `xmllint --nonet --noout --schema` over the manifest text
- * on stdin. The caller checks `xsdAvailable()` first (a usage error of the CLI otherwise).
+ * on stdin when it is on PATH, otherwise the optional `xmllint-wasm` package in process (the same
+ * libxml2, so the same messages and lines). The caller checks `xsdAvailable()` first (a usage
+ * error of the CLI and a start-up error of the web service otherwise).
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { validateXsdWasm, xsdMessage, xsdWasmAvailable, type XsdMessage } from './xsd-wasm.js';
 
-export interface XsdMessage {
-  line: number;
-  message: string;
+export type { XsdMessage } from './xsd-wasm.js';
+
+/** Which libxml2 runs the schema: the `xmllint` binary or `xmllint-wasm` in process. */
+export type XsdEngine = 'xmllint' | 'wasm';
+
+let binary: boolean | undefined;
+
+function xmllintOnPath(): boolean {
+  if (binary === undefined) {
+    try {
+      execFileSync('xmllint', ['--version'], { stdio: 'ignore' });
+      binary = true;
+    } catch {
+      binary = false;
+    }
+  }
+  return binary;
+}
+
+/** The engine a run uses: the binary when present (about 10× faster), else the wasm build. */
+export function xsdEngine(): XsdEngine | undefined {
+  if (xmllintOnPath()) return 'xmllint';
+  return xsdWasmAvailable() ? 'wasm' : undefined;
 }
 
 export function xsdAvailable(): boolean {
-  try {
-    execFileSync('xmllint', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
+  return xsdEngine() !== undefined;
 }
 
-export function validateXsd(text: string, schemaPath: string, signal?: AbortSignal): Promise<XsdMessage[]> {
+/**
+ * Validates one manifest; `engine` forces one (tests compare both), by default `xsdEngine()`.
+ * Resolves to no messages when neither engine is present (the caller checked beforehand).
+ */
+export async function validateXsd(
+  text: string,
+  schemaPath: string,
+  signal?: AbortSignal,
+  engine: XsdEngine | undefined = xsdEngine(),
+): Promise<XsdMessage[]> {
+  if (engine === 'wasm') return validateXsdWasm(text, schemaPath);
+  if (engine === undefined) return [];
   return new Promise((resolve) => {
     const child = execFile(
       'xmllint',
@@ -29,8 +58,7 @@ export function validateXsd(text: string, schemaPath: string, signal?: AbortSign
         for (const line of stderr.split('\n')) {
           // "-:12: element Period: Schemas validity error : Element '…': …"
           const m = /^-:(\d+): (.*)$/.exec(line);
-          if (m)
-            out.push({ line: Number(m[1]), message: m[2]!.replace(/^.*?Schemas validity error : /, '') });
+          if (m) out.push({ line: Number(m[1]), message: xsdMessage(m[2]!) });
         }
         resolve(out);
       },
