@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { getSession } from '../account/api.ts';
+import { useResource } from '../resource.ts';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import {
   addKey,
@@ -109,24 +110,8 @@ function AddKeyForm({ onAdded }: { onAdded: (k: ContentKey) => void }) {
 export function KeysPage({ match }: { match: RegExpExecArray }) {
   const adding = match[0].endsWith('/.add');
   const media = useMedia();
-  const [keys, setKeys] = useState<ContentKey[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useReadyMarker(keys !== null || error !== null);
-  const load = () =>
-    listKeys()
-      .then(setKeys)
-      .catch((e: unknown) => setError(failureText(e).message));
-  useEffect(() => void load(), []);
-
-  const remove = async (k: ContentKey) => {
-    setError(null);
-    try {
-      await deleteKey(k.kid);
-      await load();
-    } catch (e) {
-      setError(failureText(e).message);
-    }
-  };
+  const { value: keys, error, reload, mutate } = useResource(listKeys);
+  const remove = (k: ContentKey) => mutate(() => deleteKey(k.kid));
 
   return (
     <Page>
@@ -141,7 +126,7 @@ export function KeysPage({ match }: { match: RegExpExecArray }) {
           </a>
         </p>
       )}
-      {media && adding && <AddKeyForm onAdded={() => void load()} />}
+      {media && adding && <AddKeyForm onAdded={() => void reload()} />}
       {error && (
         <p class="form-error" role="alert">
           {error}

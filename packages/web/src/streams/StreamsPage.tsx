@@ -3,8 +3,9 @@
  * duration, timing reference, build and play links) and, for media users, "Add stream" and
  * "Create upload token" (the token shown once, with a ready-to-paste `loopcast upload` line).
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { ApiRequestError, type SessionInfo } from '../account/api.ts';
+import { useResource } from '../resource.ts';
 import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
 import './streams.css';
 import { change, currentSession, formatSeconds, getJson, type Stream } from './api.ts';
@@ -46,21 +47,18 @@ function UploadToken() {
   );
 }
 
-export function StreamsPage() {
-  const [streams, setStreams] = useState<Stream[] | null>(null);
-  const [session, setSession] = useState<SessionInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
+/** The streams and who is looking, fetched together so the table and the media links show at once. */
+const loadStreams = async (): Promise<{ streams: Stream[]; session: SessionInfo }> => {
+  const [streams, session] = await Promise.all([getJson<Stream[]>('/api/streams'), currentSession()]);
+  return { streams, session };
+};
 
-  useEffect(() => {
-    Promise.all([getJson<Stream[]>('/api/streams'), currentSession()])
-      .then(([s, info]) => {
-        setStreams(s);
-        setSession(info);
-      })
-      .catch((e: unknown) => setError(`Could not load the streams: ${messageOf(e)}`));
-  }, []);
-  useReadyMarker(streams !== null || error !== null);
-  const media = session?.permissions.media ?? false;
+export function StreamsPage() {
+  const { value, error } = useResource(loadStreams, {
+    errorText: (e) => `Could not load the streams: ${messageOf(e)}`,
+  });
+  const streams = value?.streams ?? null;
+  const media = value?.session.permissions.media ?? false;
 
   return (
     <Page>

@@ -5,7 +5,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { getSession, send, type SessionInfo } from '../account/api.ts';
-import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
+import { useResource } from '../resource.ts';
+import { Page, PageTitle } from '../shell.tsx';
 import { getJson } from '../streams/api.ts';
 import { failureText, handleAuthFailure, loginPath } from './api.ts';
 import './users.css';
@@ -26,17 +27,12 @@ const listTokens = (): Promise<TokenInfo[]> => getJson<TokenInfo[]>('/api/tokens
 
 export function AccountPage() {
   const [session, setSession] = useState<SessionInfo | null>(null);
-  const [tokens, setTokens] = useState<TokenInfo[] | null>(null);
+  // fetched once the session shows someone is logged in
+  const { value: tokens, error, setError, reload } = useResource(listTokens, { onMount: false });
   const [email, setEmail] = useState('');
   const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
-  useReadyMarker(tokens !== null || error !== null);
 
-  const reload = () =>
-    listTokens()
-      .then(setTokens)
-      .catch((e: unknown) => setError(failureText(e).message));
   useEffect(() => {
     getSession()
       .then((info) => {

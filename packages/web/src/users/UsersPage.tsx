@@ -3,9 +3,10 @@
  * login; links to add and edit; delete with a confirmation. The server refuses to delete the caller
  * or the last admin (§4.3) and the page shows its sentence.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { Page, PageTitle, useReadyMarker } from '../shell.tsx';
-import { deleteUser, failureText, listUsers, type User } from './api.ts';
+import { useState } from 'preact/hooks';
+import { useResource } from '../resource.ts';
+import { Page, PageTitle } from '../shell.tsx';
+import { deleteUser, listUsers, type User } from './api.ts';
 import './users.css';
 
 export const userPath = (u: Pick<User, 'username'>): string => `/users/${encodeURIComponent(u.username)}`;
@@ -13,26 +14,12 @@ export const userPath = (u: Pick<User, 'username'>): string => `/users/${encodeU
 const when = (iso: string | null): string => (iso ? iso.slice(0, 16).replace('T', ' ') : 'never');
 
 export function UsersPage() {
-  const [users, setUsers] = useState<User[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { value: users, error, mutate } = useResource(listUsers);
   const [confirming, setConfirming] = useState<User | null>(null);
-  useReadyMarker(users !== null || error !== null);
 
-  const load = () =>
-    listUsers()
-      .then(setUsers)
-      .catch((e: unknown) => setError(failureText(e).message));
-  useEffect(() => void load(), []);
-
-  const remove = async (u: User) => {
+  const remove = (u: User) => {
     setConfirming(null);
-    setError(null);
-    try {
-      await deleteUser(u.id);
-      await load();
-    } catch (e) {
-      setError(failureText(e).message);
-    }
+    return mutate(() => deleteUser(u.id));
   };
 
   return (
