@@ -1,18 +1,34 @@
 /**
  * Simulated live DASH players (testing.md §8.3): the load generator of the players benchmark and the
- * soak. Each player fetches the live manifest, then on the manifest's schedule refreshes it every
- * minimumUpdatePeriod and fetches the next video and audio segment when each becomes available, in
- * real time, over one keep-alive connection of its own. Players start spread over a ramp so the
- * server sees no connection storm.
+ * soak. Each player fetches the live manifest, then in real time refreshes it every
+ * minimumUpdatePeriod and fetches the next segment of each adaptation set (video, audio, text), over
+ * one keep-alive connection of its own. Players start spread over a ramp so the server sees no
+ * connection storm.
  *
- * Runs as its own process (`node --import tsx player-sim.ts JSON`) with one worker thread per core,
- * prints one JSON line (`SimResult`) when done. It measures its own event-loop delay: a saturated
- * generator makes the run invalid rather than the server guilty.
+ * When in a segment's life a player asks for it: each player keeps a fixed phase per adaptation
+ * set, drawn once between 50 ms after availability and one segment duration later. A population of
+ * players that joined at different times with different buffer targets fetches on phases spread
+ * like that; the all-at-the-edge burst is the low-latency benchmark's case, not this one.
+ *
+ * The generator must cost far less than the server it measures: one `TimerQueue` per worker instead
+ * of a timer and promise per waiting player, a minimal keep-alive HTTP client that counts body bytes
+ * instead of keeping them, and latencies in a fixed histogram. It runs as its own process (`node
+ * --import tsx player-sim.ts JSON`) over worker threads and prints one JSON line (`SimResult`) when
+ * done. It measures its own event-loop delay: a saturated generator makes the run invalid rather
+ * than the server guilty.
  */
-import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { KeepAliveConnection, type Answer } from './keepalive-connection.js';
+import {
+  latencyMax,
+  latencyPercentile,
+  mergeLatencies,
+  newLatencyHistogram,
+  recordLatency,
+} from './latency-histogram.js';
+import { TimerQueue } from './timer-queue.js';
 
 export interface SimConfig {
   /** Full manifest URL, e.g. http://127.0.0.1:5000/dash/live/demo/hand_made.mpd */
@@ -34,12 +50,16 @@ export interface SimResult {
   /** Non-2xx answers and socket errors, by kind, e.g. `404 segment`, `ECONNRESET`. */
   errors: Record<string, number>;
   latencyMs: { p50: number; p99: number; max: number };
-  /** The generator's own event-loop delay (p99 over its workers), in ms. */
+  /** The generator's own event-loop delay beyond its sampling period (p99, worst worker), in ms. */
   generatorDelayP99Ms: number;
+  /** CPU seconds the generator process used (all its threads), and over how many wall seconds. */
+  generatorCpuSeconds: number;
+  generatorWallSeconds: number;
 }
 
 interface Track {
-  contentType: 'video' | 'audio';
+  contentType: 'video' | 'audio' | 'text';
+  /** The media template resolved against the manifest's BaseURL, still holding `$Number$`. */
   media: string;
   /** Segment duration in seconds. */
   duration: number;
@@ -47,6 +67,7 @@ interface Track {
 }
 
 interface ParsedManifest {
+  baseUrl: string | null;
   availabilityStart: number;
   minimumUpdatePeriod: number;
   tracks: Track[];
@@ -71,8 +92,9 @@ export function parseManifest(xml: string, pick: (count: number) => number): Par
   for (const set of xml.matchAll(/<AdaptationSet\b[^>]*>[\s\S]*?<\/AdaptationSet>/g)) {
     const block = set[0];
     const setTag = /<AdaptationSet\b[^>]*>/.exec(block)![0];
-    const type = attr(setTag, 'contentType') ?? attr(setTag, 'mimeType')?.split('/')[0];
-    if (type !== 'video' && type !== 'audio') continue;
+    const mime = attr(setTag, 'mimeType');
+    const type = attr(setTag, 'contentType') ?? (mime === 'application/mp4' ? 'text' : mime?.split('/')[0]);
+    if (type !== 'video' && type !== 'audio' && type !== 'text') continue;
     const reps = [...block.matchAll(/<Representation\b[^>]*>/g)].map((m) => attr(m[0], 'id')!);
     const template = /<SegmentTemplate\b[^>]*>/.exec(block)?.[0];
     if (!template || reps.length === 0) continue;
@@ -86,127 +108,160 @@ export function parseManifest(xml: string, pick: (count: number) => number): Par
     });
   }
   return {
+    baseUrl: /<BaseURL>([^<]*)<\/BaseURL>/.exec(xml)?.[1]?.replaceAll('&amp;', '&') ?? null,
     availabilityStart: Date.parse(attr(mpdTag, 'availabilityStartTime') ?? ''),
     minimumUpdatePeriod: isoSeconds(attr(mpdTag, 'minimumUpdatePeriod')),
     tracks,
   };
 }
 
-class Stats {
-  requests = 0;
-  manifests = 0;
-  segments = 0;
-  bytes = 0;
-  errors: Record<string, number> = {};
-  latencies: number[] = [];
-
-  error(kind: string): void {
-    this.errors[kind] = (this.errors[kind] ?? 0) + 1;
-  }
+interface WorkerStats {
+  requests: number;
+  manifests: number;
+  segments: number;
+  bytes: number;
+  errors: Record<string, number>;
+  latencies: Uint32Array;
 }
 
-function get(agent: Agent, url: URL, stats: Stats, kind: 'manifest' | 'segment'): Promise<string | null> {
-  return new Promise((resolve) => {
-    const started = performance.now();
+const NUMBER_MARK = 'LOOPCASTSEGMENTNUMBER';
+
+/** One simulated player: its connection, its manifest schedule and one schedule per track. */
+class Player {
+  private readonly connection: KeepAliveConnection;
+
+  constructor(
+    private readonly queue: TimerQueue,
+    private readonly stats: WorkerStats,
+    private readonly manifestUrl: URL,
+    private readonly endAt: number,
+  ) {
+    this.connection = new KeepAliveConnection(manifestUrl.hostname, Number(manifestUrl.port));
+  }
+
+  start(): void {
+    this.fetch(this.manifestPath(), 'manifest', true, (text) => {
+      if (text === null) return this.connection.close();
+      this.follow(parseManifest(text, (n) => Math.floor(Math.random() * n)));
+    });
+  }
+
+  private manifestPath(): string {
+    return this.manifestUrl.pathname + this.manifestUrl.search;
+  }
+
+  private follow(manifest: ParsedManifest): void {
+    const period = (manifest.minimumUpdatePeriod || 8) * 1000;
+    const refresh = (at: number): void => {
+      if (at >= this.endAt) return;
+      this.queue.at(at, () => {
+        this.fetch(this.manifestPath(), 'manifest', false, () => {});
+        refresh(at + period);
+      });
+    };
+    refresh(Date.now() + period);
+    const base = new URL(manifest.baseUrl ?? '', this.manifestUrl);
+    for (const track of manifest.tracks) {
+      const resolved = new URL(track.media.replace('$Number$', NUMBER_MARK), base);
+      const [before, after = ''] = (resolved.pathname + resolved.search).split(NUMBER_MARK, 2) as [
+        string,
+        string?,
+      ];
+      const durationMs = track.duration * 1000;
+      const phaseMs = 50 + Math.random() * Math.max(0, durationMs - 50);
+      const availableAt = (n: number) =>
+        manifest.availabilityStart + (n - track.startNumber + 1) * durationMs;
+      // The newest complete segment at once, then each following one on this player's phase.
+      const elapsed = Date.now() - manifest.availabilityStart;
+      const first = track.startNumber + Math.floor(elapsed / durationMs) - 1;
+      const next = (n: number): void => {
+        const at = availableAt(n) + phaseMs;
+        if (at >= this.endAt) return;
+        this.queue.at(at, () => {
+          this.fetch(before + n + after, 'segment', false, () => {});
+          next(n + 1);
+        });
+      };
+      this.fetch(before + first + after, 'segment', false, () => {});
+      next(first + 1);
+    }
+  }
+
+  private fetch(
+    path: string,
+    kind: 'manifest' | 'segment',
+    wantText: boolean,
+    then: (text: string | null) => void,
+  ): void {
+    const stats = this.stats;
     stats.requests++;
-    const req = request(url, { agent, headers: { accept: '*/*' } }, (res) => {
-      const pieces: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (kind === 'manifest') pieces.push(chunk);
-      });
-      res.on('end', () => {
-        stats.latencies.push(performance.now() - started);
-        stats.bytes += size;
-        const ok = res.statusCode !== undefined && res.statusCode < 300;
-        if (!ok) stats.error(`${res.statusCode} ${kind}`);
-        else if (kind === 'manifest') stats.manifests++;
-        else stats.segments++;
-        resolve(ok && kind === 'manifest' ? Buffer.concat(pieces).toString('utf8') : ok ? '' : null);
-      });
-      res.on('error', (err: NodeJS.ErrnoException) => {
-        stats.error(err.code ?? err.message);
-        resolve(null);
-      });
-    });
-    req.setTimeout(10_000, () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      stats.error(err.code ?? err.message);
-      resolve(null);
-    });
-    req.end();
-  });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** One player until `endAt`: manifest on its update period, each track's next segment when available. */
-async function runPlayer(config: SimConfig, stats: Stats, startAt: number, endAt: number): Promise<void> {
-  await sleep(startAt - Date.now());
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const manifestUrl = new URL(config.manifestUrl);
-  try {
-    const text = await get(agent, manifestUrl, stats, 'manifest');
-    if (!text) return;
-    const manifest = parseManifest(text, (n) => Math.floor(Math.random() * n));
-    const refresh = (async () => {
-      const period = (manifest.minimumUpdatePeriod || 8) * 1000;
-      for (let next = Date.now() + period; next < endAt; next += period) {
-        await sleep(next - Date.now());
-        await get(agent, manifestUrl, stats, 'manifest');
+    this.connection.get(path, wantText, (error: string | null, answer: Answer | null) => {
+      if (error || !answer) {
+        stats.errors[error ?? 'no answer'] = (stats.errors[error ?? 'no answer'] ?? 0) + 1;
+        return then(null);
       }
-    })();
-    const tracks = manifest.tracks.map(async (track) => {
-      // The newest segment already complete, then each following one at its availability time.
-      const elapsed = (Date.now() - manifest.availabilityStart) / 1000;
-      let number = track.startNumber + Math.floor(elapsed / track.duration) - 1;
-      for (;;) {
-        const availableAt =
-          manifest.availabilityStart + (number - track.startNumber + 1) * track.duration * 1000;
-        if (availableAt >= endAt) return;
-        // 50–150 ms after availability: real players keep a small margin, and their clocks and
-        // schedules differ.
-        await sleep(availableAt - Date.now() + 50 + Math.random() * 100);
-        const url = new URL(track.media.replace('$Number$', String(number)), manifestUrl);
-        await get(agent, url, stats, 'segment');
-        number++;
+      recordLatency(stats.latencies, answer.latencyMs);
+      stats.bytes += answer.bytes;
+      if (answer.status >= 300) {
+        const key = `${answer.status} ${kind}`;
+        stats.errors[key] = (stats.errors[key] ?? 0) + 1;
+        return then(null);
       }
+      if (kind === 'manifest') stats.manifests++;
+      else stats.segments++;
+      then(answer.text ?? '');
     });
-    await Promise.all([refresh, ...tracks]);
-  } finally {
-    agent.destroy();
+  }
+
+  stop(): void {
+    this.connection.close();
   }
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+/**
+ * The event-loop delay sampler's period. Node records each whole interval between its samples, so
+ * an idle loop reads this many ms; the delay is what lies beyond it.
+ */
+const DELAY_RESOLUTION_MS = 10;
 
 async function workerMain(config: SimConfig & { startedAt: number }) {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
+  const delay = monitorEventLoopDelay({ resolution: DELAY_RESOLUTION_MS });
   delay.enable();
-  const stats = new Stats();
+  const stats: WorkerStats = {
+    requests: 0,
+    manifests: 0,
+    segments: 0,
+    bytes: 0,
+    errors: {},
+    latencies: newLatencyHistogram(),
+  };
+  const queue = new TimerQueue();
+  const manifestUrl = new URL(config.manifestUrl);
   const endAt = config.startedAt + (config.rampSeconds + config.seconds) * 1000;
-  const players = [];
+  const players: Player[] = [];
   for (let i = 0; i < config.players; i++) {
-    const startAt = config.startedAt + Math.random() * config.rampSeconds * 1000;
-    players.push(runPlayer(config, stats, startAt, endAt));
+    const player = new Player(queue, stats, manifestUrl, endAt);
+    players.push(player);
+    queue.at(config.startedAt + Math.random() * config.rampSeconds * 1000, () => player.start());
   }
-  await Promise.all(players);
+  // Answers still on the wire at the end are given up to 10 s (the request timeout) to land.
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, endAt - Date.now()) + 2000));
+  for (const player of players) player.stop();
   delay.disable();
-  parentPort!.postMessage({ stats, delayP99: delay.percentile(99) / 1e6 });
+  const delayP99 = Math.max(0, delay.percentile(99) / 1e6 - DELAY_RESOLUTION_MS);
+  parentPort!.postMessage({ stats, delayP99 });
 }
 
 /** Runs the players over `config.workers` threads and sums what they saw. */
 export async function simulate(config: SimConfig): Promise<SimResult> {
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = performance.now();
   const startedAt = Date.now() + 200;
   const share = Math.ceil(config.players / config.workers);
   const results = await Promise.all(
     Array.from({ length: config.workers }, (_, w) => {
       const players = Math.max(0, Math.min(share, config.players - w * share));
-      return new Promise<{ stats: Stats; delayP99: number }>((resolve, reject) => {
+      return new Promise<{ stats: WorkerStats; delayP99: number }>((resolve, reject) => {
         // Worker threads do not inherit `--import tsx`: register it inside the worker first.
         const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
         const worker = new Worker(bootstrap, { eval: true, workerData: { ...config, players, startedAt } });
@@ -215,7 +270,7 @@ export async function simulate(config: SimConfig): Promise<SimResult> {
       });
     }),
   );
-  const latencies = results.flatMap((r) => r.stats.latencies).sort((a, b) => a - b);
+  const latencies = mergeLatencies(results.map((r) => r.stats.latencies));
   const errors: Record<string, number> = {};
   for (const { stats } of results) {
     for (const [kind, count] of Object.entries(stats.errors)) errors[kind] = (errors[kind] ?? 0) + count;
@@ -230,11 +285,13 @@ export async function simulate(config: SimConfig): Promise<SimResult> {
     bytes: sum('bytes'),
     errors,
     latencyMs: {
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-      max: latencies[latencies.length - 1] ?? 0,
+      p50: latencyPercentile(latencies, 50),
+      p99: latencyPercentile(latencies, 99),
+      max: latencyMax(latencies),
     },
     generatorDelayP99Ms: Math.max(...results.map((r) => r.delayP99)),
+    generatorCpuSeconds: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpuBefore)),
+    generatorWallSeconds: (performance.now() - wallBefore) / 1000,
   };
 }
 
