@@ -7,7 +7,7 @@ const FINE_LIMIT_MS = 100;
 const FINE_PER_MS = 20;
 const FINE_BUCKETS = FINE_LIMIT_MS * FINE_PER_MS;
 const COARSE_LIMIT_MS = 60_000;
-export const LATENCY_BUCKETS = FINE_BUCKETS + (COARSE_LIMIT_MS - FINE_LIMIT_MS) + 1;
+export const LATENCY_BUCKETS = FINE_BUCKETS + (COARSE_LIMIT_MS - FINE_LIMIT_MS);
 
 function bucketOf(ms: number): number {
   if (ms < FINE_LIMIT_MS) return Math.max(0, Math.floor(ms * FINE_PER_MS));
