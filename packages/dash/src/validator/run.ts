@@ -4,7 +4,6 @@
  * the injected clock, so tests feed recorded responses and a fixed clock.
  */
 import type { Element } from '@xmldom/xmldom';
-import { parseBoxes, sidx as sidxEntry } from '@loopcast/bmff';
 import { checkAddressing } from './checks/addressing.js';
 import { elementLocation, type ManifestContext } from './checks/context.js';
 import { checkEvents } from './checks/events.js';
@@ -35,6 +34,7 @@ import {
   type SegmentRef,
 } from './plan.js';
 import { sortIssues } from './report.js';
+import { planSegmentBase } from './segment-base.js';
 import type {
   CodecInfo,
   FetchKind,
@@ -530,7 +530,15 @@ class Run {
     const dynamic = mpd.type === 'dynamic';
     for (const j of jobs) {
       if (j.rep.addressing.kind === 'base' && j.plan.indexRange && when === 'first')
-        await this.planFromSidx(mpd, j.period, j.rep, j.plan);
+        await planSegmentBase({
+          mpd,
+          period: j.period,
+          rep: j.rep,
+          plan: j.plan,
+          sink: this.sink,
+          get: (url, kind, range) => this.get(url, kind, range),
+          aborted: () => this.aborted,
+        });
       const candidates =
         when === 'first'
           ? selectSegments(j.plan.segments, dynamic, this.opts.duration, mpd.timeShiftBufferDepth)
@@ -857,61 +865,6 @@ class Run {
         this.segmentLocation(period, rep, url, false, next),
         { path: rep.path },
       );
-  }
-
-  /** SegmentBase (5.3.9.2): the segments come from the sidx at @indexRange. */
-  private async planFromSidx(
-    mpd: MpdModel,
-    period: PeriodModel,
-    rep: RepresentationModel,
-    plan: RepresentationPlan,
-  ): Promise<void> {
-    const a = rep.addressing;
-    const range = plan.indexRange;
-    if (a.kind !== 'base' || !range) return;
-    const url = rep.baseUrl;
-    const r = await this.get(url, 'media', range);
-    const loc = elementLocation(mpd, a.el);
-    if (r.status !== 206 && r.status !== 200) {
-      this.sink.add(
-        'SEG_BASE',
-        `the index range ${range[0]}-${range[1]} answered ${r.failure ?? r.status}`,
-        loc,
-        { path: rep.path },
-      );
-      return;
-    }
-    const body = r.status === 200 ? r.body.subarray(range[0], range[1] + 1) : r.body;
-    try {
-      const box = parseBoxes(Buffer.from(body.buffer, body.byteOffset, body.byteLength)).find(
-        (b) => b.type === 'sidx',
-      );
-      if (!box) throw new Error('no sidx box in the index range');
-      const s = box.get(sidxEntry);
-      let offset = range[1] + 1 + Number(s.firstOffset);
-      let time = Number(s.earliestPresentationTime);
-      s.references.forEach((x, k) => {
-        plan.segments.push({
-          url,
-          range: [offset, offset + x.referencedSize - 1],
-          time,
-          duration: x.subsegmentDuration,
-          timescale: s.timescale,
-          start: (time - a.pto) / s.timescale,
-          firstOfPeriod: k === 0,
-          lastOfPeriod: k === s.references.length - 1,
-        });
-        offset += x.referencedSize;
-        time += x.subsegmentDuration;
-      });
-    } catch (err) {
-      this.sink.add(
-        'SEG_BASE',
-        `the sidx at ${range[0]}-${range[1]} does not parse: ${(err as Error).message}`,
-        loc,
-        { path: rep.path },
-      );
-    }
   }
 }
 

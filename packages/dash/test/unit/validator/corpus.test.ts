@@ -361,6 +361,28 @@ const CASES: Case[] = [
       ),
   },
   {
+    code: 'SEG_BASE',
+    what: 'a sidx reference 40 bytes too long, the next 40 too short (the sum still right)',
+    stream: {
+      segmentBase: {
+        edit: (f) => {
+          f.references[3]!.referencedSize += 40;
+          f.references[4]!.referencedSize -= 40;
+        },
+      },
+    },
+  },
+  {
+    code: 'SEG_BASE',
+    what: 'sidx referenced sizes adding up past the end of the file',
+    stream: { segmentBase: { edit: (f) => void (f.references.at(-1)!.referencedSize += 100) } },
+  },
+  {
+    code: 'SEG_BASE',
+    what: 'sidx first_offset pointing 8 bytes into the first subsegment',
+    stream: { segmentBase: { edit: (f) => void (f.firstOffset = 8n) } },
+  },
+  {
     code: 'MEDIA_EARLY',
     what: 'a segment served before its availability start',
     stream: { dynamic: { ...LIVE, openEnded: true } },
@@ -447,8 +469,29 @@ describe('broken corpus: one defect, one expected code', { skip: mediaMissing() 
     assert.equal(r.summary.patches, 1);
   });
 
+  it('SegmentBase: sidx durations that do not add up to the Period → SEG_BASE naming both', async () => {
+    const stream: StreamOptions = {
+      segmentBase: { edit: (f) => void (f.references[2]!.subsegmentDuration += 960) },
+    };
+    const r = await validate(OPTS, new RecordedFetcher(streamRoutes(stream)), {}, () => T0);
+    const found = r.issues.filter((i) => i.code === 'SEG_BASE');
+    assert.equal(found.length, 1, reportText(r));
+    assert.match(found[0]!.message, /add up to 10560 ticks \(44 s\), the Period lasts 40 s/);
+  });
+
+  it('SegmentBase: a clean index plans every subsegment and reads only 8 bytes at each start', async () => {
+    const fetcher = new RecordedFetcher(streamRoutes({ segmentBase: {} }));
+    const r = await validate(OPTS, fetcher, {}, () => T0);
+    assert.equal(r.summary.errors, 0, reportText(r));
+    const file = fetcher.requests.filter((q) => q.url === `${ORIGIN}bbb_v6.mp4`);
+    const probes = file.filter((q) => q.range && q.range[1] - q.range[0] === 7);
+    assert.equal(probes.length, track('bbb_v6').segments.length);
+    // init, index, probes and every subsegment (duration 0 checks them all)
+    assert.equal(file.length, 2 + 2 * track('bbb_v6').segments.length);
+  });
+
   it('the corpus cases are also clean without their defect (the controls)', async () => {
-    for (const stream of [{}, ENC, { dynamic: LIVE }]) {
+    for (const stream of [{}, ENC, { dynamic: LIVE }, { segmentBase: {} }]) {
       const r = await validate(OPTS, new RecordedFetcher(streamRoutes(stream)), {}, () => T0);
       assert.equal(r.summary.errors, 0, reportText(r));
     }

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { indexBuffer } from '@loopcast/bmff';
+import { Box, indexBuffer, serializeBoxes, sidx, type SidxFields } from '@loopcast/bmff';
 import { MPD_HEADERS, type Route } from './recorded.js';
 
 export const SHARED_MEDIA = join(
@@ -60,6 +60,11 @@ export interface StreamOptions {
   /** Extra XML inside the video AdaptationSet (ContentProtection, InbandEventStream, …). */
   videoExtra?: string;
   periodExtra?: string;
+  /**
+   * The video as one on-demand file (5.3.9.2): init, a sidx over the segments, the segments;
+   * addressed by SegmentBase under the on-demand profile. `edit` changes the sidx first.
+   */
+  segmentBase?: { edit?: (f: SidxFields) => void };
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -79,6 +84,53 @@ export function audioTimeline(): string {
   return runs.join('');
 }
 
+/** The video track as one SegmentBase file, with the byte ranges its MPD names. */
+export function onDemandFile(
+  name: string,
+  edit?: (f: SidxFields) => void,
+): { file: Buffer; initRange: string; indexRange: string } {
+  const t = track(name);
+  const fields: SidxFields = {
+    version: 0,
+    flags: 0,
+    referenceId: 1,
+    timescale: 240,
+    earliestPresentationTime: 0n,
+    firstOffset: 0n,
+    reserved: 0,
+    references: t.segments.map((s, k) => ({
+      referenceType: 0,
+      referencedSize: s.byteLength,
+      subsegmentDuration: t.durations[k]!,
+      startsWithSap: 1,
+      sapType: 1,
+      sapDeltaTime: 0,
+    })),
+  };
+  edit?.(fields);
+  const index = serializeBoxes([Box.create(sidx, fields)]);
+  const file = Buffer.concat([t.init, index, ...t.segments]);
+  const initEnd = t.init.byteLength;
+  return {
+    file,
+    initRange: `0-${initEnd - 1}`,
+    indexRange: `${initEnd}-${initEnd + index.byteLength - 1}`,
+  };
+}
+
+function videoAddressing(o: StreamOptions, video: string): string {
+  if (!o.segmentBase)
+    return `
+      <SegmentTemplate timescale="240" duration="960" startNumber="1" initialization="$RepresentationID$/init.mp4" media="$RepresentationID$/$Number$.m4s"/>
+      <Representation id="${video}" codecs="avc3.640028" width="1920" height="1080" bandwidth="374768"/>`;
+  const f = onDemandFile(video, o.segmentBase.edit);
+  return `
+      <Representation id="${video}" codecs="avc3.640028" width="1920" height="1080" bandwidth="374768">
+        <BaseURL>${video}.mp4</BaseURL>
+        <SegmentBase timescale="240" indexRange="${f.indexRange}"><Initialization range="${f.initRange}"/></SegmentBase>
+      </Representation>`;
+}
+
 export function mpdText(o: StreamOptions = {}): string {
   const dyn = o.dynamic;
   const root = dyn
@@ -86,12 +138,10 @@ export function mpdText(o: StreamOptions = {}): string {
     : 'id="bbb" type="static" mediaPresentationDuration="PT40S"';
   const video = o.encrypted ? 'bbb_v6_enc' : 'bbb_v6';
   return `<?xml version="1.0" encoding="UTF-8"?>
-<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:cenc="urn:mpeg:cenc:2013" profiles="urn:mpeg:dash:profile:isoff-live:2011" ${root} minBufferTime="PT2S">
+<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" xmlns:cenc="urn:mpeg:cenc:2013" profiles="urn:mpeg:dash:profile:isoff-${o.segmentBase ? 'on-demand' : 'live'}:2011" ${root} minBufferTime="PT2S">
   <Period id="p0" start="PT0S"${dyn && !dyn.openEnded ? ' duration="PT40S"' : ''}>
     <BaseURL>${ORIGIN}</BaseURL>${o.periodExtra ?? ''}
-    <AdaptationSet id="1" contentType="video" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">${o.videoExtra ?? ''}
-      <SegmentTemplate timescale="240" duration="960" startNumber="1" initialization="$RepresentationID$/init.mp4" media="$RepresentationID$/$Number$.m4s"/>
-      <Representation id="${video}" codecs="avc3.640028" width="1920" height="1080" bandwidth="374768"/>
+    <AdaptationSet id="1" contentType="video" mimeType="video/mp4" segmentAlignment="true" startWithSAP="1">${o.videoExtra ?? ''}${videoAddressing(o, video)}
     </AdaptationSet>
     <AdaptationSet id="2" contentType="audio" mimeType="audio/mp4" lang="en" segmentAlignment="true" startWithSAP="1">
       <SegmentTemplate timescale="44100" startNumber="1" initialization="$RepresentationID$/init.mp4" media="$RepresentationID$/$Time$.m4s">
@@ -112,6 +162,11 @@ export function streamRoutes(
   const routes = new Map<string, Route>([[MPD_URL, mpd]]);
   const video = o.encrypted ? 'bbb_v6_enc' : 'bbb_v6';
   const v = track(video);
+  if (o.segmentBase)
+    routes.set(`${ORIGIN}${video}.mp4`, {
+      headers: { 'content-type': 'video/mp4' },
+      body: onDemandFile(video, o.segmentBase.edit).file,
+    });
   routes.set(`${ORIGIN}${video}/init.mp4`, { headers: { 'content-type': 'video/mp4' }, body: v.init });
   v.segments.forEach((s, k) =>
     routes.set(`${ORIGIN}${video}/${k + 1}.m4s`, { headers: { 'content-type': 'video/mp4' }, body: s }),

@@ -42,11 +42,22 @@ export class RecordedFetcher implements Fetcher {
     const r = typeof route === 'function' ? route(n) : route;
     let body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
     let status = r.status ?? 200;
+    let headers = r.headers ?? {};
     if (req.range && status === 200) {
+      const size = body.byteLength;
+      if (req.range[0] >= size)
+        return Promise.resolve({
+          ...base,
+          status: 416,
+          headers: { 'content-range': `bytes */${size}` },
+          body: new Uint8Array(0),
+        });
       body = body.subarray(req.range[0], req.range[1] + 1);
       status = 206;
+      const last = req.range[0] + body.byteLength - 1;
+      headers = { ...headers, 'content-range': `bytes ${req.range[0]}-${last}/${size}` };
     }
-    return Promise.resolve({ ...base, status, headers: r.headers ?? {}, body });
+    return Promise.resolve({ ...base, status, headers, body });
   }
 }
 
