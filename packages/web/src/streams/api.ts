@@ -9,49 +9,9 @@ import {
   type ApiFailure,
   type SessionInfo,
 } from '../account/api.ts';
+import type { MediaFile } from '../server-types.ts';
 
-export interface FileError {
-  reason: string;
-  severity: 'error' | 'warning';
-  details: string;
-}
-
-export interface MediaFile {
-  id: number;
-  stream: string;
-  name: string;
-  fileName: string;
-  size: number;
-  sha256: string;
-  indexState: 'indexed' | 'failed';
-  contentType: string | null;
-  codecs: string | null;
-  trackId: number | null;
-  language: string | null;
-  bitrate: number | null;
-  maxBitrate: number | null;
-  encrypted: boolean;
-  defaultKid: string | null;
-  kids: string[];
-  mimeType: string | null;
-  timescale: number | null;
-  startNumber: number | null;
-  numSegments: number | null;
-  segmentDurationSeconds: number | null;
-  durationSeconds: number | null;
-  width?: number;
-  height?: number;
-  frameRate?: string;
-  sar?: string;
-  nalLengthSize?: number;
-  textFormat?: string;
-  textMimeType?: string;
-  sampleRate?: number;
-  channels?: number;
-  errors: FileError[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type { MediaFile };
 
 export interface Stream {
   directory: string;
