@@ -7,6 +7,7 @@
  */
 import { boundedRate, sliceDueMs, sliceSize } from '@loopcast/dash';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { HeldResponses } from './held.js';
 import { sendError, STORED_BYTES_HEADERS, type HeaderMap } from './send.js';
 
@@ -52,9 +53,14 @@ export function waitUnlessClosed(reply: FastifyReply, ms: number): Promise<'done
 }
 
 /**
- * Writes `buffers` no faster than `rate` bytes per second (§10.9 "Pacing"): slices of
- * `sliceSize(rate)` bytes, slice i no earlier than `i·s/r` after the first, the rate raised so the
- * body ends within 60 s. `Content-Length` is the whole length as usual.
+ * Writes body bytes `[start, start + size)` in order, one slice per call; resolves to what
+ * `res.write` answered (false: the socket is full, wait for `drain`).
+ */
+type SliceWriter = (res: ServerResponse, start: number, size: number) => boolean | Promise<boolean>;
+
+/**
+ * Writes `buffers` no faster than `rate` bytes per second (§10.9 "Pacing"), as sub-views of the
+ * buffers (new box headers and slices of the cached source bytes: no copy).
  */
 export function sendPaced(
   request: FastifyRequest,
@@ -65,31 +71,10 @@ export function sendPaced(
   rate: number,
 ): void {
   const length = buffers.reduce((sum, b) => sum + b.length, 0);
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(status, {
-    ...STORED_BYTES_HEADERS,
-    ...headers,
-    'content-length': length,
-    'x-request-id': request.id,
-  });
-  if (request.method === 'HEAD' || length === 0) return void res.end();
-  const r = boundedRate(rate, length);
-  const slice = sliceSize(r);
   let index = 0; // buffer in `buffers`
   let offset = 0; // byte in that buffer
-  let n = 0; // slices written
-  let timer: NodeJS.Timeout | null = null;
-  const started = performance.now();
-  const stop = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-  };
-  res.once('close', stop);
-
-  /** Writes the next `slice` bytes as views of the buffers; false when the socket is full. */
-  const writeSlice = (): boolean => {
-    let left = slice;
+  const writeViews: SliceWriter = (res, _start, size) => {
+    let left = size;
     let ok = true;
     while (left > 0 && index < buffers.length) {
       const b = buffers[index]!;
@@ -104,21 +89,90 @@ export function sendPaced(
     }
     return ok;
   };
+  pace(request, reply, status, headers, length, rate, writeViews);
+}
 
-  const step = (): void => {
+/**
+ * Writes `length` bytes read by `readRange` (a blob-store ranged read, offsets relative to the
+ * body) no faster than `rate`: each slice is its own read, so a paced `odvod` file holds no
+ * blob-store stream while it waits (§10.9 "Concurrency").
+ */
+export function sendPacedRanges(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  headers: HeaderMap,
+  length: number,
+  rate: number,
+  readRange: (start: number, size: number) => Promise<Buffer>,
+): void {
+  pace(request, reply, status, headers, length, rate, async (res, start, size) =>
+    res.write(await readRange(start, size)),
+  );
+}
+
+/**
+ * The pacer of §10.9: slices of `sliceSize(rate)` bytes, slice i no earlier than `i·s/r` after the
+ * first, the rate raised so the body ends within 60 s; the next slice is scheduled only once the
+ * socket took the previous one. `Content-Length` is the whole length as usual. A slice that cannot
+ * be read after the headers left ends the connection: the client sees a short body, never a
+ * different one.
+ */
+function pace(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  headers: HeaderMap,
+  length: number,
+  rate: number,
+  writeSlice: SliceWriter,
+): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(status, {
+    ...STORED_BYTES_HEADERS,
+    ...headers,
+    'content-length': length,
+    'x-request-id': request.id,
+  });
+  if (request.method === 'HEAD' || length === 0) return void res.end();
+  const r = boundedRate(rate, length);
+  const slice = sliceSize(r);
+  let written = 0; // body bytes handed to the socket
+  let n = 0; // slices written
+  let timer: NodeJS.Timeout | null = null;
+  const started = performance.now();
+  const stop = (): void => {
+    if (timer) clearTimeout(timer);
     timer = null;
+  };
+  res.once('close', stop);
+
+  const schedule = (): void => {
     if (res.destroyed) return;
-    const ok = writeSlice();
-    n++;
-    if (index >= buffers.length) return void res.end();
-    const schedule = (): void => {
-      if (res.destroyed) return;
-      const wait = Math.max(0, started + sliceDueMs(n, slice, r) - performance.now());
-      timer = setTimeout(step, wait);
-    };
+    const wait = Math.max(0, started + sliceDueMs(n, slice, r) - performance.now());
+    timer = setTimeout(step, wait);
+  };
+  const afterSlice = (ok: boolean): void => {
+    if (res.destroyed) return;
+    if (written >= length) return void res.end();
     // back-pressure: the next slice waits for the socket to take this one
     if (ok) schedule();
     else res.once('drain', schedule);
+  };
+  const step = (): void => {
+    timer = null;
+    if (res.destroyed) return;
+    const size = Math.min(slice, length - written);
+    const start = written;
+    written += size;
+    n++;
+    const ok = writeSlice(res, start, size);
+    if (typeof ok === 'boolean') return afterSlice(ok);
+    ok.then(afterSlice, (err: unknown) => {
+      request.log.warn({ err }, 'a paced body could not be read; closing the connection');
+      res.destroy();
+    });
   };
   step();
 }

@@ -50,7 +50,7 @@ import {
 } from './faults.js';
 import { HeldResponses } from './held.js';
 import { requestContentType, shapeSegmentRequest } from './outage.js';
-import { sendPaced } from './pacing.js';
+import { sendPaced, sendPacedRanges } from './pacing.js';
 import { refusalError } from './refusals.js';
 import { sendBuffers, sendError, sendHead, type HeaderMap, type StreamingError } from './send.js';
 import { SegmentSource } from './segment-source.js';
@@ -310,7 +310,7 @@ export function registerStreamingRoutes(
     if (bad) return void sendError(h.request, h.reply, h.cors, bad);
     const file = findRepresentation(stream, path.rep);
     if (!file) return void sendError(h.request, h.reply, h.cors, notFound(`no Representation ${path.rep}`));
-    // BaseURL prefix, outage and delay (drm-events.md §10.8, §10.9); odvod bodies are not paced
+    // BaseURL prefix, outage, delay and rate (drm-events.md §10.8, §10.9)
     const nowMs = resolved.options.now ?? Date.now();
     const shapeOf = { ...h, options: resolved.options, baseUrlIndex: path.baseUrlIndex, nowMs };
     const shape = await shapeSegmentRequest(
@@ -350,6 +350,10 @@ export function registerStreamingRoutes(
     if (range.kind === 'partial') headers['content-range'] = `bytes ${start}-${end}/${length}`;
     const status = range.kind === 'partial' ? 206 : 200;
     if (h.request.method === 'HEAD') return sendHead(h.request, h.reply, status, headers);
+    if (shape.rate) {
+      const read = (offset: number, size: number) => ctx.blobs.readBytes(file.blobKey, start + offset, size);
+      return sendPacedRanges(h.request, h.reply, status, headers, end - start + 1, shape.rate, read);
+    }
     h.reply.code(status).headers(headers);
     const body = await ctx.blobs.read(file.blobKey, { start, length: end - start + 1 });
     return void h.reply.send(body);
