@@ -55,7 +55,8 @@ export interface RepresentationModel {
   audioSamplingRate?: number;
   startWithSAP?: number;
   baseUrl: string;
-  /** Every BaseURL alternative of the most specific level that has several. */
+  /** Every resolved BaseURL alternative (5.6); the first is `baseUrl`. */
+  baseUrls: string[];
   addressing: Addressing;
   /** Forms present along the inheritance chain (for REP_ADDRESSING). */
   forms: string[];
@@ -81,6 +82,7 @@ export interface PeriodModel {
   start?: number;
   duration?: number;
   baseUrl: string;
+  baseUrls: string[];
   adaptationSets: AdaptationSetModel[];
   eventStreams: Element[];
 }
@@ -109,14 +111,29 @@ const num = (v: string | undefined): number | undefined =>
   v === undefined || v.trim() === '' || Number.isNaN(Number(v)) ? undefined : Number(v);
 const dur = (v: string | undefined): number | undefined => (v === undefined ? undefined : parseXsDuration(v));
 
-function resolveBase(el: Element, base: string): string {
-  const b = child(el, 'BaseURL');
-  if (!b) return base;
-  try {
-    return new URL(textOf(b), base).href;
-  } catch {
-    return base;
-  }
+/** Alternatives followed per Representation (5.6): enough for DVB's few service locations. */
+const MAX_BASE_URLS = 8;
+
+/**
+ * Resolves an element's BaseURLs against every alternative of its parent (5.6.4): several
+ * BaseURL children are alternatives, so a Representation under two MPD-level BaseURLs has two.
+ * The first entry is the chain of first BaseURLs, the one the run fetches everything from.
+ */
+function resolveBases(el: Element, bases: readonly string[]): string[] {
+  const own = children(el, 'BaseURL');
+  if (own.length === 0) return [...bases];
+  const out: string[] = [];
+  for (const base of bases)
+    for (const b of own) {
+      let url = base;
+      try {
+        url = new URL(textOf(b), base).href;
+      } catch {
+        // an unparsable BaseURL keeps the parent's (MPD_BASEURL reports it)
+      }
+      if (!out.includes(url) && out.length < MAX_BASE_URLS) out.push(url);
+    }
+  return out;
 }
 
 const ADDRESSING_FORMS = ['SegmentTemplate', 'SegmentList', 'SegmentBase'] as const;
@@ -260,7 +277,7 @@ export function buildMpdModel(xml: ParsedXml, url: string): MpdModel {
   }
   const patch = child(root, 'PatchLocation');
   if (patch) model.patchLocation = patch;
-  const mpdBase = resolveBase(root, url);
+  const mpdBases = resolveBases(root, [url]);
   let previousEnd: number | undefined = 0;
   children(root, 'Period').forEach((pEl, index) => {
     const pid = attr(pEl, 'id') ?? null;
@@ -269,12 +286,14 @@ export function buildMpdModel(xml: ParsedXml, url: string): MpdModel {
     const start =
       startAttr ?? (index === 0 && model.type === 'static' ? 0 : index === 0 ? undefined : previousEnd);
     const duration = dur(attr(pEl, 'duration'));
+    const pBases = resolveBases(pEl, mpdBases);
     const period: PeriodModel = {
       el: pEl,
       path,
       index,
       id: pid,
-      baseUrl: resolveBase(pEl, mpdBase),
+      baseUrl: pBases[0]!,
+      baseUrls: pBases,
       adaptationSets: [],
       eventStreams: children(pEl, 'EventStream'),
     };
@@ -284,7 +303,7 @@ export function buildMpdModel(xml: ParsedXml, url: string): MpdModel {
     children(pEl, 'AdaptationSet').forEach((aEl, ai) => {
       const aid = attr(aEl, 'id') ?? null;
       const aPath = `${path}/${step('AdaptationSet', aid, ai)}`;
-      const aBase = resolveBase(aEl, period.baseUrl);
+      const aBases = resolveBases(aEl, period.baseUrls);
       const set: AdaptationSetModel = { el: aEl, path: aPath, id: aid, representations: [] };
       const ct = attr(aEl, 'contentType');
       const mt = attr(aEl, 'mimeType');
@@ -295,12 +314,14 @@ export function buildMpdModel(xml: ParsedXml, url: string): MpdModel {
         const inherit = (a: string): string | undefined => attr(rEl, a) ?? attr(aEl, a);
         const { addressing, forms } = addressingOf([pEl, aEl, rEl]);
         const mime = inherit('mimeType');
+        const rBases = resolveBases(rEl, aBases);
         const rep: RepresentationModel = {
           el: rEl,
           path: `${aPath}/${step('Representation', rid, ri)}`,
           id: rid,
           contentType: ct ?? mime?.split('/')[0] ?? '',
-          baseUrl: resolveBase(rEl, aBase),
+          baseUrl: rBases[0]!,
+          baseUrls: rBases,
           addressing,
           forms,
           contentProtection: [...children(aEl, 'ContentProtection'), ...children(rEl, 'ContentProtection')],

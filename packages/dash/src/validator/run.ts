@@ -33,6 +33,7 @@ import {
   type RepresentationPlan,
   type SegmentRef,
 } from './plan.js';
+import { checkAlternatives, digest, type PrimarySegment } from './baseurl-alternatives.js';
 import { sortIssues } from './report.js';
 import { planSegmentBase } from './segment-base.js';
 import type {
@@ -67,6 +68,10 @@ interface RepState {
   checked: Set<string>;
   earlyProbed: boolean;
   frameRateChecked?: boolean;
+  /** What the primary BaseURL answered, for MPD_BASEURL_ALTERNATIVES (several BaseURLs only). */
+  primaryInit?: PrimarySegment;
+  primaryMedia?: PrimarySegment;
+  alternativesChecked?: boolean;
 }
 
 export async function validate(
@@ -526,7 +531,7 @@ class Run {
       this.done++;
       this.progress('init', `init ${j.rep.id}`);
     });
-    if (!this.opts.media || this.aborted) return;
+    if (!this.opts.media || this.aborted) return this.checkBaseUrlAlternatives(jobs);
     const dynamic = mpd.type === 'dynamic';
     for (const j of jobs) {
       if (j.rep.addressing.kind === 'base' && j.plan.indexRange && when === 'first')
@@ -577,6 +582,29 @@ class Run {
         await this.probeEarly(mpd, j.period, j.rep, j.plan);
       }
     });
+    await this.checkBaseUrlAlternatives(jobs);
+  }
+
+  /** MPD_BASEURL_ALTERNATIVES (§4.2): once per Representation with several BaseURLs. */
+  private async checkBaseUrlAlternatives(
+    jobs: readonly { period: PeriodModel; rep: RepresentationModel; state: RepState }[],
+  ): Promise<void> {
+    const due = jobs.filter((j) => j.rep.baseUrls.length > 1 && !j.state.alternativesChecked);
+    await pool(due, this.opts.concurrency, async ({ period, rep, state }) => {
+      if (this.aborted) return;
+      state.alternativesChecked = true;
+      const segments = [state.primaryInit, state.primaryMedia].filter(
+        (s): s is PrimarySegment => s !== undefined,
+      );
+      await checkAlternatives({
+        rep,
+        segments,
+        sink: this.sink,
+        get: (url, kind, range) => this.get(url, kind, range),
+        location: (url, s) => this.segmentLocation(period, rep, url, s.init, s.ref, s.range),
+        aborted: () => this.aborted,
+      });
+    });
   }
 
   private segmentLocation(
@@ -610,13 +638,16 @@ class Run {
     if (rep.addressing.kind === 'single') return;
     const { url, range } = plan.init;
     const loc = this.segmentLocation(period, rep, url, true, undefined, range);
+    const primary: PrimarySegment | undefined =
+      rep.baseUrls.length > 1 ? { init: true, url, ...(range && { range }) } : undefined;
+    state.primaryInit = primary;
     const r = await this.get(url, 'init', range);
     if (this.aborted) return;
     const want = range ? 206 : 200;
     if (r.status !== want && !(range && r.status === 200)) {
       this.sink.add(
         'INIT_FETCH',
-        `the init segment answered ${r.failure ? `${r.failure}${r.failureDetail ? ` (${r.failureDetail})` : ''}` : `HTTP ${r.status}`}, not ${want}`,
+        `${underBase(rep)}the init segment answered ${r.failure ? `${r.failure}${r.failureDetail ? ` (${r.failureDetail})` : ''}` : `HTTP ${r.status}`}, not ${want}`,
         loc,
         { path: rep.path },
       );
@@ -629,6 +660,7 @@ class Run {
       return;
     }
     this.summary.initSegments++;
+    if (primary) primary.digest = digest(body);
     this.contentType(r, rep, 'INIT_CONTENT_TYPE', loc);
     const facts = checkInitSegment({ mpd, rep, body, location: loc, sink: this.sink });
     if (facts) {
@@ -675,6 +707,12 @@ class Run {
     state: RepState,
   ): Promise<void> {
     const loc = this.segmentLocation(period, rep, ref.url, false, ref, ref.range);
+    // the first media segment checked is the one compared under the other BaseURLs
+    const primary: PrimarySegment | undefined =
+      rep.baseUrls.length > 1 && !state.primaryMedia
+        ? { init: false, url: ref.url, ref, ...(ref.range && { range: ref.range }) }
+        : undefined;
+    if (primary) state.primaryMedia = primary;
     const r = await this.get(ref.url, 'media', ref.range);
     if (this.aborted) return;
     const want = ref.range ? 206 : 200;
@@ -701,11 +739,14 @@ class Run {
       if (inWindow && [404, 410, 425].includes(r.status))
         this.sink.add(
           'MEDIA_AVAILABLE',
-          `the segment answered ${what} inside its availability window (${isoTime(ref.availableFrom!)} – ${isoTime(ref.availableUntil ?? Infinity)})`,
+          `${underBase(rep)}the segment answered ${what} inside its availability window (${isoTime(ref.availableFrom!)} – ${isoTime(ref.availableUntil ?? Infinity)})`,
           loc,
           { path: rep.path },
         );
-      else this.sink.add('MEDIA_FETCH', `the segment answered ${what}, not ${want}`, loc, { path: rep.path });
+      else
+        this.sink.add('MEDIA_FETCH', `${underBase(rep)}the segment answered ${what}, not ${want}`, loc, {
+          path: rep.path,
+        });
       state.previous = undefined;
       return;
     }
@@ -717,6 +758,7 @@ class Run {
     this.summary.mediaSegments++;
     this.contentType(r, rep, 'MEDIA_CONTENT_TYPE', loc);
     const body = ref.range && r.status === 200 ? r.body.subarray(ref.range[0], ref.range[1] + 1) : r.body;
+    if (primary) primary.digest = digest(body);
     const facts = checkMediaSegment({
       rep,
       ref,
@@ -866,6 +908,11 @@ class Run {
         { path: rep.path },
       );
   }
+}
+
+/** Names the BaseURL in fetch issues where several are alternatives (§4.2). */
+function underBase(rep: RepresentationModel): string {
+  return rep.baseUrls.length > 1 ? `under BaseURL ${rep.baseUrl}, ` : '';
 }
 
 function repKey(period: PeriodModel, rep: RepresentationModel): string {
