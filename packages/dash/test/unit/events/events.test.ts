@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventGenerators, eventsIn } from '../../../src/events/generators.js';
 import { eventBoundIssues, inbandEmsg } from '../../../src/events/inband.js';
-import { buildManifestModel } from '../../../src/manifest/build.js';
 import { renderManifest } from '../../../src/manifest/render.js';
 import { resolveOptions } from '../../../src/options/parse.js';
 import { TEMPLATES, type TemplateName } from '../../../src/templates/registry.js';
 import { fixtureStream } from '../../fixtures/streams.js';
+import { builtManifest } from '../../support/built-manifest.js';
 import { validateMpds, validatorUnavailable } from '../../support/xmllint.js';
 
 const NOW = Date.UTC(2025, 2, 1, 12, 10, 2, 500);
@@ -25,27 +25,8 @@ function options(query: string, kind: 'manifest' | 'segment' = 'segment', templa
   return r;
 }
 
-function manifest(query: string, mode: 'live' | 'vod' = 'live', template: TemplateName = 'hand_made') {
-  const stream = fixtureStream('bbb');
-  const resolved = resolveOptions({
-    query: new URLSearchParams(query),
-    mode,
-    kind: 'manifest',
-    stream,
-    template: TEMPLATES[template],
-  });
-  assert.deepEqual(resolved.issues, []);
-  const built = buildManifestModel({
-    stream,
-    template: TEMPLATES[template],
-    mode,
-    resolved,
-    nowMs: NOW,
-    origin: 'http://localhost:5000',
-  });
-  if (built.kind !== 'manifest') throw new Error(JSON.stringify(built));
-  return built;
-}
+const manifest = (query: string, mode: 'live' | 'vod' = 'live', template: TemplateName = 'hand_made') =>
+  builtManifest({ stream: fixtureStream('bbb'), template, mode, query, nowMs: NOW });
 
 describe('event schedule (§9.2)', () => {
   it('lists t_i = start + i × interval in [from, to), bounded by count', () => {

@@ -1,11 +1,10 @@
 /** One MPD per template × mode × stream, validated against the DASH schema in one xmllint call. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildManifestModel } from '../../../src/manifest/build.js';
 import { renderManifest } from '../../../src/manifest/render.js';
-import { resolveOptions } from '../../../src/options/parse.js';
 import { TEMPLATES, TEMPLATE_NAMES } from '../../../src/templates/registry.js';
 import { fixtureStream } from '../../fixtures/streams.js';
+import { builtManifest } from '../../support/built-manifest.js';
 import { validateMpds, validatorUnavailable } from '../../support/xmllint.js';
 
 const NOW = 1740831002500;
@@ -24,33 +23,13 @@ const EXTRA_HAND_MADE_LIVE = [
   'start=2025-03-01T12:00:00Z&stop=2025-03-01T12:03:00Z&periods=60&timeline=1',
 ];
 
-function render(
-  streamName: 'bbb' | 'demo',
+const render = (
+  stream: 'bbb' | 'demo',
   template: (typeof TEMPLATE_NAMES)[number],
   mode: 'live' | 'vod' | 'odvod',
   query = '',
-) {
-  const stream = fixtureStream(streamName);
-  const resolved = resolveOptions({
-    query: new URLSearchParams(query),
-    mode,
-    kind: 'manifest',
-    stream,
-    template: TEMPLATES[template],
-  });
-  assert.deepEqual(resolved.issues, []);
-  const built = buildManifestModel({
-    stream,
-    template: TEMPLATES[template],
-    mode,
-    resolved,
-    nowMs: NOW,
-    origin: 'http://localhost:5000',
-  });
-  assert.equal(built.kind, 'manifest', JSON.stringify(built));
-  if (built.kind !== 'manifest') throw new Error('unreachable');
-  return renderManifest(built.model);
-}
+) =>
+  renderManifest(builtManifest({ stream: fixtureStream(stream), template, mode, query, nowMs: NOW }).model);
 
 describe('every template × mode validates against DASH-MPD.xsd', () => {
   const docs = new Map<string, string>();
