@@ -53,7 +53,8 @@ export async function checkAlternatives(input: AlternativesInput): Promise<void>
   const [primary, ...others] = rep.baseUrls;
   if (primary === undefined || others.length === 0) return;
   for (const seg of input.segments) {
-    const under = seg.url.slice(primary.length);
+    // the segment's path under the BaseURL; its URL, query included, is the issue's location
+    const under = seg.url.slice(primary.length).split('?')[0]!;
     const label = seg.ref?.number !== undefined ? `#${seg.ref.number}` : `at ${seg.ref?.time ?? 0}`;
     const name = seg.init ? `the init segment ${under}` : `media segment ${label} ${under}`;
     let reference = seg.digest && { base: primary, digest: seg.digest };
