@@ -4,8 +4,10 @@
  * in-memory bbb MPD, and nothing for the clean MPD; a run with a schema reports them as DOC_XSD.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { validate } from '../../../src/validator/run.js';
 import { reportText } from '../../../src/validator/report.js';
@@ -80,6 +82,34 @@ describe('DOC_XSD engines', { skip: skip() }, () => {
 
   it('the clean MPD gives no message under wasm', async () => {
     assert.deepEqual(await validateXsd(mpdText(), SCHEMA, undefined, 'wasm'), []);
+  });
+
+  it('without xmllint on PATH the wasm engine is chosen and finds the same messages', () => {
+    const text = CASES[0]!.edit(mpdText());
+    const script = `
+      import { xsdEngine, validateXsd } from ${JSON.stringify(new URL('../../../src/validator/xsd.ts', import.meta.url).href)};
+      const text = ${JSON.stringify(text)};
+      const messages = await validateXsd(text, ${JSON.stringify(SCHEMA)});
+      process.stdout.write(JSON.stringify({ engine: xsdEngine(), messages }));`;
+    const dir = mkdtempSync(join(tmpdir(), 'loopcast-xsd-'));
+    const file = join(dir, 'engine.mts');
+    writeFileSync(file, script);
+    let r: ReturnType<typeof spawnSync<string>>;
+    try {
+      r = spawnSync(process.execPath, ['--import', 'tsx', file], {
+        env: { ...process.env, PATH: '' },
+        encoding: 'utf8',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { engine: string; messages: { line: number }[] };
+    assert.equal(out.engine, 'wasm');
+    assert.deepEqual(
+      out.messages.map((m) => m.line),
+      [lineOf(text, '<MPD ')],
+    );
   });
 
   it('a run with a schema reports DOC_XSD on the line; the engine is available either way', async () => {
