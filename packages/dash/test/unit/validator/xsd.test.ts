@@ -4,7 +4,7 @@
  * in-memory bbb MPD, and nothing for the clean MPD; a run with a schema reports them as DOC_XSD.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,7 +94,7 @@ describe('DOC_XSD engines', { skip: skip() }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'loopcast-xsd-'));
     const file = join(dir, 'engine.mts');
     writeFileSync(file, script);
-    let r: ReturnType<typeof spawnSync<string>>;
+    let r: SpawnSyncReturns<string>;
     try {
       r = spawnSync(process.execPath, ['--import', 'tsx', file], {
         env: { ...process.env, PATH: '' },
