@@ -156,14 +156,16 @@ export function checkAddressing(
           seen.add(el);
           checkSegmentElement(ctx, el, rep.path, dynamic);
         }
-        if (!isHttp(rep.baseUrl) && !rep.baseUrl.startsWith('file:'))
-          report(
-            ctx,
-            'MPD_BASEURL',
-            rep.el,
-            `${rep.id}: the resolved BaseURL "${rep.baseUrl}" is not an absolute http(s) URL`,
-            rep.path,
-          );
+        // every alternative (5.6) may be the one a player uses
+        for (const base of rep.baseUrls)
+          if (!isHttp(base) && !base.startsWith('file:'))
+            report(
+              ctx,
+              'MPD_BASEURL',
+              rep.el,
+              `${rep.id}: the resolved BaseURL "${base}" is not an absolute http(s) URL`,
+              rep.path,
+            );
         const a = rep.addressing;
         const plan = plans.get(rep);
         if (a.kind === 'template' || a.kind === 'list') {
