@@ -42,11 +42,7 @@ describe('ABR under a video rate cap', { concurrency: 2 }, () => {
                 abr: { initialBitrate: { video: 2000 }, autoSwitchBitrate: { video: true } },
               },
             };
-      const pb = await rig.open({
-        player,
-        mpd,
-        settings,
-      });
+      const pb = await rig.open({ player, mpd, settings });
       try {
         const samples = await samplePlaying(pb.page, WATCH_S);
         const a = samples[0]!;

@@ -48,11 +48,7 @@ describe('players across SegmentTimeline gaps', { concurrency: 2 }, () => {
                 },
               }
             : {};
-        const pb = await rig.open({
-          player,
-          mpd,
-          settings,
-        });
+        const pb = await rig.open({ player, mpd, settings });
         try {
           const samples = await samplePlaying(pb.page, WATCH_S);
           const a = samples[0]!;
