@@ -155,6 +155,40 @@ describe('low-latency chunked delivery', { timeout: 60_000 }, () => {
     assert.deepEqual(types(r.body).slice(0, 4), ['styp', 'prft', 'moof', 'mdat']);
   });
 
+  it('delay shifts the whole chunk schedule; rate paces each chunk (drm-events.md §10.9)', async (c) => {
+    if (!requireShared(c)) return;
+    const ast = Math.floor(Date.now() / 1000) * 1000 - 603_000;
+    const start = new Date(ast).toISOString().replace('.000Z', 'Z');
+    const delayed = await rawGet(`/dash/live/bbb/bbb_v6/152.m4v?start=${start}&chunkdur=0.5&delay=video:300`);
+    assert.equal(delayed.moofAt.length, 8);
+    const delays = delayed.moofAt.map((at, j) => at - (ast + 604_500 + 500 * j));
+    for (const [j, d] of delays.entries())
+      assert.ok(d >= 300 && d < 350, `delayed chunk ${j + 1} arrived ${d} ms after its availability`);
+    // the next segment, paced much slower than it is produced (about 8 s for its 4 s): the bytes follow
+    // the pacer from the first chunk's completion on, not the chunk schedule
+    const segment152 = Buffer.from(
+      await (await get(`/dash/live/bbb/bbb_v6/152.m4v?start=${start}`)).arrayBuffer(),
+    );
+    const rate = Math.round(segment152.length / 8);
+    const paced = await rawGet(
+      `/dash/live/bbb/bbb_v6/153.m4v?start=${start}&chunkdur=0.5&rate=video:${rate}`,
+    );
+    const lastByteAt = Date.now();
+    assert.equal(paced.moofAt.length, 8);
+    const firstComplete = ast + 608_500;
+    assert.ok(paced.moofAt[0]! >= firstComplete, 'no byte before the first chunk is complete');
+    const took = lastByteAt - firstComplete;
+    const expected = (paced.body.length / rate) * 1000;
+    assert.ok(
+      took >= expected * 0.9 - 100 && took <= expected + 1000,
+      `${paced.body.length} bytes at ${rate} B/s took ${took} ms from the first chunk (expected about ${expected.toFixed(0)})`,
+    );
+    // complete by now: every chunk at once, unpaced
+    const whole = await get(`/dash/live/bbb/bbb_v6/153.m4v?start=${start}&chunkdur=0.5`);
+    assert.deepEqual(paced.body, Buffer.from(await whole.arrayBuffer()), 'pacing changes no byte');
+    c.diagnostic(`delayed chunk arrivals: ${delays.join(', ')} ms; paced segment ${took} ms`);
+  });
+
   it('past the hold a request is 425; over the per-client limit 503; a gone client frees its slot', async (c) => {
     if (!requireShared(c)) return;
     const ast = Math.floor(Date.now() / 1000) * 1000 - 603_000;

@@ -9,6 +9,7 @@
  */
 import { BmffError, buildChunks, readChunkSource, type MediaIndex } from '@loopcast/bmff';
 import {
+  boundedRate,
   chunkCompletionTimes,
   chunkedAnswer,
   chunkSampleCounts,
@@ -18,6 +19,7 @@ import {
 } from '@loopcast/dash';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HeldResponses } from './held.js';
+import { sendPaced, writePacedViews } from './pacing.js';
 import { refusalError } from './refusals.js';
 import { STORED_BYTES_HEADERS, sendBuffers, sendError, type HeaderMap } from './send.js';
 
@@ -41,6 +43,12 @@ export interface ChunkedSegment {
   /** The rewritten segment (`rewriteSegment`'s buffers). */
   body: Buffer[];
   contentType: string;
+  /**
+   * The request's network shape (drm-events.md §10.9): the delay already waited, which shifts
+   * every chunk's time; the rate each chunk is paced at (null: unpaced); whether the response
+   * already holds a held slot (taken while it waited).
+   */
+  shape: { waitedMs: number; rate: number | null; holding: boolean };
 }
 
 /** `whole`: the segment is complete; the caller sends `body` (all chunks) as usual. */
@@ -79,10 +87,12 @@ export function sendChunkedSegment(s: ChunkedSegment, deps: ChunkedDeps): Chunke
   };
   if (answer.kind === 'chunked' && answer.truncated) {
     // a pinned clock: the chunks complete at that instant, then the end (a truncated segment)
-    sendBuffers(s.request, s.reply, 200, headers, all(chunks.slice(0, answer.ready)));
+    const ready = all(chunks.slice(0, answer.ready));
+    if (s.shape.rate === null) sendBuffers(s.request, s.reply, 200, headers, ready);
+    else sendPaced(s.request, s.reply, 200, headers, ready, s.shape.rate);
     return { kind: 'answered' };
   }
-  const release = deps.held.acquire(s.request.ip);
+  const release = s.shape.holding ? () => {} : deps.held.acquire(s.request.ip);
   if (!release) {
     sendError(s.request, s.reply, s.cors, {
       status: 503,
@@ -92,7 +102,10 @@ export function sendChunkedSegment(s: ChunkedSegment, deps: ChunkedDeps): Chunke
     });
     return { kind: 'answered' };
   }
-  streamChunks(s, chunks, times, { ...headers, 'x-accel-buffering': 'no' }, release, deps.now ?? Date.now);
+  // delay moves the whole schedule; the hold and 425 decisions above were taken at arrival
+  const shifted = times.map((t) => t + s.shape.waitedMs);
+  const headersOut = { ...headers, 'x-accel-buffering': 'no' };
+  streamChunks(s, chunks, shifted, headersOut, release, deps.now ?? Date.now);
   return { kind: 'answered' };
 }
 
@@ -112,7 +125,8 @@ function splitIntoChunks(s: ChunkedSegment): Chunk[] {
 
 /**
  * Holds the response until the first chunk is complete (no bytes before), then writes every
- * complete chunk and schedules one timer for the next; ends the body after the last chunk.
+ * complete chunk — paced at the request's `rate` when it has one, each chunk through the same
+ * pacer as whole segments — and schedules one timer for the next; ends the body after the last.
  */
 function streamChunks(
   s: ChunkedSegment,
@@ -125,14 +139,29 @@ function streamChunks(
   s.reply.hijack();
   const res = s.reply.raw;
   let timer: NodeJS.Timeout | undefined;
+  let cancelPacing: (() => void) | null = null;
   let next = 0;
   let started = false;
+  const total = chunks.reduce((sum, c) => sum + c.buffers.reduce((n, b) => n + b.length, 0), 0);
+  // the 60 s bound of §10.9 counts from the last chunk's completion: bounded on the whole segment
+  const rate = s.shape.rate === null ? null : boundedRate(s.shape.rate, total);
   const stop = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    cancelPacing?.();
+    cancelPacing = null;
     release();
   };
   res.once('close', stop);
+  const afterWrite = (): void => {
+    cancelPacing = null;
+    if (res.destroyed) return stop();
+    if (next >= chunks.length) {
+      res.end();
+      return stop();
+    }
+    timer = setTimeout(step, Math.max(0, times[next]! - now()));
+  };
   const step = (): void => {
     timer = undefined;
     if (res.destroyed) return stop();
@@ -145,19 +174,18 @@ function streamChunks(
         return stop();
       }
     }
-    if (next < chunks.length && times[next]! <= t) {
+    const ready: Buffer[] = [];
+    while (next < chunks.length && times[next]! <= t) ready.push(...chunks[next++]!.buffers);
+    if (ready.length > 0 && rate !== null) {
+      cancelPacing = writePacedViews(s.request, res, ready, rate, afterWrite);
+      return;
+    }
+    if (ready.length > 0) {
       res.cork();
-      while (next < chunks.length && times[next]! <= t) {
-        for (const b of chunks[next]!.buffers) res.write(b);
-        next++;
-      }
+      for (const b of ready) res.write(b);
       process.nextTick(() => res.uncork());
     }
-    if (next >= chunks.length) {
-      res.end();
-      return stop();
-    }
-    timer = setTimeout(step, Math.max(0, times[next]! - now()));
+    afterWrite();
   };
   const wait = times[0]! - now();
   if (wait > 0) timer = setTimeout(step, wait);

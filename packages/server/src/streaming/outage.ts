@@ -29,8 +29,13 @@ export interface ShapeRequest {
   nowMs: number;
 }
 
-/** After shaping: answered already, or go on and pace the body at `rate` (null: unpaced). */
-export type ShapeOutcome = { kind: 'answered' } | { kind: 'go'; rate: number | null };
+/**
+ * After shaping: answered already, or go on. `rate` paces the body (null: unpaced); `waitedMs` is
+ * the delay already waited (`delay` plus an `s` state's), which a chunked answer shifts its chunk
+ * schedule by (dash.md §10.3); `holding` says this response already holds a held slot.
+ */
+export type ShapeOutcome =
+  { kind: 'answered' } | { kind: 'go'; rate: number | null; waitedMs: number; holding: boolean };
 
 const ANSWERED: ShapeOutcome = { kind: 'answered' };
 
@@ -63,10 +68,10 @@ export async function shapeSegmentRequest(s: ShapeRequest, held: HeldResponses):
     return ANSWERED;
   }
   const wait = delay + (effect.kind === 'slow' ? effect.ms : 0);
-  if (wait === 0 && rate === null) return { kind: 'go', rate: null };
+  if (wait === 0 && rate === null) return { kind: 'go', rate: null, waitedMs: 0, holding: false };
   if (!holdSlot(s.request, s.reply, s.cors, held)) return ANSWERED;
   if (wait > 0 && (await waitUnlessClosed(s.reply, wait)) === 'closed') return ANSWERED;
-  return { kind: 'go', rate };
+  return { kind: 'go', rate, waitedMs: wait, holding: true };
 }
 
 async function sendOutageFault(

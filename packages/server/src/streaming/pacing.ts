@@ -59,21 +59,13 @@ export function waitUnlessClosed(reply: FastifyReply, ms: number): Promise<'done
 type SliceWriter = (res: ServerResponse, start: number, size: number) => boolean | Promise<boolean>;
 
 /**
- * Writes `buffers` no faster than `rate` bytes per second (§10.9 "Pacing"), as sub-views of the
- * buffers (new box headers and slices of the cached source bytes: no copy).
+ * A `SliceWriter` over a buffer list that writes sub-views of the buffers (new box headers and
+ * slices of the cached source bytes: no copy). Slices must be asked for in order.
  */
-export function sendPaced(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  status: number,
-  headers: HeaderMap,
-  buffers: readonly Buffer[],
-  rate: number,
-): void {
-  const length = buffers.reduce((sum, b) => sum + b.length, 0);
+function viewWriter(buffers: readonly Buffer[]): SliceWriter {
   let index = 0; // buffer in `buffers`
   let offset = 0; // byte in that buffer
-  const writeViews: SliceWriter = (res, _start, size) => {
+  return (res, _start, size) => {
     let left = size;
     let ok = true;
     while (left > 0 && index < buffers.length) {
@@ -89,7 +81,20 @@ export function sendPaced(
     }
     return ok;
   };
-  pace(request, reply, status, headers, length, rate, writeViews);
+}
+
+const totalLength = (buffers: readonly Buffer[]): number => buffers.reduce((sum, b) => sum + b.length, 0);
+
+/** Writes `buffers` no faster than `rate` bytes per second (§10.9 "Pacing"), as views. */
+export function sendPaced(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  headers: HeaderMap,
+  buffers: readonly Buffer[],
+  rate: number,
+): void {
+  pace(request, reply, status, headers, totalLength(buffers), rate, viewWriter(buffers));
 }
 
 /**
@@ -112,11 +117,8 @@ export function sendPacedRanges(
 }
 
 /**
- * The pacer of §10.9: slices of `sliceSize(rate)` bytes, slice i no earlier than `i·s/r` after the
- * first, the rate raised so the body ends within 60 s; the next slice is scheduled only once the
- * socket took the previous one. `Content-Length` is the whole length as usual. A slice that cannot
- * be read after the headers left ends the connection: the client sees a short body, never a
- * different one.
+ * Writes a whole answer paced: the head, then the body through `paceSlices` at `rate` raised so the
+ * body ends within 60 s. `Content-Length` is the whole length as usual.
  */
 function pace(
   request: FastifyRequest,
@@ -136,26 +138,53 @@ function pace(
     'x-request-id': request.id,
   });
   if (request.method === 'HEAD' || length === 0) return void res.end();
-  const r = boundedRate(rate, length);
-  const slice = sliceSize(r);
+  const stop = paceSlices(request, res, length, boundedRate(rate, length), writeSlice, () => res.end());
+  res.once('close', stop);
+}
+
+/**
+ * Writes some of a chunked answer's bytes (one or more complete CMAF chunks, dash.md §10.3) on an
+ * open response no faster than `rate` — already bounded for the whole segment — then calls `done`.
+ * Returns what cancels it.
+ */
+export function writePacedViews(
+  request: FastifyRequest,
+  res: ServerResponse,
+  buffers: readonly Buffer[],
+  rate: number,
+  done: () => void,
+): () => void {
+  return paceSlices(request, res, totalLength(buffers), rate, viewWriter(buffers), done);
+}
+
+/**
+ * The pacer of §10.9: slices of `sliceSize(rate)` bytes, slice i no earlier than `i·s/r` after the
+ * first; the next slice is scheduled only once the socket took the previous one. A slice that
+ * cannot be read after the head left ends the connection: the client sees a short body, never a
+ * different one. Returns what cancels the pending slice.
+ */
+function paceSlices(
+  request: FastifyRequest,
+  res: ServerResponse,
+  length: number,
+  rate: number,
+  writeSlice: SliceWriter,
+  done: () => void,
+): () => void {
+  const slice = sliceSize(rate);
   let written = 0; // body bytes handed to the socket
   let n = 0; // slices written
   let timer: NodeJS.Timeout | null = null;
   const started = performance.now();
-  const stop = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = null;
-  };
-  res.once('close', stop);
 
   const schedule = (): void => {
     if (res.destroyed) return;
-    const wait = Math.max(0, started + sliceDueMs(n, slice, r) - performance.now());
+    const wait = Math.max(0, started + sliceDueMs(n, slice, rate) - performance.now());
     timer = setTimeout(step, wait);
   };
   const afterSlice = (ok: boolean): void => {
     if (res.destroyed) return;
-    if (written >= length) return void res.end();
+    if (written >= length) return done();
     // back-pressure: the next slice waits for the socket to take this one
     if (ok) schedule();
     else res.once('drain', schedule);
@@ -174,5 +203,10 @@ function pace(
       res.destroy();
     });
   };
-  step();
+  if (length === 0) done();
+  else step();
+  return () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
 }

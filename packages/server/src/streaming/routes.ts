@@ -182,6 +182,7 @@ export function registerStreamingRoutes(
     );
     if (shape.kind === 'answered') return;
     h.rate = shape.rate;
+    const { waitedMs, holding } = shape;
     const { rep, address, mode } = path;
     const fate = segmentFate(h.request, { stream, mode, rep, address, options: resolved.options, nowMs });
     if (sendFault(h.request, h.reply, h.cors, fate)) return;
@@ -262,6 +263,7 @@ export function registerStreamingRoutes(
         nowMs,
         body,
         contentType,
+        shape: { waitedMs, rate: shape.rate, holding },
       };
       const c = sendChunkedSegment(args, chunked);
       if (c.kind === 'answered') return;
