@@ -3,8 +3,7 @@
  * and hash, its error records and the KIDs it uses, with the index summarised (segments, durations,
  * per-content-type facts). Key values never appear here (§3.8).
  */
-import type { Static } from 'typebox';
-import type { MediaFileSchema } from '../routes/api/streams.js';
+import type { ApiMediaFile } from '../routes/api/stream-schemas.js';
 import type { MediaIndex } from '@loopcast/bmff';
 import type { Kysely } from 'kysely';
 import { fromJson, toBool } from '../storage/dialect.js';
@@ -16,8 +15,7 @@ export interface ApiFileError {
   details: string;
 }
 
-/** app.md §4.2 `MediaFile`: the API schema is the one definition. */
-export type ApiMediaFile = Static<typeof MediaFileSchema>;
+export type { ApiMediaFile };
 
 /** PostgreSQL returns 64-bit integers as strings and timestamps as dates; the API answers numbers and ISO text. */
 export const num = (v: number | string | null): number | null => (v === null ? null : Number(v));

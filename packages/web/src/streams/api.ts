@@ -9,24 +9,9 @@ import {
   type ApiFailure,
   type SessionInfo,
 } from '../account/api.ts';
-import type { MediaFile } from '../server-types.ts';
+import type { MediaFile, Stream } from '../server-types.ts';
 
-export type { MediaFile };
-
-export interface Stream {
-  directory: string;
-  title: string;
-  marlinLaUrl: string | null;
-  playreadyLaUrl: string | null;
-  timingReference: { fileId: number; name: string } | null;
-  otfKid: string;
-  defaults: Record<string, unknown>;
-  durationSeconds: number | null;
-  fileCount: number;
-  files?: MediaFile[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type { MediaFile, Stream };
 
 export interface SegmentRow {
   index: number;
