@@ -28,7 +28,7 @@ export const validateHelp = (): string =>
     '  --json            print the report as one JSON document instead of text',
     '  --concurrency N   parallel requests, 1–32, default 4',
     '  --no-media        check the manifest and init segments only',
-    '  --schema PATH     validate manifests against this XSD (xmllint); also LOOPCAST_VALIDATOR_SCHEMA',
+    '  --schema PATH     validate manifests against this XSD (xmllint, else xmllint-wasm); also LOOPCAST_VALIDATOR_SCHEMA',
     '  --save DIR        then capture the first Period into DIR as `loopcast upload` input:',
     '                    <prefix>_<representationId>.mp4 files and <prefix>.json',
     '  --prefix P        file name prefix (default: the MPD file name without extension)',
@@ -75,7 +75,10 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
   const schema = args.values.get('--schema') ?? (process.env.LOOPCAST_VALIDATOR_SCHEMA || undefined);
   if (schema !== undefined) {
     if (!existsSync(schema)) throw new UsageError(`--schema ${JSON.stringify(schema)} does not exist`);
-    if (!xsdAvailable()) throw new UsageError('--schema needs xmllint (apt-get install libxml2-utils)');
+    if (!xsdAvailable())
+      throw new UsageError(
+        '--schema needs xmllint (apt-get install libxml2-utils) or the optional npm package xmllint-wasm',
+      );
   }
   const save = args.values.get('--save');
   if (save === undefined && (args.values.has('--prefix') || args.values.has('--title')))

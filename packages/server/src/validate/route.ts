@@ -26,7 +26,9 @@ const BUSY_RETRY_S = 10;
 export function registerValidateRoutes(api: FastifyInstance, ctx: AppContext): void {
   // A schema without a tool to apply it is a start-up error of the web service (validator.md §4.1).
   if (ctx.settings.validatorSchema !== undefined && !xsdAvailable()) {
-    throw new Error('LOOPCAST_VALIDATOR_SCHEMA is set, but xmllint is not installed to apply it');
+    throw new Error(
+      'LOOPCAST_VALIDATOR_SCHEMA is set, but neither xmllint nor the optional npm package xmllint-wasm is installed to apply it',
+    );
   }
   const slots = new ValidatorSlots(ctx.settings.validatorJobs);
   const clientOf = (request: FastifyRequest): string => request.ip;
