@@ -8,7 +8,13 @@ import { staticSegments, timelineEntries } from '../timing/timeline.js';
 import { sameTiming, trackTiming, type TrackTiming } from '../timing/track.js';
 import { continuousAt, periodStartMs } from '../timing/periods.js';
 import { formatDateTime } from '../options/codec.js';
-import { resyncDistance, segmentListFor, segmentTemplateFor, type AddressingContext } from './addressing.js';
+import {
+  dynamicOf,
+  resyncDistance,
+  segmentListFor,
+  segmentTemplateFor,
+  type AddressingContext,
+} from './addressing.js';
 import type { AdaptationSetModel, RepresentationModel, SegmentTemplateModel } from './model.js';
 import type { SelectedSet } from './tracks.js';
 
@@ -92,6 +98,9 @@ export function adaptationSet(
   const reps = set.files
     .map((f) => representation(f, ctx, odvod, templates))
     .sort((a, b) => a.bandwidth - b.bandwidth);
+  // whether Representations share one SegmentTemplate compares timelines, which move with the
+  // clock: a recorded document (dynamic.ts) cannot take that decision once for every request
+  dynamicOf(ctx).require(templates.length <= 1, 'Representations with different timelines');
   const first = set.files[0]!.index;
   const bandwidths = reps.map((r) => r.bandwidth);
   const model: AdaptationSetModel = {

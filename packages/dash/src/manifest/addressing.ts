@@ -26,6 +26,7 @@ import { startsBeforeEnd, type EventEnd } from '../timing/event-end.js';
 import type { Ratio } from '../timing/exact.js';
 import { loopAt } from '../timing/track.js';
 import { gappedTimeline, timelineLossFilter } from '../timing/timeline-loss.js';
+import { immediateValues, timingScope, type Dynamic, type WindowScope } from './dynamic.js';
 import type { SegmentListModel, SegmentTemplateModel, TimelineS } from './model.js';
 
 export type MediaType = 'video' | 'audio' | 'text';
@@ -42,6 +43,13 @@ export interface AddressingContext {
   period?: { index: number; length: Ratio };
   /** Child query per content type (§4.4), '' or `?…`. */
   queries: Record<MediaType, string>;
+  /** How values that vary with the clock are asked for (dynamic.ts); default: evaluated at once. */
+  dyn?: Dynamic;
+}
+
+/** The context's `dyn`, or values evaluated at once with its timing. */
+export function dynamicOf(ctx: AddressingContext): Dynamic {
+  return ctx.dyn ?? immediateValues(timingScope(ctx.timing));
 }
 
 export const EXTENSION: Record<MediaType, string> = { video: 'm4v', audio: 'm4a', text: 'mp4' };
@@ -115,11 +123,19 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
   // gaps (drm-events.md §10.10) are listed segment by segment
   const keep = ctx.timing.kind === 'static' ? null : timelineLossFilter(ctx.options, type, t);
   const gaps = keep ? { keep, numbers: timeline === 'number' } : null;
-  const listed =
-    ctx.timing.kind !== 'static' && isRegularTrack(t) && !gaps
-      ? listedByBounds(t, ctx.timing, periodTicks)
-      : listedBySegments(t, ctx.timing, periodTicks, gaps);
-  if (periodTicks && listed.timeline.length === 0 && timeline === 'number') {
+  const byBounds = ctx.timing.kind !== 'static' && isRegularTrack(t) && !gaps;
+  // the listed segments move with the clock: one computation per request for the timeline and
+  // its startNumber
+  const dyn = dynamicOf(ctx);
+  const window = {};
+  const listedAt = (s: WindowScope): BoundedTimeline =>
+    s.once(window, () => {
+      const timing = s.timing;
+      return byBounds && timing.kind !== 'static'
+        ? listedByBounds(t, timing, periodTicks)
+        : listedBySegments(t, timing, periodTicks, gaps);
+    });
+  if (periodTicks && timeline === 'number' && dyn.shape((s) => listedAt(s).timeline.length === 0)) {
     const { lo, den } = periodTicks;
     const firstAfter = firstSegmentFrom(t, (lo + den - 1n) / den);
     const sn = startNumberText(ctx.options, firstAfter);
@@ -132,19 +148,27 @@ export function segmentTemplateFor(file: StreamFile, ctx: AddressingContext): Se
       ...atoAttr,
     };
   }
-  const firstNumber =
-    listed.firstNumber ??
-    (ctx.timing.kind === 'ended' ? t.s0 : undefined) ??
-    (ctx.timing.kind === 'live' ? numberWindow(t, ctx.timing.bufferStartMs, ctx.timing.edgeMs).first : t.s0);
-  const sn = timeline === 'number' ? startNumberText(ctx.options, firstNumber) : undefined;
+  const sn =
+    timeline === 'number'
+      ? dyn.text((s) => startNumberText(ctx.options, firstNumberOf(t, listedAt(s), s.timing)))
+      : undefined;
   return {
     timescale: t.ts.toString(),
     ...(sn !== undefined ? { startNumber: sn } : {}),
     presentationTimeOffset: pto.toString(),
     ...base,
-    timeline: listed.timeline,
+    timeline: dyn.timeline((s) => listedAt(s).timeline),
     ...atoAttr,
   };
+}
+
+/** The number of the first listed segment (§7.7, §7.16). */
+function firstNumberOf(t: TrackTiming, listed: BoundedTimeline, timing: ManifestTiming): number {
+  return (
+    listed.firstNumber ??
+    (timing.kind === 'ended' ? t.s0 : undefined) ??
+    (timing.kind === 'live' ? numberWindow(t, timing.bufferStartMs, timing.edgeMs).first : t.s0)
+  );
 }
 
 /** The listed segments of a live or ended timeline, loop by loop (`boundedTimeline`). */

@@ -3,7 +3,6 @@
  * sets with addressing, MPD attributes, Location and UTCTiming — each a pure function feeding
  * the typed model that a template renders.
  */
-import { childQueries } from '../options/child-url.js';
 import { formatDateTime } from '../options/codec.js';
 import type { ResolvedOptions } from '../options/parse.js';
 import type { OptionIssue } from '../options/row.js';
@@ -11,10 +10,12 @@ import { timingReferenceOf, type StreamModel } from '../stream.js';
 import type { Mode, TemplateEntry } from '../templates/registry.js';
 import { formatDuration } from '../timing/durations.js';
 import { manifestTiming, type ManifestTiming } from '../timing/presentation.js';
-import { utcTimingElements } from '../utc-timing.js';
 import { adaptationSet } from './adaptation-sets.js';
 import { longestSegmentMs, type AddressingContext } from './addressing.js';
-import type { AdaptationSetModel, ManifestModel, PeriodModel } from './model.js';
+import type { AdaptationSetModel, ManifestModel, PeriodModel, TimelineS } from './model.js';
+import { immediateValues, type Dynamic } from './dynamic.js';
+import { RequestScope } from './request-scope.js';
+import type { StreamFile } from '../stream.js';
 import type { MediaIndex } from '@loopcast/bmff';
 import type { Ratio } from '../timing/exact.js';
 import type { EndedManifestTiming, LiveManifestTiming } from '../timing/presentation.js';
@@ -37,8 +38,6 @@ import { selectTracks } from './tracks.js';
 import { signalDrm } from '../drm/manifest-drm.js';
 import { eventBoundIssues } from '../events/inband.js';
 import { attachEvents } from '../events/mpd.js';
-import { patchLocation, patchQueryOmits } from '../patch/location.js';
-import { childFaultExtras } from '../faults/child-positions.js';
 import { baseUrlList } from '../faults/baseurls.js';
 
 export interface ManifestRequest {
@@ -73,23 +72,62 @@ export interface BuiltManifest {
 /** Templates that write suggestedPresentationDelay in live (§7.17). */
 const WRITES_SPD = new Set(['hand_made', 'manifest_e']);
 
-export function buildManifestModel(req: ManifestRequest): BuiltManifest | ManifestRefusal {
+/** What every build starts from: the template allows the mode, a timing reference, the timing. */
+export type ManifestStart = { kind: 'start'; ref: StreamFile; timing: ManifestTiming } | ManifestRefusal;
+
+export function manifestStart(req: ManifestRequest): ManifestStart {
   const { stream, template, mode } = req;
-  const { options, baseline } = req.resolved;
   if (!template.modes.includes(mode))
     return { kind: 'NotFound', reason: `${template.name} does not allow mode ${mode}` };
   const ref = timingReferenceOf(stream);
   if (!ref) return { kind: 'NoTimingReference' };
-  const timing = manifestTiming(ref.index, options, req.nowMs);
+  const timing = manifestTiming(ref.index, req.resolved.options, req.nowMs);
   if (timing.kind === 'TooEarly' || timing.kind === 'InvalidOptions') return timing;
+  return { kind: 'start', ref, timing };
+}
+
+export function buildManifestModel(req: ManifestRequest): BuiltManifest | ManifestRefusal {
+  const start = manifestStart(req);
+  if (start.kind !== 'start') return start;
+  const scope = new RequestScope(req, start.timing);
+  const built = manifestModel(req, start.ref, start.timing, immediateValues(scope), (sets) =>
+    checkLimits(sets, req, start.timing),
+  );
+  if (built.kind !== 'model') return built;
+  return {
+    kind: 'manifest',
+    model: built.model,
+    timing: start.timing,
+    ...(built.warnings.length > 0 ? { warnings: built.warnings } : {}),
+    cacheControl: scope.cacheControl(),
+  };
+}
+
+export interface ModelOf {
+  kind: 'model';
+  model: ManifestModel;
+  /** Lines for the server's log (drm-events.md §4.1, §8.1). */
+  warnings: string[];
+  /** The AdaptationSets of every Period, for the size and number limits. */
+  sets: AdaptationSetModel[];
+}
+
+/**
+ * The manifest model, every value that varies from request to request asked through `dyn`
+ * (dynamic.ts); everything else is a function of the request without its clock and of the
+ * timing's fields that memo.ts keys on. `limits` runs the checks that need the built sets.
+ */
+export function manifestModel(
+  req: ManifestRequest,
+  ref: StreamFile,
+  timing: ManifestTiming,
+  dyn: Dynamic<RequestScope>,
+  limits: (sets: AdaptationSetModel[]) => ManifestRefusal | null,
+): ModelOf | ManifestRefusal {
+  const { stream, template, mode } = req;
+  const { options } = req.resolved;
   const live = timing.kind === 'live';
   const liveMode = mode === 'live';
-  const end = timing.kind === 'static' ? null : timing.end;
-  const pin = timing.kind === 'static' ? {} : { start: timing.astMs, ...(end ? { stop: end.endMs } : {}) };
-  const childQuery = childQueries(options, baseline);
-  // drm-events.md §10.3: fault time positions become segment numbers on child URLs
-  const faultExtras = childFaultExtras(stream, options, timing);
-  const query = (usage: 'video' | 'audio' | 'text') => childQuery(usage, { ...pin, ...faultExtras[usage] });
   const streamPath = `/dash/${mode}/${stream.directory}/`;
   const ctx: AddressingContext = {
     timing,
@@ -97,7 +135,13 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     ref: ref.index,
     urlPrefix: options.base ? '' : streamPath,
     origin: req.origin,
-    queries: { video: query('video'), audio: query('audio'), text: query('text') },
+    // drm-events.md §10.3: fault time positions become segment numbers on child URLs
+    queries: {
+      video: dyn.text((s) => s.mediaQuery('video')),
+      audio: dyn.text((s) => s.mediaQuery('audio')),
+      text: dyn.text((s) => s.mediaQuery('text')),
+    },
+    dyn,
   };
   const generated = template.allTrackTypes && liveMode ? generatedTextFiles(ref.index, options) : [];
   const selected = selectTracks(stream, options, template.allTrackTypes, generated);
@@ -134,26 +178,15 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   const maxSegMs = Math.max(...listed.map((f) => longestSegmentMs(f.index, ref.index, liveMode)));
   const presentationMs = presentationMsOf(timing, ref.index);
 
-  const locationQuery = childQuery('manifest', {
-    ...pin,
-    ...(options.update !== null ? { set: { update: String(options.update + 1) } } : {}),
-  });
-  const location = `${req.origin}/dash/${mode}/${stream.directory}/${template.name}.mpd${locationQuery}`;
-  const methods = template.name === 'manifest_i' ? (['direct'] as const) : options.time;
-  const utcTimings =
-    liveMode || template.name === 'manifest_i'
-      ? utcTimingElements({
-          methods: methods ? [...methods] : null,
-          timeValue: options.time_value,
-          ntpServers: options.ntp_servers,
-          clockMs: timing.clockMs,
-          origin: req.origin,
-          timeQuery: childQuery('time'),
-        })
-      : [];
+  const location = dyn.text((s) => s.location());
+  const utcCount = dyn.shape((s) => s.utcTimings().length);
+  const utcTimings = Array.from({ length: utcCount }, (_, i) => ({
+    schemeIdUri: dyn.text((s) => s.utcTimings()[i]!.schemeIdUri),
+    value: dyn.text((s) => s.utcTimings()[i]!.value),
+  }));
 
-  const limits = checkLimits(sets, options, req);
-  if (limits) return limits;
+  const refusal = limits(sets);
+  if (refusal) return refusal;
   const drm = signalDrm(periods, selected, { stream, options, mode, origin: req.origin });
   if ('issues' in drm) return { kind: 'InvalidOptions', issues: drm.issues };
   const eventIssues = eventBoundIssues(stream, options);
@@ -166,11 +199,11 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
     type: live ? 'dynamic' : 'static',
     id: stream.directory,
     title: stream.title,
-    publishTime: formatDateTime(timing.publishMs),
+    publishTime: dyn.text((s) => formatDateTime(s.timing.publishMs)),
     maxSegmentDuration: formatDuration(maxSegMs),
     location,
     ...(drm.used ? { cencNamespace: true } : {}),
-    requestUrl: req.requestUrl ?? location,
+    requestUrl: dyn.text((s) => s.req.requestUrl ?? s.location()),
     periods,
     utcTimings,
   };
@@ -180,9 +213,10 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   if (timing.kind !== 'static') model.availabilityStartTime = formatDateTime(timing.astMs);
   if (timing.kind === 'live') {
     if (options.patch && liveMode) {
-      const query = childQuery('manifest', { ...pin, omit: patchQueryOmits(options.timeline) });
-      const where = { origin: req.origin, stream: stream.directory, template: template.name, query };
-      model.patchLocation = patchLocation({ ...where, ...timing, publishMs: timing.publishMs });
+      model.patchLocation = {
+        url: dyn.text((s) => s.patchLocation()!.url),
+        ttl: dyn.shape((s) => s.patchLocation()!.ttl),
+      };
     }
     model.timeShiftBufferDepth = formatDuration(timing.tsbdSeconds * 1000);
     if (timing.mupSeconds !== null) model.minimumUpdatePeriod = formatDuration(timing.mupSeconds * 1000);
@@ -197,57 +231,49 @@ export function buildManifestModel(req: ManifestRequest): BuiltManifest | Manife
   } else {
     model.mediaPresentationDuration = formatDuration(presentationMs);
   }
-  return {
-    kind: 'manifest',
-    model,
-    timing,
-    ...(drm.warnings.length > 0 ? { warnings: drm.warnings } : {}),
-    cacheControl: cacheControl(
-      timing,
-      utcTimings.some((u) => u.schemeIdUri.includes(':direct:')),
-    ),
-  };
+  return { kind: 'model', model, warnings: drm.warnings, sets };
 }
 
-/** Cache-Control of an MPD (§3.8). */
-export function cacheControl(timing: ManifestTiming, hasDirect: boolean): string {
-  if (hasDirect) return 'no-cache';
-  if (timing.kind !== 'live') return 'public, max-age=60';
-  if (timing.mupSeconds === null) return 'no-cache';
-  let next = timing.publishMs + timing.mupSeconds * 1000;
-  if (timing.end && timing.end.endMs < next) next = timing.end.endMs;
-  const n = Math.ceil((next - timing.clockMs) / 1000);
-  return `public, max-age=${Math.min(timing.mupSeconds, Math.max(1, n))}`;
-}
+export { cacheControl } from './request-scope.js';
 
 const MAX_NUMBER = 4294967296;
 const MAX_ESTIMATED_BYTES = 8 * 1024 * 1024;
+
+/** How the limit checks read a set's timelines and start numbers (memo.ts fills recorded ones). */
+export interface LimitValues {
+  timeline(tl: TimelineS[]): TimelineS[];
+  startNumber(text: string): string;
+}
+
+const AS_BUILT: LimitValues = { timeline: (tl) => tl, startNumber: (text) => text };
 
 /**
  * 400s that depend on the built sets: a segment number that reaches 2^32 (§7.16, `snr`) and a
  * manifest whose estimated size exceeds 8 MiB (§6.1, `depth`).
  */
-function checkLimits(
+export function checkLimits(
   sets: AdaptationSetModel[],
-  options: ManifestRequest['resolved']['options'],
   req: ManifestRequest,
+  timing: ManifestTiming,
+  values: LimitValues = AS_BUILT,
 ): ManifestRefusal | null {
+  const options = req.resolved.options;
   let bytes = 4096;
   for (const s of sets) {
     for (const r of s.representations) {
       const st = r.segmentTemplate;
-      const count = st?.timeline?.length ?? r.segmentList?.mediaRanges.length ?? 0;
+      const timeline = st?.timeline ? values.timeline(st.timeline) : undefined;
+      const count = timeline?.length ?? r.segmentList?.mediaRanges.length ?? 0;
       bytes += 800 + count * 48;
-      if (st?.startNumber !== undefined && st.timeline) {
-        const listed = st.timeline.reduce((n, e) => n + 1 + (e.r ?? 0), 0);
-        if (Number(st.startNumber) + listed - 1 >= MAX_NUMBER) return snrIssue(options);
+      if (st?.startNumber !== undefined && timeline) {
+        const listed = timeline.reduce((n, e) => n + 1 + (e.r ?? 0), 0);
+        if (Number(values.startNumber(st.startNumber)) + listed - 1 >= MAX_NUMBER) return snrIssue(options);
       }
     }
   }
   const ref = timingReferenceOf(req.stream);
   if (ref && options.timeline === 'duration' && req.mode !== 'odvod') {
     const t = trackTiming(ref.index, ref.index, options.snr);
-    const timing = manifestTiming(ref.index, options, req.nowMs);
     const last =
       timing.kind === 'live'
         ? numberWindow(t, timing.bufferStartMs, timing.edgeMs).last

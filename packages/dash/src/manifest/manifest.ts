@@ -1,19 +1,12 @@
-/** One call for the server: build the manifest model and render it with its template. */
-import {
-  buildManifestModel,
-  type BuiltManifest,
-  type ManifestRefusal,
-  type ManifestRequest,
-} from './build.js';
-import { renderManifest } from './render.js';
+/**
+ * One call for the server: build the manifest model and render it with its template, through
+ * the memo of documents that differ only in their clock (memo.ts; the same bytes either way).
+ */
+import type { ManifestRefusal, ManifestRequest } from './build.js';
+import { buildManifestMemoized, type ManifestAnswer } from './memo.js';
 
-export interface ManifestAnswer extends BuiltManifest {
-  xml: string;
-  contentType: 'application/dash+xml';
-}
+export type { ManifestAnswer } from './memo.js';
 
 export function buildManifest(req: ManifestRequest): ManifestAnswer | ManifestRefusal {
-  const built = buildManifestModel(req);
-  if (built.kind !== 'manifest') return built;
-  return { ...built, xml: renderManifest(built.model), contentType: 'application/dash+xml' };
+  return buildManifestMemoized(req);
 }

@@ -5,7 +5,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { Eta } from 'eta';
 import type { ManifestModel } from './model.js';
-import { attr, escapeXml } from './xml.js';
+import { attr, escapeXml, timelineBody } from './xml.js';
 
 const TEMPLATE_DIR = new URL('../templates/', import.meta.url);
 
@@ -15,12 +15,14 @@ for (const file of readdirSync(TEMPLATE_DIR)) {
     eta.loadTemplate(`@${file.slice(0, -4)}`, readFileSync(new URL(file, TEMPLATE_DIR), 'utf8'));
 }
 
+/** What every template (and, through eta's `include`, every partial) receives. */
 export interface TemplateData {
   m: ManifestModel;
   a: typeof attr;
+  timelineBody: typeof timelineBody;
 }
 
 export function renderManifest(model: ManifestModel): string {
-  const data: TemplateData = { m: model, a: attr };
+  const data: TemplateData = { m: model, a: attr, timelineBody };
   return eta.render(`@${model.template}`, data);
 }

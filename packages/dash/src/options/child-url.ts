@@ -29,28 +29,23 @@ export function encodeQueryValue(value: string): string {
   return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%2C/gi, ',');
 }
 
-interface Carried {
-  param: OptionParam;
-  /** Index in OPTION_PARAMS. */
-  index: number;
-}
-
 /**
- * The carried parameters of each usage list, in registry order: computed once, since a live
- * manifest asks for five child queries per request and the registry has ~90 rows.
+ * Which parameters each usage list carries, as flags by index in OPTION_PARAMS: computed once,
+ * since a live manifest asks for five child queries per request and the registry has ~90 rows.
  */
-const CARRIED = new Map<string, readonly Carried[]>();
+const CARRIED = new Map<string, Uint8Array>();
 
-function carriedFor(uses: readonly Usage[]): readonly Carried[] {
-  const key = uses.join(',');
-  let list = CARRIED.get(key);
-  if (!list) {
-    list = OPTION_PARAMS.flatMap((param, index) =>
-      !NEVER_CARRIED.has(param) && uses.some((u) => optionRow(param).usage.has(u)) ? [{ param, index }] : [],
+function carriedFor(usage: Usage | readonly Usage[]): Uint8Array {
+  const key = typeof usage === 'string' ? usage : usage.join(',');
+  let flags = CARRIED.get(key);
+  if (!flags) {
+    const uses: readonly Usage[] = typeof usage === 'string' ? [usage] : usage;
+    flags = Uint8Array.from(OPTION_PARAMS, (param) =>
+      !NEVER_CARRIED.has(param) && uses.some((u) => optionRow(param).usage.has(u)) ? 1 : 0,
     );
-    CARRIED.set(key, list);
+    CARRIED.set(key, flags);
   }
-  return list;
+  return flags;
 }
 
 const FORMATS = OPTION_PARAMS.map((p) => {
@@ -58,41 +53,66 @@ const FORMATS = OPTION_PARAMS.map((p) => {
   return (value: unknown): string => codec.format(value);
 });
 
+const INDEX = new Map<OptionParam, number>(OPTION_PARAMS.map((p, i) => [p, i]));
+const START = INDEX.get('start')!;
+const STOP = INDEX.get('stop')!;
+
 export type ChildQueryFor = (usage: Usage | readonly Usage[], extras?: ChildQueryExtras) => string;
 
 /**
  * `childQuery` for several usages of one (options, baseline) pair: the options that differ from
- * the baseline are found once, by one pass over the registry, not once per child URL.
+ * the baseline are found once, by one pass over the registry, not once per child URL; each
+ * query then visits only those and the extras' parameters, in registry order.
  */
 export function childQueries(options: Options, baseline: Options): ChildQueryFor {
-  let differing: (string | null)[] | null = null;
-  const differ = (): (string | null)[] =>
-    (differing ??= OPTION_PARAMS.map((p, i) => {
+  /** Registry indices whose value differs from the baseline, ascending, and their texts. */
+  let differing: { indices: number[]; texts: Map<number, string> } | null = null;
+  const differ = (): { indices: number[]; texts: Map<number, string> } => {
+    if (differing) return differing;
+    const indices: number[] = [];
+    const texts = new Map<number, string>();
+    for (let i = 0; i < OPTION_PARAMS.length; i++) {
+      const p = OPTION_PARAMS[i]!;
       const value = options[p];
       const base = baseline[p];
       // the same value formats the same: only different values need formatting
-      if (value === base) return null;
+      if (value === base) continue;
       const format = FORMATS[i]!;
       const text = format(value);
-      return text === format(base) ? null : text;
-    }));
+      if (text === format(base)) continue;
+      indices.push(i);
+      texts.set(i, text);
+    }
+    return (differing = { indices, texts });
+  };
   return (usage, extras = {}) => {
-    const carried = carriedFor(typeof usage === 'string' ? [usage] : usage);
-    const texts = differ();
-    const omit = extras.omit;
-    const set = extras.set;
+    const carried = carriedFor(usage);
+    const { indices, texts } = differ();
+    const { omit, set } = extras;
+    const start = extras.start ?? null;
+    const stop = extras.stop ?? null;
+    // every parameter that can be written: a differing one, a forced one, a pinned start or stop
+    let visit = indices;
+    if (set || start !== null || stop !== null) {
+      const more = new Set(indices);
+      if (set)
+        for (const [p, v] of Object.entries(set)) if (v !== undefined) more.add(INDEX.get(p as OptionParam)!);
+      if (start !== null) more.add(START);
+      if (stop !== null) more.add(STOP);
+      visit = [...more].sort((a, b) => a - b);
+    }
     let query = '';
-    for (const { param: p, index } of carried) {
+    for (const index of visit) {
+      if (carried[index] !== 1) continue;
+      const p = OPTION_PARAMS[index]!;
       if (omit?.includes(p)) continue;
-      let text: string | null;
+      let text: string | undefined;
       const forced = set?.[p];
       if (forced !== undefined) text = forced;
-      else if (p === 'start' && extras.start !== undefined && extras.start !== null)
-        text = formatDateTime(extras.start);
-      else if (p === 'stop' && extras.stop !== undefined && extras.stop !== null)
-        text = formatDateTime(extras.stop);
-      else text = texts[index]!;
-      if (text !== null) query += `${query === '' ? '?' : '&'}${p}=${encodeQueryValue(text)}`;
+      else if (index === START && start !== null) text = formatDateTime(start);
+      else if (index === STOP && stop !== null) text = formatDateTime(stop);
+      else text = texts.get(index);
+      if (text !== undefined) query += `${query === '' ? '?' : '&'}${p}=${encodeQueryValue(text)}`;
     }
     return query;
   };
