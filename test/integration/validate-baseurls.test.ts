@@ -16,7 +16,7 @@ import {
   type ValidationReport,
 } from '@loopcast/dash';
 import { startFixtureServer } from '../fixtures/validator/fixture-server.js';
-import { KNOWN_DEFECTS, LIVE, NOW } from '../fixtures/validator/own-streams.js';
+import { isKnownDemoDefect, LIVE, NOW } from '../fixtures/validator/own-streams.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 
 let server: TestServer;
@@ -44,18 +44,7 @@ const REPS = ['demo_a1', 'demo_t1', 'demo_v1', 'demo_v2', 'demo_v3'];
 
 /** Issues other than loopcast's known demo defects (own-streams.ts). */
 const unexpected = (r: ValidationReport): ValidationReport['issues'] =>
-  r.issues.filter(
-    (i) =>
-      !(
-        i.location.kind === 'segment' &&
-        KNOWN_DEFECTS.some(
-          (d) =>
-            d.path === '/dash/' &&
-            d.representation === (i.location as { representationId: string }).representationId &&
-            d.codes.includes(i.code),
-        )
-      ),
-  );
+  r.issues.filter((i) => !isKnownDemoDefect(i));
 
 async function live(query: string, fetcher: Fetcher): Promise<ValidationReport> {
   return validate(

@@ -19,7 +19,14 @@ export interface ManifestCase {
   nowMs: number;
 }
 
-export function builtManifest({ stream, template, mode, query, nowMs }: ManifestCase): BuiltManifest {
+/** What the builder answers for the case, a refusal included; the query must resolve cleanly. */
+export function manifestResult({
+  stream,
+  template,
+  mode,
+  query,
+  nowMs,
+}: ManifestCase): ReturnType<typeof buildManifestModel> {
   const resolved = resolveOptions({
     query: new URLSearchParams(query),
     mode,
@@ -28,7 +35,7 @@ export function builtManifest({ stream, template, mode, query, nowMs }: Manifest
     template: TEMPLATES[template],
   });
   assert.deepEqual(resolved.issues, []);
-  const built = buildManifestModel({
+  return buildManifestModel({
     stream,
     template: TEMPLATES[template],
     mode,
@@ -36,6 +43,10 @@ export function builtManifest({ stream, template, mode, query, nowMs }: Manifest
     nowMs,
     origin: 'http://localhost:5000',
   });
+}
+
+export function builtManifest(manifestCase: ManifestCase): BuiltManifest {
+  const built = manifestResult(manifestCase);
   if (built.kind !== 'manifest') assert.fail(`manifest refused: ${JSON.stringify(built)}`);
   return built;
 }

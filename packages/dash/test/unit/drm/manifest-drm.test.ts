@@ -1,13 +1,12 @@
 /** DRM signalling in MPDs (drm-events.md §3.4, §4) and their validity against DASH-MPD.xsd. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildManifestModel } from '../../../src/manifest/build.js';
 import { renderManifest } from '../../../src/manifest/render.js';
-import { resolveOptions } from '../../../src/options/parse.js';
 import { TEMPLATES, TEMPLATE_NAMES, type TemplateName } from '../../../src/templates/registry.js';
 import type { StreamModel } from '../../../src/stream.js';
 import { onTheFlyKid, testKeyHex } from '../../../src/drm/test-key.js';
 import { fixtureStream } from '../../fixtures/streams.js';
+import { builtManifest, manifestResult } from '../../support/built-manifest.js';
 import { validateMpds, validatorUnavailable } from '../../support/xmllint.js';
 
 const NOW = 1740831002500;
@@ -26,30 +25,14 @@ function withKeys(name: 'bbb' | 'demo'): StreamModel {
   };
 }
 
-function build(stream: StreamModel, template: TemplateName, mode: 'live' | 'vod' | 'odvod', query: string) {
-  const resolved = resolveOptions({
-    query: new URLSearchParams(query),
-    mode,
-    kind: 'manifest',
-    stream,
-    template: TEMPLATES[template],
-  });
-  assert.deepEqual(resolved.issues, []);
-  return buildManifestModel({
-    stream,
-    template: TEMPLATES[template],
-    mode,
-    resolved,
-    nowMs: NOW,
-    origin: 'http://localhost:5000',
-  });
-}
+type DrmMode = 'live' | 'vod' | 'odvod';
 
-function render(stream: StreamModel, template: TemplateName, mode: 'live' | 'vod' | 'odvod', query: string) {
-  const built = build(stream, template, mode, query);
-  assert.equal(built.kind, 'manifest', JSON.stringify(built));
-  if (built.kind !== 'manifest') throw new Error('unreachable');
-  return { xml: renderManifest(built.model), model: built.model };
+const build = (stream: StreamModel, template: TemplateName, mode: DrmMode, query: string) =>
+  manifestResult({ stream, template, mode, query, nowMs: NOW });
+
+function render(stream: StreamModel, template: TemplateName, mode: DrmMode, query: string) {
+  const { model } = builtManifest({ stream, template, mode, query, nowMs: NOW });
+  return { xml: renderManifest(model), model };
 }
 
 describe('drm selection of Representations (§3.4)', () => {
