@@ -18,6 +18,7 @@
  *
  * Both maps are bounded (least recently used first out), so no URL grows memory.
  */
+import { optionValues } from '../options/child-url.js';
 import { OPTION_PARAMS, optionRow, registryDefaults } from '../options/registry.js';
 import type { StreamModel } from '../stream.js';
 import type { ManifestTiming } from '../timing/presentation.js';
@@ -95,7 +96,7 @@ export function buildManifestMemoized(req: ManifestRequest): ManifestAnswer | Ma
     }
     const skeleton = entry.skeletons.get(values.signature);
     if (skeleton) {
-      const refusal = checkLimits(skeleton.sets, req, timing, filledValues(values));
+      const refusal = checkLimits(skeleton.sets, req, timing, new FilledValues(values.values));
       if (refusal) return refusal;
       const xml = fill(skeleton, values.values);
       return new MemoAnswer(req, timing, scope.cacheControl(), entry.warnings, xml);
@@ -217,27 +218,29 @@ function fill(skeleton: Skeleton, values: HoleValues['values']): string {
 }
 
 /** The limit checks' view of a recorded set: placeholders read as this request's values. */
-function filledValues({ values }: HoleValues): LimitValues {
-  return {
-    timeline: (tl) => {
-      const hole = timelineHoleOf(tl);
-      return hole === null ? tl : (values[hole] as TimelineS[]);
-    },
-    startNumber: (text) => {
-      const m = /^\0(\d+)&\0$/.exec(text);
-      return m ? (values[Number(m[1])] as string) : text;
-    },
-  };
+class FilledValues implements LimitValues {
+  constructor(private readonly values: HoleValues['values']) {}
+
+  timeline(tl: TimelineS[]): TimelineS[] {
+    const hole = timelineHoleOf(tl);
+    return hole === null ? tl : (this.values[hole] as TimelineS[]);
+  }
+
+  startNumber(text: string): string {
+    const m = /^\0(\d+)&\0$/.exec(text);
+    return m ? (this.values[Number(m[1])] as string) : text;
+  }
 }
 
 const STREAM_IDS = new WeakMap<StreamModel, number>();
 let nextStreamId = 0;
 
-/** Registry defaults: options equal to them (by identity) need no text in the key. */
-const DEFAULTS = registryDefaults();
-const KEYED = OPTION_PARAMS.filter((p) => p !== 'now').map((p) => {
+/** Registry defaults, in registry order: options equal to them (by identity) need no text. */
+const DEFAULT_VALUES = optionValues(registryDefaults());
+const NOW = OPTION_PARAMS.indexOf('now');
+const FORMATS = OPTION_PARAMS.map((p) => {
   const codec = optionRow(p).codec;
-  return { param: p, initial: DEFAULTS[p], format: (value: unknown) => codec.format(value) };
+  return (value: unknown): string => codec.format(value);
 });
 
 /** Timing fields a skeleton may depend on (the others change with every publish instant). */
@@ -247,18 +250,28 @@ const KEYED_TIMING: Record<ManifestTiming['kind'], readonly string[]> = {
   static: ['kind'],
 };
 
+/**
+ * The memo key: stream model identity, template, mode, origin, the keyed timing fields (JSON,
+ * their number fixed by the kind that comes first) and every option but `now` that is not its
+ * registry default, as `index=JSON text;`. Free text only appears JSON-quoted, so two requests
+ * get one key only when all of these are equal.
+ */
 function memoKey(req: ManifestRequest, timing: ManifestTiming): string {
   let id = STREAM_IDS.get(req.stream);
   if (id === undefined) STREAM_IDS.set(req.stream, (id = nextStreamId++));
-  const options = req.resolved.options as unknown as Record<string, unknown>;
-  const texts: string[] = [];
-  for (const k of KEYED) {
-    const value = options[k.param];
-    if (value !== k.initial) texts.push(k.param, k.format(value));
-  }
+  let key = `${id} ${req.template.name} ${req.mode} ${JSON.stringify(req.origin)}`;
   const t = timing as unknown as Record<string, unknown>;
-  const fields = KEYED_TIMING[timing.kind].map((f) => t[f]);
-  return JSON.stringify([id, req.template.name, req.mode, req.origin, fields, texts]);
+  for (const field of KEYED_TIMING[timing.kind]) {
+    const v = t[field];
+    key += typeof v === 'number' ? ` ${v}` : ` ${JSON.stringify(v)}`;
+  }
+  key += ' ';
+  const values = optionValues(req.resolved.options);
+  for (let i = 0; i < values.length; i++) {
+    if (i === NOW || values[i] === DEFAULT_VALUES[i]) continue;
+    key += `${i}=${JSON.stringify(FORMATS[i]!(values[i]))};`;
+  }
+  return key;
 }
 
 /** The timing a recording sees: keyed fields only, any other read abandons the recording. */

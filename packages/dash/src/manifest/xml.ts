@@ -10,13 +10,18 @@ const ENTITIES: Record<string, string> = {
   "'": '&apos;',
 };
 
-const SPECIAL = /[&<>"']/;
 const SPECIAL_ALL = /[&<>"']/g;
 
 export function escapeXml(value: unknown): string {
   const text = typeof value === 'string' ? value : String(value);
-  // Most values (numbers, ids, durations) have nothing to escape: test before replacing.
-  return SPECIAL.test(text) ? text.replace(SPECIAL_ALL, (c) => ENTITIES[c] ?? c) : text;
+  // Most values (numbers, ids, durations) have nothing to escape: a scan is cheaper than a
+  // regular expression on such short texts.
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 38 || c === 60 || c === 62 || c === 34 || c === 39)
+      return text.replace(SPECIAL_ALL, (m) => ENTITIES[m] ?? m);
+  }
+  return text;
 }
 
 /** ` name="value"`, or nothing when the value is undefined or null. */

@@ -53,9 +53,32 @@ const FORMATS = OPTION_PARAMS.map((p) => {
   return (value: unknown): string => codec.format(value);
 });
 
-const INDEX = new Map<OptionParam, number>(OPTION_PARAMS.map((p, i) => [p, i]));
+/** The registry's parameter list, bound once (read in loops on every request). */
+const PARAMS: readonly OptionParam[] = OPTION_PARAMS;
+const INDEX = new Map<OptionParam, number>(PARAMS.map((p, i) => [p, i]));
 const START = INDEX.get('start')!;
 const STOP = INDEX.get('stop')!;
+
+/**
+ * The values of an options object in registry order. Options objects are registry-ordered
+ * (resolveOptions copies the defaults, then assigns), so one `Object.values` call replaces ~90
+ * lookups by name (each slow when the name varies, as in a loop over the registry); an object
+ * with its keys in another order is read by name.
+ */
+export function optionValues(options: Options): readonly unknown[] {
+  const keys = Object.keys(options);
+  let ordered = keys.length === PARAMS.length;
+  for (let i = 0; ordered && i < keys.length; i++) ordered = keys[i] === PARAMS[i];
+  return ordered ? Object.values(options) : PARAMS.map((p) => options[p]);
+}
+
+/** An ascending list of indices with `index` in it (a copy when it was missing). */
+function withIndex(list: readonly number[], index: number): number[] {
+  let at = 0;
+  while (at < list.length && list[at]! < index) at++;
+  if (list[at] === index) return list as number[];
+  return [...list.slice(0, at), index, ...list.slice(at)];
+}
 
 export type ChildQueryFor = (usage: Usage | readonly Usage[], extras?: ChildQueryExtras) => string;
 
@@ -65,57 +88,68 @@ export type ChildQueryFor = (usage: Usage | readonly Usage[], extras?: ChildQuer
  * query then visits only those and the extras' parameters, in registry order.
  */
 export function childQueries(options: Options, baseline: Options): ChildQueryFor {
+  const queries = new ChildQueries(options, baseline);
+  return (usage, extras = {}) => queries.query(usage, extras);
+}
+
+/** A class rather than closures: a live manifest makes one per request. */
+class ChildQueries {
   /** Registry indices whose value differs from the baseline, ascending, and their texts. */
-  let differing: { indices: number[]; texts: Map<number, string> } | null = null;
-  const differ = (): { indices: number[]; texts: Map<number, string> } => {
-    if (differing) return differing;
+  private indices: number[] | null = null;
+  private readonly texts = new Map<number, string>();
+
+  constructor(
+    private readonly options: Options,
+    private readonly baseline: Options,
+  ) {}
+
+  private differing(): number[] {
+    if (this.indices) return this.indices;
     const indices: number[] = [];
-    const texts = new Map<number, string>();
-    for (let i = 0; i < OPTION_PARAMS.length; i++) {
-      const p = OPTION_PARAMS[i]!;
-      const value = options[p];
-      const base = baseline[p];
+    const values = optionValues(this.options);
+    const bases = optionValues(this.baseline);
+    for (let i = 0; i < PARAMS.length; i++) {
+      const value = values[i];
+      const base = bases[i];
       // the same value formats the same: only different values need formatting
       if (value === base) continue;
       const format = FORMATS[i]!;
       const text = format(value);
       if (text === format(base)) continue;
       indices.push(i);
-      texts.set(i, text);
+      this.texts.set(i, text);
     }
-    return (differing = { indices, texts });
-  };
-  return (usage, extras = {}) => {
+    return (this.indices = indices);
+  }
+
+  query(usage: Usage | readonly Usage[], extras: ChildQueryExtras): string {
     const carried = carriedFor(usage);
-    const { indices, texts } = differ();
+    const indices = this.differing();
     const { omit, set } = extras;
     const start = extras.start ?? null;
     const stop = extras.stop ?? null;
     // every parameter that can be written: a differing one, a forced one, a pinned start or stop
     let visit = indices;
-    if (set || start !== null || stop !== null) {
-      const more = new Set(indices);
-      if (set)
-        for (const [p, v] of Object.entries(set)) if (v !== undefined) more.add(INDEX.get(p as OptionParam)!);
-      if (start !== null) more.add(START);
-      if (stop !== null) more.add(STOP);
-      visit = [...more].sort((a, b) => a - b);
-    }
+    if (set)
+      for (const [p, v] of Object.entries(set))
+        if (v !== undefined) visit = withIndex(visit, INDEX.get(p as OptionParam)!);
+    if (start !== null) visit = withIndex(visit, START);
+    if (stop !== null) visit = withIndex(visit, STOP);
     let query = '';
     for (const index of visit) {
       if (carried[index] !== 1) continue;
-      const p = OPTION_PARAMS[index]!;
+      const p = PARAMS[index]!;
       if (omit?.includes(p)) continue;
       let text: string | undefined;
       const forced = set?.[p];
       if (forced !== undefined) text = forced;
       else if (index === START && start !== null) text = formatDateTime(start);
       else if (index === STOP && stop !== null) text = formatDateTime(stop);
-      else text = texts.get(index);
+      else text = this.texts.get(index);
       if (text !== undefined) query += `${query === '' ? '?' : '&'}${p}=${encodeQueryValue(text)}`;
     }
     return query;
-  };
+  }
 }
 
 export function childQuery(

@@ -246,6 +246,15 @@ function firstStartAtLeast(t: TrackTiming, s: bigint): number {
   return l * t.count + lo;
 }
 
+/** Adds `count` segments of duration `text` to a timeline: one more S, or a longer run. */
+function appendRun(out: TimelineText[], firstT: string, text: string, count: number): void {
+  const last = out[out.length - 1];
+  if (last !== undefined && last.d === text) last.r = (last.r ?? 0) + count;
+  else if (last === undefined)
+    out.push(count > 1 ? { t: firstT, d: text, r: count - 1 } : { t: firstT, d: text });
+  else out.push(count > 1 ? { d: text, r: count - 1 } : { d: text });
+}
+
 /**
  * The S elements of the live segments within `bounds`, generated loop by loop from the cached
  * pattern instead of segment by segment (a 30-minute window of 2 s segments is ~30 loops, not
@@ -271,36 +280,28 @@ export function boundedTimeline(t: TrackTiming, bounds: TimelineBounds, pto: big
   const offset = loopOffset(t, l0);
   const firstT = (pto + offset + t.start[k0 - 1]!).toString();
   // Listed segments are contiguous, so runs merge whenever the duration repeats, across loop
-  // joins too; only the first S carries t (as timelineEntries writes them).
-  let last: TimelineText | undefined;
-  const append = (text: string, count: number): void => {
-    if (last !== undefined && last.d === text) {
-      last.r = (last.r ?? 0) + count;
-      return;
-    }
-    if (last === undefined) last = count > 1 ? { t: firstT, d: text, r: count - 1 } : { t: firstT, d: text };
-    else last = count > 1 ? { d: text, r: count - 1 } : { d: text };
-    out.push(last);
-  };
+  // joins too; only the first S carries t (as timelineEntries writes them). `appendRun` keeps the
+  // open S in `out`'s last element (no closure: this runs for every live manifest).
   // o(l + 1) − o(l) = q + carry(l): the remainder of l·X walks in steps of X mod 1, so each
   // loop costs an addition instead of a BigInt product and division.
-  const step = p.step;
+  const { runFirstK, runCount, runText, step } = p;
+  const runs = runFirstK.length;
   let rem = step.remainderAt(l0);
   for (let l = l0; l <= l1; l++) {
     const ka = l === l0 ? k0 : 1;
     const kb = l === l1 ? k1 : n;
     const upto = Math.min(kb, n - 1);
-    for (let r = 0; r < p.runFirstK.length; r++) {
-      const runFirst = p.runFirstK[r]!;
+    for (let r = 0; r < runs; r++) {
+      const runFirst = runFirstK[r]!;
       if (runFirst > upto) break;
       const from = Math.max(ka, runFirst);
-      const to = Math.min(upto, runFirst + p.runCount[r]! - 1);
-      if (to >= from) append(p.runText[r]!, to - from + 1);
+      const to = Math.min(upto, runFirst + runCount[r]! - 1);
+      if (to >= from) appendRun(out, firstT, runText[r]!, to - from + 1);
     }
     rem += step.r;
     const carry = rem >= step.den;
     if (carry) rem -= step.den;
-    if (kb === n) append(carry ? p.lastTextCarry : p.lastText, 1);
+    if (kb === n) appendRun(out, firstT, carry ? p.lastTextCarry : p.lastText, 1);
   }
   return { timeline: out, firstNumber: t.s0 + l0 * n + (k0 - 1) };
 }
