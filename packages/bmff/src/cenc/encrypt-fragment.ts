@@ -16,7 +16,8 @@ import { serializeBox } from '../writer.js';
 import type { CencScheme, CencTrack } from './encrypt-init.js';
 import { cencSampleIv } from './ivs.js';
 import { H264SliceHeaders } from './h264-slice.js';
-import { cbcsVideoSubsamples, cencVideoSubsamples } from './subsamples.js';
+import { H265SliceHeaders } from './h265-slice.js';
+import { cbcsVideoSubsamples, cencVideoSubsamples, type SliceHeaderParser } from './subsamples.js';
 
 export interface FragmentEncryption {
   scheme: CencScheme;
@@ -29,6 +30,12 @@ export interface FragmentEncryption {
   track: CencTrack;
   /** Offset of the fragment in its file, for an explicit tfhd.base_data_offset. */
   sourceOffset?: number;
+  /**
+   * cbcs video: called once per fragment, with the first reason met, when slice headers could not
+   * be read and their NAL units stay clear (§8.6); the caller keeps it to one warning per
+   * Representation.
+   */
+  onClearSlices?: (reason: string) => void;
 }
 
 interface SampleRange {
@@ -69,14 +76,15 @@ function encryptSample(
   range: SampleRange,
   j: number,
   enc: FragmentEncryption,
-  slices: H264SliceHeaders | null,
+  slices: SliceHeaderParser | null,
+  onUnreadable: (nal: Uint8Array) => void,
 ): EncryptionSample {
   const sample = buf.subarray(range.pos, range.pos + range.size);
   const nal = enc.track.kind === 'video' ? enc.track.nal : null;
   const subsamples: SubSample[] | undefined = !nal
     ? undefined
     : slices
-      ? cbcsVideoSubsamples(sample, nal.lengthSize, slices)
+      ? cbcsVideoSubsamples(sample, nal.lengthSize, slices, onUnreadable)
       : cencVideoSubsamples(sample, nal.lengthSize, nal.codec);
   if (enc.scheme === 'cenc') {
     const iv = cencSampleIv(enc.ivBase ?? 0n, j);
@@ -127,13 +135,18 @@ const writeBox = <T>(entry: BoxEntry<T>, fields: T): Buffer => serializeBox(Box.
  * fragment across every moof in it (low-latency chunks share the fragment's IVs, §8.7).
  */
 export function encryptFragment(fragment: Buffer, enc: FragmentEncryption): Buffer {
-  if (enc.track.kind === 'video' && enc.scheme === 'cbcs' && enc.track.nal?.codec !== 'avc')
-    throw new BmffError('unsupported', 'cbcs video needs H.264 slice headers (H.265 is not parsed)');
-  let slices: H264SliceHeaders | null = null;
-  if (enc.track.kind === 'video' && enc.scheme === 'cbcs') {
-    slices = new H264SliceHeaders();
+  let slices: H264SliceHeaders | H265SliceHeaders | null = null;
+  if (enc.track.kind === 'video' && enc.scheme === 'cbcs' && enc.track.nal) {
+    slices = enc.track.nal.codec === 'avc' ? new H264SliceHeaders() : new H265SliceHeaders();
     for (const ps of enc.track.parameterSets) slices.parameterSet(ps);
   }
+  let unreadable: string | null = null;
+  const onUnreadable = (nal: Uint8Array) => {
+    if (unreadable !== null || !slices) return;
+    const reason = slices instanceof H265SliceHeaders ? slices.failure : null;
+    const type = slices.codec === 'avc' ? (nal[0] ?? 0) & 0x1f : ((nal[0] ?? 0) >> 1) & 0x3f;
+    unreadable = `${enc.track.format} slice header (NAL unit type ${type}) not readable${reason ? `: ${reason}` : ''}; left clear`;
+  };
   if (enc.track.kind === 'video' && !enc.track.nal)
     throw new BmffError('unsupported', `cannot encrypt ${enc.track.format} on the fly`);
   const copy = Buffer.from(fragment);
@@ -151,7 +164,7 @@ export function encryptFragment(fragment: Buffer, enc: FragmentEncryption): Buff
     const traf = b.child('traf');
     if (!traf || b.all('traf').length !== 1) throw new BmffError('unsupported', 'expected one traf per moof');
     const { ranges, moofBased } = sampleRanges(traf, start, enc.sourceOffset ?? 0);
-    const samples = ranges.map((r) => encryptSample(copy, r, j++, enc, slices));
+    const samples = ranges.map((r) => encryptSample(copy, r, j++, enc, slices, onUnreadable));
     const sub = samples.some((s) => s.subsamples);
     const extra: Buffer[] = [];
     // §8.3 item 3: cbcs audio (constant IV, whole samples) carries no per-sample information
@@ -179,6 +192,7 @@ export function encryptFragment(fragment: Buffer, enc: FragmentEncryption): Buff
     }
     out.push(grownMoof(b, traf, Buffer.concat(extra), moofBased));
   }
+  if (unreadable !== null) enc.onClearSlices?.(unreadable);
   return Buffer.concat(out);
 }
 

@@ -22,7 +22,7 @@ export interface CencTrack {
   format: string;
   /** Video: NAL length field size and codec family; null when the codec cannot be encrypted. */
   nal: { lengthSize: number; codec: NalCodec } | null;
-  /** H.264: the SPS and PPS NAL units of avcC, for cbcs slice headers (§8.6). */
+  /** The parameter-set NAL units of avcC (SPS, PPS) or hvcC (VPS, SPS, PPS), for cbcs slice headers (§8.6). */
   parameterSets: Buffer[];
 }
 
@@ -55,8 +55,14 @@ export function cencTrackOf(init: Buffer): CencTrack {
     const f = avc.get(avcC);
     nal = { lengthSize: f.lengthSizeMinusOne + 1, codec: 'avc' };
     parameterSets = [...f.sps, ...f.pps];
-  } else if (hevc && (entry.type === 'hev1' || entry.type === 'hvc1'))
-    nal = { lengthSize: hevc.get(hvcC).lengthSizeMinusOne + 1, codec: 'hevc' };
+  } else if (hevc && (entry.type === 'hev1' || entry.type === 'hvc1')) {
+    const f = hevc.get(hvcC);
+    nal = { lengthSize: f.lengthSizeMinusOne + 1, codec: 'hevc' };
+    // VPS, SPS, PPS in array order (SEI arrays carry nothing the slice header reads)
+    parameterSets = f.arrays
+      .filter((a) => a.nalUnitType >= 32 && a.nalUnitType <= 34)
+      .flatMap((a) => a.nalUnits);
+  }
   return { kind, format: entry.type, nal, parameterSets };
 }
 

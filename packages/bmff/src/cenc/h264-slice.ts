@@ -5,65 +5,8 @@
  * from avcC and from SPS/PPS NAL units met in samples in decode order.
  */
 
-class Bits {
-  private pos = 0;
-  constructor(private readonly b: Uint8Array) {}
-  get consumed(): number {
-    return this.pos;
-  }
-  u(n: number): number {
-    let v = 0;
-    for (let i = 0; i < n; i++) {
-      const byte = this.b[this.pos >> 3];
-      if (byte === undefined) throw new RangeError('past the end of the RBSP');
-      v = v * 2 + ((byte >> (7 - (this.pos & 7))) & 1);
-      this.pos++;
-    }
-    return v;
-  }
-  ue(): number {
-    let zeros = 0;
-    while (this.u(1) === 0) if (++zeros > 31) throw new RangeError('bad exp-Golomb code');
-    return 2 ** zeros - 1 + this.u(zeros);
-  }
-  se(): number {
-    const k = this.ue();
-    return k % 2 === 1 ? (k + 1) / 2 : -k / 2;
-  }
-}
-
-/** The RBSP of a NAL unit payload (emulation-prevention bytes 0x000003 → 0x0000). */
-function rbsp(payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(payload.length);
-  let n = 0;
-  let zeros = 0;
-  for (const byte of payload) {
-    if (zeros >= 2 && byte === 3) {
-      zeros = 0;
-      continue;
-    }
-    out[n++] = byte;
-    zeros = byte === 0 ? zeros + 1 : 0;
-  }
-  return out.subarray(0, n);
-}
-
-/** Stored bytes of the payload that hold its first `rbspBytes` RBSP bytes. */
-function storedLength(payload: Uint8Array, rbspBytes: number): number {
-  let n = 0;
-  let zeros = 0;
-  let i = 0;
-  for (; i < payload.length && n < rbspBytes; i++) {
-    const byte = payload[i]!;
-    if (zeros >= 2 && byte === 3) {
-      zeros = 0;
-      continue;
-    }
-    n++;
-    zeros = byte === 0 ? zeros + 1 : 0;
-  }
-  return i;
-}
+import { Bits, rbsp, storedLength } from './rbsp.js';
+import type { NalCodec } from './subsamples.js';
 
 interface Sps {
   chromaArrayType: number;
@@ -247,6 +190,7 @@ function decRefPicMarking(r: Bits, idr: boolean): void {
 
 /** Parameter sets in decode order, and slice-header sizes of the NAL units that use them. */
 export class H264SliceHeaders {
+  readonly codec: NalCodec = 'avc';
   private readonly sps = new Map<number, Sps>();
   private readonly pps = new Map<number, Pps>();
 

@@ -8,5 +8,11 @@ export {
 } from './encrypt-init.js';
 export { encryptFragment, type FragmentEncryption } from './encrypt-fragment.js';
 export { cencFragmentIvBase, cencSampleIv, cbcsConstantIv } from './ivs.js';
-export { cencVideoSubsamples, cbcsVideoSubsamples, type NalCodec } from './subsamples.js';
+export {
+  cencVideoSubsamples,
+  cbcsVideoSubsamples,
+  type NalCodec,
+  type SliceHeaderParser,
+} from './subsamples.js';
 export { H264SliceHeaders } from './h264-slice.js';
+export { H265SliceHeaders, type H265SliceHeaderSize } from './h265-slice.js';

@@ -4,7 +4,6 @@
  * blocks; every other NAL unit is clear.
  */
 import type { SubSample } from '../boxes/sample-encryption.js';
-import type { H264SliceHeaders } from './h264-slice.js';
 
 export type NalCodec = 'avc' | 'hevc';
 
@@ -42,22 +41,38 @@ export function cencVideoSubsamples(sample: Uint8Array, lengthSize: number, code
   });
 }
 
+/** What `cbcs` needs of a codec's slice-header parser (§8.6). */
+export interface SliceHeaderParser {
+  readonly codec: NalCodec;
+  /** Remembers a parameter set met in decode order; any other NAL unit is ignored. */
+  parameterSet(nal: Uint8Array): void;
+  /** Stored bytes of a VCL NAL unit up to the end of its slice header, or null when unreadable. */
+  headerBytes(nal: Uint8Array): number | null;
+}
+
 /**
  * §8.4 `cbcs`: a VCL NAL unit is protected from the end of its slice header (§8.6) to its end, when
- * at least 16 bytes follow the header; SPS and PPS met on the way update the parameter sets.
+ * at least 16 bytes follow the header; parameter sets met on the way update the parser. A VCL NAL
+ * unit whose header cannot be read stays clear and is reported to `onUnreadable`.
  */
 export function cbcsVideoSubsamples(
   sample: Uint8Array,
   lengthSize: number,
-  slices: H264SliceHeaders,
+  slices: SliceHeaderParser,
+  onUnreadable?: (nal: Uint8Array) => void,
 ): SubSample[] {
   return videoSubsamples(sample, lengthSize, (start, total) => {
     const nal = sample.subarray(start + lengthSize, start + total);
-    const type = (nal[0] ?? 0) & 0x1f;
-    if (type === 7 || type === 8) slices.parameterSet(nal);
-    if (type < 1 || type > 5) return 0;
+    if (nal.length === 0) return 0;
+    if (!isVcl(slices.codec, nal[0]!)) {
+      slices.parameterSet(nal);
+      return 0;
+    }
     const header = slices.headerBytes(nal);
-    if (header === null) return 0;
+    if (header === null) {
+      onUnreadable?.(nal);
+      return 0;
+    }
     const rest = total - lengthSize - header;
     return rest >= 16 ? rest : 0;
   });
