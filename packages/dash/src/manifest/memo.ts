@@ -71,8 +71,13 @@ interface Entry {
   warnings: string[];
 }
 
-/** null: this key is not memoisable (the plain path serves it). */
-const ENTRIES = new Map<string, Entry | null>();
+/**
+ * By key: an entry; SEEN, asked for once (a skeleton is made at the second request, so a URL
+ * asked for once, e.g. with `start=now` and its own `now`, costs no recording); null, not
+ * memoisable (the plain path serves it).
+ */
+const SEEN = 'seen';
+const ENTRIES = new Map<string, Entry | typeof SEEN | null>();
 
 export function buildManifestMemoized(req: ManifestRequest): ManifestAnswer | ManifestRefusal {
   const start = manifestStart(req);
@@ -83,10 +88,13 @@ export function buildManifestMemoized(req: ManifestRequest): ManifestAnswer | Ma
   const key = memoKey(req, timing);
   const entry = ENTRIES.get(key);
   if (entry === null) return plainAnswer(req);
+  if (entry === undefined) {
+    keep(key, SEEN);
+    return plainAnswer(req);
+  }
   const scope = new RequestScope(req, timing);
-  if (entry) {
-    ENTRIES.delete(key); // most recently used last
-    ENTRIES.set(key, entry);
+  if (entry !== SEEN) {
+    keep(key, entry); // most recently used last
     let values: HoleValues;
     try {
       values = evaluateHoles(entry.holes, scope);
@@ -103,8 +111,18 @@ export function buildManifestMemoized(req: ManifestRequest): ManifestAnswer | Ma
     }
   }
   const answer = plainAnswer(req);
-  if (answer.kind === 'manifest') remember(key, entry, req, start.ref, timing, scope, answer.xml);
+  if (answer.kind === 'manifest') {
+    const known = entry === SEEN ? undefined : entry;
+    keep(key, record(known, req, start.ref, timing, scope, answer.xml));
+  }
   return answer;
+}
+
+/** Stores a key's state as the most recently used, dropping the least recently used beyond the bound. */
+function keep(key: string, state: Entry | typeof SEEN | null): void {
+  ENTRIES.delete(key);
+  ENTRIES.set(key, state);
+  while (ENTRIES.size > MAX_ENTRIES) ENTRIES.delete(ENTRIES.keys().next().value!);
 }
 
 function plainAnswer(req: ManifestRequest): ManifestAnswer | ManifestRefusal {
@@ -136,17 +154,18 @@ class MemoAnswer implements ManifestAnswer {
   }
 }
 
-/** Records a skeleton for this request's key and signature, checked against `xml`. */
-function remember(
-  key: string,
+/**
+ * A skeleton for this request's signature, checked against `xml`, added to `entry` (or to a new
+ * entry); null when the document cannot be memoised.
+ */
+function record(
   entry: Entry | undefined,
   req: ManifestRequest,
   ref: Parameters<typeof manifestModel>[1],
   timing: ManifestTiming,
   scope: RequestScope,
   xml: string,
-): void {
-  let kept: Entry | null;
+): Entry | null {
   try {
     const recorder = new Recorder(scope);
     const built = manifestModel(recordingRequest(req), ref, recordingTiming(timing), recorder, () => null);
@@ -159,17 +178,14 @@ function remember(
     const skeleton = parseSkeleton(renderManifest(built.model), holes, built.sets);
     if (!skeleton || fill(skeleton, values.values) !== xml)
       throw new NotMemoizable('the skeleton does not give the plain document');
-    kept = entry ?? { holes, skeletons: new Map(), warnings: built.warnings };
-    if (kept.skeletons.size >= MAX_SKELETONS)
-      kept = null; // too many shapes: not worth keeping
-    else kept.skeletons.set(recorded.signature, skeleton);
+    const kept = entry ?? { holes, skeletons: new Map<string, Skeleton>(), warnings: built.warnings };
+    if (kept.skeletons.size >= MAX_SKELETONS) return null; // too many shapes: not worth keeping
+    kept.skeletons.set(recorded.signature, skeleton);
+    return kept;
   } catch {
     // NotMemoizable, or an error reading a keyed-out value: the plain path serves this key
-    kept = null;
+    return null;
   }
-  ENTRIES.delete(key);
-  ENTRIES.set(key, kept);
-  while (ENTRIES.size > MAX_ENTRIES) ENTRIES.delete(ENTRIES.keys().next().value!);
 }
 
 /** The skeleton's text split at its placeholders (dynamic.ts), or null when it does not parse. */
@@ -320,9 +336,9 @@ export function clearManifestMemo(): void {
   ENTRIES.clear();
 }
 
-/** For tests: how many documents are memoised (not counting keys found not memoisable). */
+/** For tests: how many documents are memoised (not counting keys seen once or not memoisable). */
 export function memoizedDocuments(): number {
   let n = 0;
-  for (const e of ENTRIES.values()) if (e) n++;
+  for (const e of ENTRIES.values()) if (e !== null && e !== SEEN) n++;
   return n;
 }

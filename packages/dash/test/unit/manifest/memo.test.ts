@@ -185,11 +185,16 @@ describe('the manifest memo gives the plain answer', () => {
     for (const q of ['events=ping&ping__inband=0', 'periods=60&timeline=1']) assert.equal(run(q), 0, q);
   });
 
-  it('keeps a bounded number of documents', () => {
-    for (let depth = 10; depth < 210; depth++) {
-      const req = request(streams.bbb, 'hand_made', 'live', `depth=${depth}&timeline=1`, AST + 86_400_000)!;
-      same(req, `depth=${depth}`);
-    }
+  it('keeps a bounded number of documents, and records a document at its second request', () => {
+    const ask = (depth: number, nowMs: number) => {
+      const req = request(streams.bbb, 'hand_made', 'live', `depth=${depth}&timeline=1`, nowMs)!;
+      same(req, `depth=${depth} @${nowMs}`);
+    };
+    ask(10, AST + 86_400_000);
+    assert.equal(memoizedDocuments(), 0, 'a URL asked for once is not recorded');
+    ask(10, AST + 86_404_000);
+    assert.equal(memoizedDocuments(), 1);
+    for (let depth = 11; depth < 210; depth++) for (const nowMs of clocks(86_400, 2)) ask(depth, nowMs);
     const kept = memoizedDocuments();
     assert.ok(kept > 0 && kept <= 64, `${kept} documents kept`);
   });
