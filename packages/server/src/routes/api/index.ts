@@ -19,6 +19,7 @@ import { registerUserRoutes } from './users.js';
 import { registerKeyRoutes } from './keys.js';
 import { registerStreamApi } from '../api-streams.js';
 import { registerMultiPeriodApi } from './multi-period.js';
+import { registerPlayRoute } from './play.js';
 
 /** Passwords are taken as typed; other text fields are trimmed before validation (app.md §1). */
 function trimBody(body: unknown): unknown {
@@ -50,5 +51,6 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
     registerInspectRoutes(api, ctx);
     registerStreamApi(api, ctx);
     registerMultiPeriodApi(api, ctx);
+    registerPlayRoute(api, ctx);
   });
 }

@@ -48,3 +48,66 @@ export const TokenInfoSchema = Type.Object({
 export type TokenInfo = Static<typeof TokenInfoSchema>;
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/** `GET /api/play/{mode}/{stream}/{manifest}` (app.md §4.6): plain strings, so a bad one is a 404. */
+export const PlayParams = Type.Object(
+  { mode: Type.String(), stream: Type.String(), manifest: Type.String() },
+  { additionalProperties: false },
+);
+export type PlayParams = Static<typeof PlayParams>;
+
+/** The page's option query: unknown parameters are ignored (app.md §4.1, dash.md §3.2). */
+export const PlayQuery = Type.Object({}, { additionalProperties: true });
+
+const PlayModeSchema = Type.Union([
+  Type.Literal('live'),
+  Type.Literal('vod'),
+  Type.Literal('odvod'),
+  Type.Literal('mps-live'),
+  Type.Literal('mps-vod'),
+]);
+const DrmSystemSchema = Type.Union([
+  Type.Literal('clearkey'),
+  Type.Literal('playready'),
+  Type.Literal('marlin'),
+  Type.Literal('widevine'),
+]);
+
+/**
+ * `PlayInfo` (app.md §4.6). Serialised through this schema, so no undeclared property (a key
+ * value above all, §3.8) can reach the page.
+ */
+export const PlayInfoSchema = Type.Object(
+  {
+    mode: PlayModeSchema,
+    stream: Type.Object({
+      kind: Type.Union([Type.Literal('stream'), Type.Literal('mps')]),
+      name: Type.String(),
+      title: Type.String(),
+    }),
+    manifest: Type.Object({ name: Type.String(), title: Type.String() }),
+    mpdUrl: Type.String(),
+    options: Type.Record(Type.String(), Type.Unknown()),
+    player: Type.Object({
+      name: Type.Union([Type.Literal('native'), Type.Literal('dashjs'), Type.Literal('shaka')]),
+      version: Type.String(),
+    }),
+    textPreference: nullable(Type.String()),
+    drm: Type.Array(Type.Object({ system: DrmSystemSchema, laUrl: nullable(Type.String()) })),
+    tracks: Type.Array(
+      Type.Object({
+        periodId: Type.String(),
+        id: Type.String(),
+        contentType: Type.String(),
+        codecs: Type.String(),
+        lang: nullable(Type.String()),
+        role: nullable(Type.String()),
+        encrypted: Type.Boolean(),
+        defaultKid: nullable(Type.String()),
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PlayInfo = Static<typeof PlayInfoSchema>;
+export type PlayMode = PlayInfo['mode'];
