@@ -246,12 +246,9 @@ function firstStartAtLeast(t: TrackTiming, s: bigint): number {
   return l * t.count + lo;
 }
 
-/** Adds `count` segments of duration `text` to a timeline: one more S, or a longer run. */
-function appendRun(out: TimelineText[], firstT: string, text: string, count: number): void {
-  const last = out[out.length - 1];
-  if (last !== undefined && last.d === text) last.r = (last.r ?? 0) + count;
-  else if (last === undefined)
-    out.push(count > 1 ? { t: firstT, d: text, r: count - 1 } : { t: firstT, d: text });
+/** Appends a finished run of `count` segments of duration `text` (the first S carries t). */
+function pushRun(out: TimelineText[], firstT: string, text: string, count: number): void {
+  if (out.length === 0) out.push(count > 1 ? { t: firstT, d: text, r: count - 1 } : { t: firstT, d: text });
   else out.push(count > 1 ? { d: text, r: count - 1 } : { d: text });
 }
 
@@ -280,12 +277,14 @@ export function boundedTimeline(t: TrackTiming, bounds: TimelineBounds, pto: big
   const offset = loopOffset(t, l0);
   const firstT = (pto + offset + t.start[k0 - 1]!).toString();
   // Listed segments are contiguous, so runs merge whenever the duration repeats, across loop
-  // joins too; only the first S carries t (as timelineEntries writes them). `appendRun` keeps the
-  // open S in `out`'s last element (no closure: this runs for every live manifest).
+  // joins too; only the first S carries t (as timelineEntries writes them). The open run is held
+  // as (text, count) and written once it ends, each S made once in its final form.
   // o(l + 1) − o(l) = q + carry(l): the remainder of l·X walks in steps of X mod 1, so each
   // loop costs an addition instead of a BigInt product and division.
   const { runFirstK, runCount, runText, step } = p;
   const runs = runFirstK.length;
+  let openText = '';
+  let openCount = 0;
   let rem = step.remainderAt(l0);
   for (let l = l0; l <= l1; l++) {
     const ka = l === l0 ? k0 : 1;
@@ -296,12 +295,28 @@ export function boundedTimeline(t: TrackTiming, bounds: TimelineBounds, pto: big
       if (runFirst > upto) break;
       const from = Math.max(ka, runFirst);
       const to = Math.min(upto, runFirst + runCount[r]! - 1);
-      if (to >= from) appendRun(out, firstT, runText[r]!, to - from + 1);
+      if (to < from) continue;
+      const text = runText[r]!;
+      if (text === openText) openCount += to - from + 1;
+      else {
+        if (openCount > 0) pushRun(out, firstT, openText, openCount);
+        openText = text;
+        openCount = to - from + 1;
+      }
     }
     rem += step.r;
     const carry = rem >= step.den;
     if (carry) rem -= step.den;
-    if (kb === n) appendRun(out, firstT, carry ? p.lastTextCarry : p.lastText, 1);
+    if (kb === n) {
+      const text = carry ? p.lastTextCarry : p.lastText;
+      if (text === openText) openCount++;
+      else {
+        if (openCount > 0) pushRun(out, firstT, openText, openCount);
+        openText = text;
+        openCount = 1;
+      }
+    }
   }
+  if (openCount > 0) pushRun(out, firstT, openText, openCount);
   return { timeline: out, firstNumber: t.s0 + l0 * n + (k0 - 1) };
 }
