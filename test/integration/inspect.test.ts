@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sweepOnce } from '../../packages/server/src/sweep.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 import { SHARED } from '../support/paths.js';
 import { requireShared } from '../support/tools.js';
@@ -274,6 +275,48 @@ describe('inspect an MP4', () => {
     const blob = await db.selectFrom('blobs').select('id').where('id', '=', row.blobId).execute();
     assert.deepEqual(blob, []);
     assert.equal((await media.call('DELETE', `/api/inspect/${next.json.id}`)).status, 204);
+  });
+
+  it('removes expired inspections at the periodic sweep, with no new inspection (app.md §6.3)', async () => {
+    const { database, blobs, settings } = loopcast.server.context;
+    const { db } = database;
+    const stale = await plain.upload(FREE_BOX, 'stale.mp4');
+    const fresh = await plain.upload(FREE_BOX, 'fresh.mp4');
+    assert.equal(stale.status, 201);
+    assert.equal(fresh.status, 201);
+    const blobOf = (id: string) =>
+      db
+        .selectFrom('inspections')
+        .innerJoin('blobs', 'blobs.id', 'inspections.blob_id')
+        .select(['blobs.id as blobId', 'blobs.store_key as key'])
+        .where('inspections.id', '=', id)
+        .executeTakeFirstOrThrow();
+    const staleBlob = await blobOf(stale.json.id);
+    const freshBlob = await blobOf(fresh.json.id);
+    const past = new Date(Date.now() - 1000).toISOString();
+    await db.updateTable('inspections').set({ expires_at: past }).where('id', '=', stale.json.id).execute();
+
+    // The start-up sweep holds the lease for 10 minutes; a clock 11 minutes on is past it and
+    // still well before the fresh inspection expires (LOOPCAST_INSPECT_TTL, 1 h).
+    const result = await sweepOnce(db, blobs, settings, Date.now() + 11 * 60_000);
+    assert.equal(result.ran, true);
+    const left = await db
+      .selectFrom('inspections')
+      .select('id')
+      .where('id', 'in', [stale.json.id, fresh.json.id])
+      .execute();
+    assert.deepEqual(
+      left.map((r) => r.id),
+      [fresh.json.id],
+    );
+    assert.deepEqual(
+      await db.selectFrom('blobs').select('id').where('id', '=', staleBlob.blobId).execute(),
+      [],
+    );
+    assert.equal(await blobs.stat(staleBlob.key), null, 'the expired file is gone from the store');
+    assert.ok(await blobs.stat(freshBlob.key), 'the live file stays');
+    assert.equal((await plain.call('GET', `/api/inspect/${fresh.json.id}`)).status, 200);
+    assert.equal((await plain.call('DELETE', `/api/inspect/${fresh.json.id}`)).status, 204);
   });
 
   it('keeps at most 3 live inspections per user (409 beyond)', async () => {

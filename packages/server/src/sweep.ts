@@ -1,8 +1,8 @@
 /**
  * The sweep (spec app.md §6.3): at start and hourly, one node — holding a lease row in
  * `server_state` for 10 minutes — removes pending blob rows older than an hour with their
- * objects, rows marked `deleting` with theirs, stale staging files of the local store, and the
- * expired auth rows (tokens, login failures, revoked sessions).
+ * objects, rows marked `deleting` with theirs, expired inspections with their blobs, stale staging
+ * files of the local store, and the expired auth rows (tokens, login failures, revoked sessions).
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -10,6 +10,7 @@ import { sweepAuthRows } from './auth/sweep.js';
 import type { BlobStore } from './blobs/blob-store.js';
 import { LocalBlobStore } from './blobs/local-blob-store.js';
 import type { Settings } from './config/settings.js';
+import { purgeExpired } from './inspect/inspections.js';
 import type { Database } from './storage/schema.js';
 
 const HOUR_MS = 3_600_000;
@@ -49,6 +50,9 @@ export async function sweepOnce(
   nowMs = Date.now(),
 ): Promise<SweepResult> {
   if (!(await takeLease(db, nowMs))) return { ran: false, pendingBlobs: 0, deletedBlobs: 0, stagingFiles: 0 };
+  // Expired inspections first: their blobs pass through `deleting`, which the next step clears
+  // should removing one of them fail here.
+  await purgeExpired({ db, blobs }, new Date(nowMs).toISOString());
   const hourAgo = new Date(nowMs - HOUR_MS).toISOString();
   const doomed = await db
     .selectFrom('blobs')

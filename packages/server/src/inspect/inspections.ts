@@ -78,20 +78,22 @@ async function liveUsage(
 }
 
 /**
- * Removes every expired inspection (their blobs go through `deleting`, as §6.3 sweeps them). Run
- * before each new inspection, so expired files do not outlive the next upload by anyone.
+ * Removes every expired inspection (their blobs go through `deleting`, as §6.3 sweeps them) and
+ * says how many. The hourly sweep runs it (app.md §6.3), and so does each new inspection, so an
+ * expired file outlives neither the next sweep nor the next upload by anyone.
  */
-export async function purgeExpired(deps: InspectDeps, nowIso: string): Promise<void> {
+export async function purgeExpired(deps: InspectDeps, nowIso: string): Promise<number> {
   const expired = await deps.db
     .selectFrom('inspections')
     .select(['id', 'blob_id'])
     .where('expires_at', '<=', nowIso)
     .execute();
-  if (expired.length === 0) return;
+  if (expired.length === 0) return 0;
   await removeInspections(
     deps,
     expired.map((r) => ({ id: r.id, blobId: Number(r.blob_id) })),
   );
+  return expired.length;
 }
 
 async function removeInspections(deps: InspectDeps, rows: { id: string; blobId: number }[]): Promise<void> {
