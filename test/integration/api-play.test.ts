@@ -89,6 +89,12 @@ describe('GET /api/play', () => {
       .map((p) => p.version);
     if (bundled.length > 0) assert.ok(bundled.includes(info.player.version), info.player.version);
     assert.deepEqual(info.drm, []);
+    // a version that is not bundled resolves to the bundled one of the same major (app.md §9.5)
+    const old = await playInfo('live/demo/hand_made.mpd?player=dashjs&dashjs=4.0.0');
+    const bundled4 = bundled.find((v) => v.startsWith('4.'));
+    if (bundled4) assert.equal(old.player.version, bundled4);
+    assert.equal(old.options.dashjsVersion, '4.0.0');
+    assert.equal(old.mpdUrl, `${server.origin}/dash/live/demo/hand_made.mpd`);
 
     const types = new Set(info.tracks.map((t) => t.contentType));
     assert.ok(types.has('video') && types.has('audio') && types.has('text'), [...types].join(','));
