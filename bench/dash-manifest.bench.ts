@@ -9,7 +9,10 @@
  *
  * Figures are CPU µs per manifest (the best round and the median; wall-clock median alongside),
  * against a trivial reference measured in the same run, `JSON.stringify` of the stream model:
- * reference µs / manifest µs says how far a manifest is from "free" on this machine.
+ * reference µs / manifest µs says how far a manifest is from "free" on this machine. Requests
+ * that differ only in `now` share one memoised document (manifest/memo.ts: a rendered skeleton
+ * whose clock-dependent holes are filled per request); two cases are also measured without it
+ * (`buildManifestModel` + `renderManifest`, what every request cost before), for scale.
  *
  * Correctness checks (the only thing that fails the run, exit 1): every SegmentTimeline lists
  * exactly the segments a straightforward per-segment enumeration finds (ends in
@@ -114,6 +117,13 @@ function manifestOnce(c: Case): void {
   const answer = buildManifest(request(c, BASE_MS + step++ * STEP_MS));
   if (answer.kind !== 'manifest') throw new Error(`refused: ${answer.kind}`);
   sink += answer.xml.length;
+}
+
+/** The same request built and rendered without the document memo. */
+function plainOnce(c: Case): void {
+  const built = buildManifestModel(request(c, BASE_MS + step++ * STEP_MS));
+  if (built.kind !== 'manifest') throw new Error(`refused: ${built.kind}`);
+  sink += renderManifest(built.model).length;
 }
 
 function referenceOnce(): void {
@@ -243,6 +253,10 @@ function main(): void {
       `manifest   hand_made live ${c.label.padEnd(48)}${us(cost)}  ` +
         `(target < ${TARGET_US} µs${mark})  reference/manifest ${formatRatio(ref.best / cost.best)}`,
     );
+  }
+  for (const c of [CASES[0]!, CASES[4]!]) {
+    const cost = measure(() => plainOnce(c));
+    console.log(`no memo    hand_made live ${c.label.padEnd(48)}${us(cost)}`);
   }
   // again, now that the memo caches hold what thousands of other requests left there
   for (const c of CASES) checkCase(c);
