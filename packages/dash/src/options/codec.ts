@@ -167,19 +167,30 @@ export function text(maxLength: number): Codec<string> {
   };
 }
 
-export const httpUrl: Codec<string> = {
-  parse(raw) {
-    if (raw.length > 2048) return bad('expected an http or https URL of at most 2048 characters');
-    try {
-      const u = new URL(raw);
-      if (u.protocol === 'http:' || u.protocol === 'https:') return ok(raw);
-    } catch {
-      // fall through
-    }
-    return bad('expected an http or https URL');
-  },
-  format: (value) => value,
-};
+/** A URL of one of `schemes` (without the colon), at most 2048 characters. */
+function urlCodec(schemes: readonly string[], what: string): Codec<string> {
+  const protocols = new Set(schemes.map((s) => `${s}:`));
+  return {
+    parse(raw) {
+      if (raw.length > 2048) return bad(`expected ${what} of at most 2048 characters`);
+      try {
+        if (protocols.has(new URL(raw).protocol)) return ok(raw);
+      } catch {
+        // fall through
+      }
+      return bad(`expected ${what}`);
+    },
+    format: (value) => value,
+  };
+}
+
+export const httpUrl: Codec<string> = urlCodec(['http', 'https'], 'an http or https URL');
+
+/** Marlin S-URLs may also use Marlin's own schemes (drm-events.md §3.3). */
+export const marlinUrl: Codec<string> = urlCodec(
+  ['http', 'https', 'ms3', 'ms3s', 'ms3a'],
+  'an http, https, ms3, ms3s or ms3a URL',
+);
 
 /**
  * Comma-separated list; empty or `none` is the empty list. Items are checked one by one; the

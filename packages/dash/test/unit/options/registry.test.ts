@@ -81,6 +81,25 @@ describe('option registry', () => {
     assert.equal(optionRow('drm').codec.format(r.options.drm), 'playready-cenc-pro,clearkey');
   });
 
+  it('takes the Marlin URL schemes for the Marlin licence URL only (drm-events.md §3.3)', () => {
+    const parse = (query: string) =>
+      resolveOptions({
+        query: new URLSearchParams(query),
+        mode: 'live',
+        kind: 'manifest',
+        template: TEMPLATES.hand_made,
+      });
+    for (const url of [
+      'ms3://la.example/s',
+      'ms3s://la.example/s',
+      'ms3a://la.example/s',
+      'https://la.example/s',
+    ])
+      assert.deepEqual(parse(`marlin__la_url=${encodeURIComponent(url)}`).issues, [], url);
+    assert.equal(parse('marlin__la_url=ftp://la.example/s').issues[0]?.param, 'marlin__la_url');
+    assert.equal(parse('playready__la_url=ms3://la.example/s').issues[0]?.param, 'playready__la_url');
+  });
+
   it('writes all for the three reference systems with the same locations', () => {
     const codec = optionRow('drm').codec;
     const r = codec.parse('playready,widevine-cenc,clearkey,marlin');
