@@ -1,10 +1,11 @@
 /**
  * Memoised manifest documents (README §6, live manifest throughput). A live MPD is a pure
  * function of (stream, template, mode, options, origin, clock); requests that differ only in
- * their clock share every byte except the values dynamic.ts names. The first such request is
- * built and rendered as usual, then built once more with placeholders (a `Recorder`) into a
- * skeleton; later requests evaluate the recorded functions and fill the skeleton's holes, with
- * no model and no template run. The answer is byte for byte the plain one:
+ * their clock share every byte except the values dynamic.ts names. The first two such requests
+ * are built and rendered as usual, and the second is built once more with placeholders (a
+ * `Recorder`) into a skeleton; later requests evaluate the recorded functions and fill the
+ * skeleton's holes, with no model and no template run. The answer is byte for byte the plain
+ * one:
  *
  * - the key holds everything the skeleton may depend on: the stream model (by identity, models
  *   are immutable), template, mode, origin, every option but `now` (as registry text), and the
@@ -16,11 +17,14 @@
  * - a new skeleton is kept only when filling it for the request that made it gives exactly the
  *   plain render; otherwise the key is remembered as not memoisable.
  *
- * Both maps are bounded (least recently used first out), so no URL grows memory.
+ * Documents (least recently used out first) and skeletons per document are bounded, so no URL
+ * grows memory. Automatic Periods are not memoised (their number moves with the clock); nor
+ * are MPD events (the recording reads the window, so it gives up).
  */
 import { optionValues } from '../options/child-url.js';
 import { OPTION_PARAMS, optionRow, registryDefaults } from '../options/registry.js';
 import type { StreamModel } from '../stream.js';
+import type { TemplateEntry } from '../templates/registry.js';
 import type { ManifestTiming } from '../timing/presentation.js';
 import {
   buildManifestModel,
@@ -53,7 +57,7 @@ export interface ManifestAnswer extends BuiltManifest {
 
 /** Documents kept, over all streams; and skeletons per document (one per signature). */
 const MAX_ENTRIES = 64;
-const MAX_SKELETONS = 8;
+const MAX_SKELETONS = 4;
 
 type Slot = { kind: 'raw' | 'escaped'; hole: number } | { kind: 'timeline'; hole: number; pre: string };
 
@@ -248,8 +252,15 @@ class FilledValues implements LimitValues {
   }
 }
 
-const STREAM_IDS = new WeakMap<StreamModel, number>();
-let nextStreamId = 0;
+/** Stream models and template entries by identity (models are immutable: a change makes a new one). */
+const IDS = new WeakMap<StreamModel | TemplateEntry, number>();
+let nextId = 0;
+
+function idOf(o: StreamModel | TemplateEntry): number {
+  let id = IDS.get(o);
+  if (id === undefined) IDS.set(o, (id = nextId++));
+  return id;
+}
 
 /** Registry defaults, in registry order: options equal to them (by identity) need no text. */
 const DEFAULT_VALUES = optionValues(registryDefaults());
@@ -267,15 +278,14 @@ const KEYED_TIMING: Record<ManifestTiming['kind'], readonly string[]> = {
 };
 
 /**
- * The memo key: stream model identity, template, mode, origin, the keyed timing fields (JSON,
- * their number fixed by the kind that comes first) and every option but `now` that is not its
- * registry default, as `index=JSON text;`. Free text only appears JSON-quoted, so two requests
- * get one key only when all of these are equal.
+ * The memo key: stream model and template entry (by identity), mode, origin, the keyed timing
+ * fields (their number fixed by the kind that comes first) and every option but `now` that is
+ * not its registry default, as `index="text";` in the registry's canonical text (which child
+ * URLs already rely on to carry a value exactly). Free text only appears JSON-quoted, so two
+ * requests get one key only when all of these are equal.
  */
 function memoKey(req: ManifestRequest, timing: ManifestTiming): string {
-  let id = STREAM_IDS.get(req.stream);
-  if (id === undefined) STREAM_IDS.set(req.stream, (id = nextStreamId++));
-  let key = `${id} ${req.template.name} ${req.mode} ${JSON.stringify(req.origin)}`;
+  let key = `${idOf(req.stream)} ${idOf(req.template)} ${req.mode} ${JSON.stringify(req.origin)}`;
   const t = timing as unknown as Record<string, unknown>;
   for (const field of KEYED_TIMING[timing.kind]) {
     const v = t[field];
