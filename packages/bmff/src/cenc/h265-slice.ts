@@ -409,9 +409,11 @@ function skipPredWeightTable(r: Bits, chromaArrayType: number, lists: number[]):
   }
 }
 
-/** The measured header: RBSP bits after the 2-byte NAL header, and stored bytes including it. */
+/** The measured header. */
 export interface H265SliceHeaderSize {
+  /** RBSP bits of slice_segment_header() before its byte_alignment(), NAL header excluded. */
   bits: number;
+  /** Stored bytes from the NAL header to the end of byte_alignment() (§8.6). */
   bytes: number;
 }
 
@@ -497,11 +499,11 @@ export class H265SliceHeaders {
       if (n > 256) throw new RangeError('bad slice_segment_header_extension_length');
       for (let i = 0; i < n; i++) r.u(8);
     }
-    // byte_alignment(): a one bit, then zero bits to the byte boundary
-    if (r.u(1) !== 1) throw new RangeError('alignment_bit_equal_to_one is 0');
-    while (r.consumed % 8 !== 0) r.u(1);
     const bits = r.consumed;
-    return { bits, bytes: 2 + storedLength(payload, bits / 8) };
+    // byte_alignment(): a one bit, then zero bits to the byte boundary; other bits mean a misread
+    if (r.u(1) !== 1) throw new RangeError('alignment_bit_equal_to_one is 0');
+    while (r.consumed % 8 !== 0) if (r.u(1) !== 0) throw new RangeError('alignment_bit_equal_to_zero is 1');
+    return { bits, bytes: 2 + storedLength(payload, r.consumed / 8) };
   }
 
   /** The part of §7.3.6.1 under `if( !dependent_slice_segment_flag )`. */
