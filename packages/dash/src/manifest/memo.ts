@@ -89,28 +89,29 @@ export function buildManifestMemoized(req: ManifestRequest): ManifestAnswer | Ma
   const { timing } = start;
   // automatic Periods list a clock-dependent number of Periods (§7.15)
   if (req.resolved.options.periods !== null) return plainAnswer(req);
-  const key = memoKey(req, timing);
+  const values = optionValues(req.resolved.options);
+  const key = memoKey(req, timing, values);
   const entry = ENTRIES.get(key);
   if (entry === null) return plainAnswer(req);
   if (entry === undefined) {
     keep(key, SEEN);
     return plainAnswer(req);
   }
-  const scope = new RequestScope(req, timing);
+  const scope = new RequestScope(req, timing, values);
   if (entry !== SEEN) {
     keep(key, entry); // most recently used last
-    let values: HoleValues;
+    let holes: HoleValues;
     try {
-      values = evaluateHoles(entry.holes, scope);
+      holes = evaluateHoles(entry.holes, scope);
     } catch {
       // a recorded function that does not fit this request (it should not happen): plain path
       return plainAnswer(req);
     }
-    const skeleton = entry.skeletons.get(values.signature);
+    const skeleton = entry.skeletons.get(holes.signature);
     if (skeleton) {
-      const refusal = checkLimits(skeleton.sets, req, timing, new FilledValues(values.values));
+      const refusal = checkLimits(skeleton.sets, req, timing, new FilledValues(holes.values));
       if (refusal) return refusal;
-      const xml = fill(skeleton, values.values);
+      const xml = fill(skeleton, holes.values);
       return new MemoAnswer(req, timing, scope.cacheControl(), entry.warnings, xml);
     }
   }
@@ -284,7 +285,7 @@ const KEYED_TIMING: Record<ManifestTiming['kind'], readonly string[]> = {
  * URLs already rely on to carry a value exactly). Free text only appears JSON-quoted, so two
  * requests get one key only when all of these are equal.
  */
-function memoKey(req: ManifestRequest, timing: ManifestTiming): string {
+function memoKey(req: ManifestRequest, timing: ManifestTiming, values: readonly unknown[]): string {
   let key = `${idOf(req.stream)} ${idOf(req.template)} ${req.mode} ${JSON.stringify(req.origin)}`;
   const t = timing as unknown as Record<string, unknown>;
   for (const field of KEYED_TIMING[timing.kind]) {
@@ -292,7 +293,6 @@ function memoKey(req: ManifestRequest, timing: ManifestTiming): string {
     key += typeof v === 'number' ? ` ${v}` : ` ${JSON.stringify(v)}`;
   }
   key += ' ';
-  const values = optionValues(req.resolved.options);
   for (let i = 0; i < values.length; i++) {
     if (i === NOW || values[i] === DEFAULT_VALUES[i]) continue;
     key += `${i}=${JSON.stringify(FORMATS[i]!(values[i]))};`;

@@ -26,6 +26,8 @@ export class RequestScope implements WindowScope {
   constructor(
     readonly req: ManifestRequest,
     readonly timing: ManifestTiming,
+    /** `optionValues` of the request's options, when already read (memo.ts). */
+    private readonly optionValues?: readonly unknown[],
   ) {}
 
   once<T>(key: object, compute: () => T): T {
@@ -38,7 +40,7 @@ export class RequestScope implements WindowScope {
 
   get childQuery(): ChildQueryFor {
     const { options, baseline } = this.req.resolved;
-    return (this.queryFor ??= childQueries(options, baseline));
+    return (this.queryFor ??= childQueries(options, baseline, this.optionValues));
   }
 
   /** The pinned availabilityStartTime and event end of live child URLs (dash.md §4.4). */

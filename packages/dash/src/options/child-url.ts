@@ -87,8 +87,13 @@ export type ChildQueryFor = (usage: Usage | readonly Usage[], extras?: ChildQuer
  * the baseline are found once, by one pass over the registry, not once per child URL; each
  * query then visits only those and the extras' parameters, in registry order.
  */
-export function childQueries(options: Options, baseline: Options): ChildQueryFor {
-  const queries = new ChildQueries(options, baseline);
+export function childQueries(
+  options: Options,
+  baseline: Options,
+  /** `optionValues(options)`, when the caller has read them already. */
+  values?: readonly unknown[],
+): ChildQueryFor {
+  const queries = new ChildQueries(options, baseline, values);
   return (usage, extras = {}) => queries.query(usage, extras);
 }
 
@@ -101,12 +106,13 @@ class ChildQueries {
   constructor(
     private readonly options: Options,
     private readonly baseline: Options,
+    private readonly values: readonly unknown[] | undefined,
   ) {}
 
   private differing(): number[] {
     if (this.indices) return this.indices;
     const indices: number[] = [];
-    const values = optionValues(this.options);
+    const values = this.values ?? optionValues(this.options);
     const bases = optionValues(this.baseline);
     for (let i = 0; i < PARAMS.length; i++) {
       const value = values[i];
