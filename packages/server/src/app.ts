@@ -92,13 +92,14 @@ export async function buildApp(
   registerAccessLog(app, ctx.settings.accessLog);
   registerHttpMetrics(app, ctx.metrics);
   registerMetricsRoute(app, ctx, ctx.metrics);
-  registerApiRoutes(app, ctx);
+  // One set of stream-model caches for the streaming routes and the API's /api/play.
+  const streaming = createStreamingDeps(ctx);
+  registerApiRoutes(app, ctx, streaming);
   registerMusicApi(app, ctx);
   registerHealthRoutes(app, ctx);
   registerWebRoutes(app, ctx);
   registerTvRoutes(app, ctx);
   registerClearKeyRoute(app, ctx);
-  const streaming = createStreamingDeps(ctx);
   registerStreamingRoutes(app, ctx, streaming);
   registerMultiPeriodStreaming(app, ctx, streaming);
   configure?.(app);

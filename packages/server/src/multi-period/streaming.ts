@@ -32,7 +32,6 @@ import {
 import { refusalError } from '../streaming/refusals.js';
 import type { StreamingDeps } from '../streaming/routes.js';
 import { sendBuffers, sendError, type HeaderMap, type StreamingError } from '../streaming/send.js';
-import { MpsModelCache } from './models.js';
 
 /** The stored `mfhd` sequence number of a fragment (§12.8 keeps it). */
 function storedSequenceNumber(fragment: Buffer): number {
@@ -69,7 +68,7 @@ export function registerMultiPeriodStreaming(
   ctx: AppContext,
   deps: StreamingDeps,
 ): void {
-  const mpsModels = new MpsModelCache(ctx.database.db, deps.models);
+  const { mpsModels } = deps;
   const allowed = ctx.settings.allowedDomains;
   const originOf = (request: FastifyRequest): string =>
     ctx.settings.publicUrl ?? `${request.protocol}://${request.host}`;

@@ -55,6 +55,7 @@ import { refusalError } from './refusals.js';
 import { sendBuffers, sendError, sendHead, type HeaderMap, type StreamingError } from './send.js';
 import { SegmentSource } from './segment-source.js';
 import { cencTrack, drmFragment, drmInit } from './encryption.js';
+import { MpsModelCache } from '../multi-period/models.js';
 import { StreamModelCache } from './stream-models.js';
 
 /** Host must be a host name or an IP literal with an optional port (app.md §12.2). */
@@ -72,14 +73,18 @@ interface Handled {
 
 export interface StreamingDeps {
   models: StreamModelCache;
+  /** Multi-period stream models over `models` (drm-events.md §12). */
+  mpsModels: MpsModelCache;
   segments: SegmentSource;
   /** Low-latency chunked delivery and its held-response limits (dash.md §10.3). */
   chunked: ChunkedDeps;
 }
 
 export function createStreamingDeps(ctx: AppContext): StreamingDeps {
+  const models = new StreamModelCache(ctx.database.db);
   return {
-    models: new StreamModelCache(ctx.database.db),
+    models,
+    mpsModels: new MpsModelCache(ctx.database.db, models),
     segments: new SegmentSource(ctx.blobs, ctx.settings.segmentCacheMb),
     chunked: {
       held: new HeldResponses(ctx.settings.maxHeld, ctx.settings.maxHeldPerClient),

@@ -20,6 +20,7 @@ import { registerKeyRoutes } from './keys.js';
 import { registerStreamApi } from '../api-streams.js';
 import { registerMultiPeriodApi } from './multi-period.js';
 import { registerPlayRoute } from './play.js';
+import type { StreamingDeps } from '../../streaming/routes.js';
 
 /** Passwords are taken as typed; other text fields are trimmed before validation (app.md §1). */
 function trimBody(body: unknown): unknown {
@@ -32,7 +33,11 @@ function trimBody(body: unknown): unknown {
   return out;
 }
 
-export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function registerApiRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  models: Pick<StreamingDeps, 'models' | 'mpsModels'>,
+): void {
   recordRouteTable(app);
   void app.register(async (api) => {
     api.setValidatorCompiler(TypeBoxValidatorCompiler);
@@ -51,6 +56,6 @@ export function registerApiRoutes(app: FastifyInstance, ctx: AppContext): void {
     registerInspectRoutes(api, ctx);
     registerStreamApi(api, ctx);
     registerMultiPeriodApi(api, ctx);
-    registerPlayRoute(api, ctx);
+    registerPlayRoute(api, ctx, models);
   });
 }

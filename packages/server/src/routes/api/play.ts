@@ -43,11 +43,10 @@ import {
 } from '@loopcast/dash';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { MpsModelCache } from '../../multi-period/models.js';
 import { ApiError, conflict, notFound } from '../../plugins/api-errors.js';
 import { corsHeaders } from '../../streaming/cors.js';
 import { eventOptionIssues } from '../../streaming/faults.js';
-import { StreamModelCache } from '../../streaming/stream-models.js';
+import type { StreamingDeps } from '../../streaming/routes.js';
 import { installedPlayers } from '../web.js';
 import { PlayInfoSchema, PlayParams, PlayQuery, type PlayInfo, type PlayMode } from './schemas.js';
 
@@ -242,11 +241,11 @@ export function playerOf(options: Options, installed: readonly PlayerVersion[]):
   return { name, version: sameMajor ?? versions[0] ?? requested ?? '' };
 }
 
-export function registerPlayRoute(api: FastifyInstance, ctx: AppContext): void {
-  const { db } = ctx.database;
-  // Own caches, revalidated against the same change counter as the streaming routes' (README §3.2).
-  const models = new StreamModelCache(db);
-  const mpsModels = new MpsModelCache(db, models);
+export function registerPlayRoute(
+  api: FastifyInstance,
+  ctx: AppContext,
+  { models, mpsModels }: Pick<StreamingDeps, 'models' | 'mpsModels'>,
+): void {
   const installed = installedPlayers();
   const allowed = ctx.settings.allowedDomains;
 
