@@ -38,26 +38,44 @@ export class NotMemoizable extends Error {}
 
 /** Every value evaluated at once, for one scope. */
 export function immediateValues<S extends WindowScope>(scope: S): Dynamic<S> {
-  return {
-    text: (compute) => compute(scope),
-    timeline: (compute) => compute(scope),
-    shape: (compute) => compute(scope),
-    require: () => undefined,
-  };
+  return new Immediate(scope);
+}
+
+/** Classes rather than object literals of closures: one is made per build. */
+class Immediate<S extends WindowScope> implements Dynamic<S> {
+  constructor(private readonly scope: S) {}
+
+  text<T extends string | undefined>(compute: (s: S) => T): T {
+    return compute(this.scope);
+  }
+
+  timeline(compute: (s: S) => TimelineS[]): TimelineS[] {
+    return compute(this.scope);
+  }
+
+  shape<T>(compute: (s: S) => T): T {
+    return compute(this.scope);
+  }
+
+  require(): void {}
 }
 
 /** A scope with only the timing (callers outside the single-Period builder). */
 export function timingScope(timing: ManifestTiming): WindowScope {
-  const memo = new Map<object, unknown>();
-  return {
-    timing,
-    once<T>(key: object, compute: () => T): T {
-      if (memo.has(key)) return memo.get(key) as T;
-      const value = compute();
-      memo.set(key, value);
-      return value;
-    },
-  };
+  return new TimingScope(timing);
+}
+
+class TimingScope implements WindowScope {
+  private readonly memo = new Map<object, unknown>();
+
+  constructor(readonly timing: ManifestTiming) {}
+
+  once<T>(key: object, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = compute();
+    this.memo.set(key, value);
+    return value;
+  }
 }
 
 export type Hole<S> =
