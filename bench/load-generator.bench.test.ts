@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { KeepAliveConnection, type Answer } from './support/keepalive-connection.js';
 import {
@@ -93,6 +93,23 @@ describe('keep-alive connection', () => {
     assert.equal((await get(c, '/404')).answer?.status, 404);
     assert.equal(connections - before, 1);
     c.close();
+  });
+
+  it('reads a head split over several reads (the read buffer is reused between them)', async () => {
+    const split = createTcpServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\nContent-Le');
+        setTimeout(() => socket.write('ngth: 3\r\n\r\nab'), 20);
+        setTimeout(() => socket.write('c'), 40);
+      });
+    });
+    await new Promise<void>((resolve) => split.listen(0, '127.0.0.1', resolve));
+    const c = new KeepAliveConnection('127.0.0.1', (split.address() as AddressInfo).port);
+    const { answer } = await get(c, '/', true);
+    assert.equal(answer?.bytes, 3);
+    assert.equal(answer?.text, 'abc');
+    c.close();
+    await new Promise<void>((resolve) => split.close(() => resolve()));
   });
 
   it('reports an answer without Content-Length as an error and recovers on a new connection', async () => {

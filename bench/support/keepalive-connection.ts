@@ -28,6 +28,12 @@ interface Pending {
 }
 
 const HEAD_END = Buffer.from('\r\n\r\n');
+/**
+ * Every connection of a thread reads into this one buffer (`onread`), so counting a body allocates
+ * nothing: the bytes are looked at and dropped before the next read. What must outlive a read (an
+ * unfinished head, a body kept as text) is copied out.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const MAX_HEAD_BYTES = 16 * 1024;
 const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)/i;
 const CHUNKED = /\r\ntransfer-encoding:[ \t]*chunked/i;
@@ -81,9 +87,17 @@ export class KeepAliveConnection {
   }
 
   private connect(): net.Socket {
-    const socket = net.connect({ host: this.host, port: this.port, noDelay: true });
-    socket.on('data', (chunk: Buffer) => {
-      if (this.socket === socket) this.onData(chunk);
+    const socket = net.connect({
+      host: this.host,
+      port: this.port,
+      noDelay: true,
+      onread: {
+        buffer: READ_BUFFER,
+        callback: (size: number, buffer: Uint8Array): boolean => {
+          if (this.socket === socket) this.onData(Buffer.from(buffer.buffer, buffer.byteOffset, size));
+          return true;
+        },
+      },
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
       if (this.socket === socket) this.fail(err.code ?? err.message);
@@ -103,11 +117,14 @@ export class KeepAliveConnection {
     if (!this.current) return; // bytes nobody asked for: ignored, the next answer resynchronises
     let body = chunk;
     if (this.remaining < 0) {
-      this.headParts.push(chunk);
-      this.headLength += chunk.length;
-      const head = this.headParts.length === 1 ? chunk : Buffer.concat(this.headParts, this.headLength);
+      const head =
+        this.headParts.length === 0
+          ? chunk
+          : Buffer.concat([...this.headParts, chunk], this.headLength + chunk.length);
       const end = head.indexOf(HEAD_END);
       if (end < 0) {
+        this.headParts.push(Buffer.from(chunk)); // a copy: the read buffer is reused
+        this.headLength += chunk.length;
         if (this.headLength > MAX_HEAD_BYTES) this.fail('head too long');
         return;
       }
@@ -121,7 +138,7 @@ export class KeepAliveConnection {
     const take = Math.min(body.length, this.remaining);
     this.remaining -= take;
     this.bodyBytes += take;
-    if (this.bodyParts && take > 0) this.bodyParts.push(body.subarray(0, take));
+    if (this.bodyParts && take > 0) this.bodyParts.push(Buffer.from(body.subarray(0, take)));
     if (this.remaining === 0) this.finish();
   }
 
