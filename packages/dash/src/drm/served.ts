@@ -32,12 +32,10 @@ function streamHasEncrypted(stream: StreamModel): boolean {
 }
 
 /** Whether a clear file can be encrypted on the fly (§8.1): codec and a stored key. */
-export function canEncryptOnTheFly(stream: StreamModel, file: StreamFile, scheme: EncryptionScheme): boolean {
+export function canEncryptOnTheFly(stream: StreamModel, file: StreamFile): boolean {
   const ix = file.index;
   if (ix.contentType === 'audio') return stream.keys[stream.otfKid]?.key ? true : false;
   if (ix.contentType !== 'video' || !OTF_VIDEO.has(ix.sampleEntry)) return false;
-  // cbcs video needs §8.6's slice-header parse, which exists for H.264 only: H.265 stays clear
-  if (scheme === 'cbcs' && !ix.sampleEntry.startsWith('avc')) return false;
   return Boolean(stream.keys[stream.otfKid]?.key);
 }
 
@@ -53,7 +51,7 @@ export function protectionOf(
   if (file.index.contentType === 'text' || mode === 'odvod' || options.otf === '0') return CLEAR;
   if (options.otf === 'auto' && streamHasEncrypted(stream)) return CLEAR;
   const scheme = options.enc_scheme === 'cbcs' ? 'cbcs' : 'cenc';
-  if (!canEncryptOnTheFly(stream, file, scheme)) return CLEAR;
+  if (!canEncryptOnTheFly(stream, file)) return CLEAR;
   return {
     kind: 'otf',
     scheme,

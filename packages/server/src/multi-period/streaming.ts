@@ -189,6 +189,7 @@ export function registerMultiPeriodStreaming(
         { fragmentIndex: plan.fragmentIndex, sourceOffset: indexed.pos },
         deps.segments,
         corruptFrames === 0 ? `${plan.blobKey}#${plan.fragmentIndex}` : null,
+        request.log,
       );
       // in-band events (§9.3): new headers around the stored decode time and sequence number
       body =

@@ -19,6 +19,14 @@ import type { SegmentSource } from './segment-source.js';
 
 const TRACKS = new Map<string, CencTrack>();
 
+/** Representations already warned about for slices left clear (§8.6: one warning each). */
+const CLEAR_SLICES_WARNED = new Set<string>();
+const MAX_CLEAR_SLICES_WARNED = 1024;
+
+export interface DrmWarnings {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
 /** The served init segment with the DRM changes of §7 and §8.2. */
 export function drmInit(init: Buffer, drm: SegmentDrm, segments: SegmentSource, baseKey: string): Buffer {
   const otf = drm.otf;
@@ -66,9 +74,18 @@ export function drmFragment(
   at: { fragmentIndex: number; sourceOffset: number },
   segments: SegmentSource,
   cacheKey: string | null,
+  log: DrmWarnings,
 ): Buffer {
   const otf = drm.otf;
   if (!otf || !track) return fragment;
+  // §8.6: a slice header that cannot be parsed leaves its NAL unit clear, one warning per Representation
+  const onClearSlices = (reason: string): void => {
+    const key = `${otf.kid}/${otf.representationId}`;
+    if (CLEAR_SLICES_WARNED.has(key)) return;
+    if (CLEAR_SLICES_WARNED.size >= MAX_CLEAR_SLICES_WARNED) CLEAR_SLICES_WARNED.clear();
+    CLEAR_SLICES_WARNED.add(key);
+    log.warn({ representation: otf.representationId, scheme: otf.scheme }, reason);
+  };
   const make = () =>
     encryptFragment(fragment, {
       scheme: otf.scheme,
@@ -77,6 +94,7 @@ export function drmFragment(
       ...(otf.scheme === 'cbcs' ? { constantIv: cbcsConstantIv(otf.kid, otf.representationId) } : {}),
       track,
       sourceOffset: at.sourceOffset,
+      onClearSlices,
     });
   // the key is part of the cache key: an edited key must not serve old ciphertext
   return cacheKey === null

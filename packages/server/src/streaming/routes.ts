@@ -247,6 +247,7 @@ export function registerStreamingRoutes(
               { fragmentIndex: plan.fragmentIndex, sourceOffset: indexed.pos },
               segments,
               corruptFrames === 0 ? `${plan.blobKey}#${plan.fragmentIndex}` : null,
+              h.request.log,
             ),
             {
               piff: drm.piff,
