@@ -1,7 +1,8 @@
 /**
  * How many live players one node holds (issue "Scale out" item 4, testing.md §8.3): simulated
- * players (bench/support/player-sim.ts, its own process, one worker per core) against `loopcast
- * serve` in a child process on loopback, with the server's CPU and RSS sampled every second.
+ * players (bench/support/player-sim.ts, its own process) against `loopcast serve` in a child
+ * process on loopback, with the server's CPU and RSS sampled every second. With two or more cores
+ * the server is pinned to core 0 and the generator (one worker per remaining core) to the others.
  *
  *   --quick              1,000 players for 90 s: the suite's run, which doubles as the short soak
  *                        (0 errors, RSS growth under 10 % after the warm-up)
@@ -15,7 +16,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Checks, formatInt, median } from './support/figures.js';
@@ -70,14 +71,44 @@ function openFileLimit(): number {
   return Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
 }
 
-async function runGenerator(config: SimConfig): Promise<SimResult> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(HERE, 'support', 'player-sim.ts'), JSON.stringify(config)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+/**
+ * CPU sets for the server and the generator: on a machine with two or more cores the server gets
+ * core 0 to itself and the generator the rest (taskset, every thread), so the two do not take
+ * turns on one core and a latency figure is the server's; null when that cannot be arranged.
+ */
+interface CpuPlan {
+  /** taskset CPU lists, null when unpinned. */
+  server: string | null;
+  generator: string | null;
+  /** One generator worker thread per core it may use. */
+  generatorWorkers: number;
+}
+
+function cpuPlan(): CpuPlan {
+  const cores = availableParallelism();
+  const unpinned = { server: null, generator: null, generatorWorkers: Math.max(1, cores) };
+  if (cores < 2) return unpinned;
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+  } catch {
+    return unpinned;
+  }
+  return {
+    server: '0',
+    generator: cores === 2 ? '1' : `1-${cores - 1}`,
+    generatorWorkers: cores - 1,
+  };
+}
+
+function pinProcess(pid: number, cpus: string): void {
+  execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+}
+
+async function runGenerator(config: SimConfig, cpus: string | null): Promise<SimResult> {
+  const args = ['--import', 'tsx', join(HERE, 'support', 'player-sim.ts'), JSON.stringify(config)];
+  const child = cpus
+    ? spawn('taskset', ['-c', cpus, process.execPath, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -96,6 +127,7 @@ interface Step {
 
 async function runStep(
   server: LoopcastProcess,
+  cpus: CpuPlan,
   players: number,
   rampSeconds: number,
   seconds: number,
@@ -108,13 +140,16 @@ async function runStep(
   }, 1000);
   const startedAt = Date.now();
   try {
-    const result = await runGenerator({
-      manifestUrl: `${server.origin}/dash/live/demo/hand_made.mpd`,
-      players,
-      seconds,
-      rampSeconds,
-      workers: 2,
-    });
+    const result = await runGenerator(
+      {
+        manifestUrl: `${server.origin}/dash/live/demo/hand_made.mpd`,
+        players,
+        seconds,
+        rampSeconds,
+        workers: cpus.generatorWorkers,
+      },
+      cpus.generator,
+    );
     const first = samples[0];
     const last = samples[samples.length - 1];
     const cpuPercent =
@@ -190,6 +225,13 @@ async function main(): Promise<void> {
   removeOnExit(data);
   await prepareLoopcastData(data, async () => {});
   const server = await startLoopcastProcess(data);
+  const cpus = cpuPlan();
+  if (cpus.server) pinProcess(server.process.child.pid!, cpus.server);
+  console.log(
+    cpus.server
+      ? `server pinned to CPU ${cpus.server}, generator (${cpus.generatorWorkers} worker${cpus.generatorWorkers > 1 ? 's' : ''}) to CPU ${cpus.generator} (taskset)`
+      : `server and generator share the CPUs (fewer than 2 cores, or no taskset)`,
+  );
   const checks = new Checks();
   try {
     if (quick || soakMinutes) {
@@ -197,7 +239,7 @@ async function main(): Promise<void> {
       console.log(
         `players: ${formatInt(soakPlayers)} simulated live players for ${soakMinutes ? `${soakMinutes} min` : '90 s'} (15 s ramp), loopback`,
       );
-      const step = await runStep(server, soakPlayers, 15, seconds);
+      const step = await runStep(server, cpus, soakPlayers, 15, seconds);
       printStep(step);
       // A saturated generator makes the latency figures invalid, not the soak checks: errors and
       // the server's RSS are the server's whatever the generator's state.
@@ -206,7 +248,7 @@ async function main(): Promise<void> {
     } else {
       let held = 0;
       for (let players = RAMP_STEP; players <= MAX_PLAYERS; players += RAMP_STEP) {
-        const step = await runStep(server, players, 20, 40);
+        const step = await runStep(server, cpus, players, 20, 40);
         printStep(step);
         if (!generatorValid(step)) break;
         if (totalErrors(step.result) > 0 || step.result.latencyMs.p99 >= P99_LIMIT_MS) break;
