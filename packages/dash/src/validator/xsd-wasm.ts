@@ -55,7 +55,9 @@ let loaded: Promise<XmllintWasm | undefined> | undefined;
 function load(): Promise<XmllintWasm | undefined> {
   loaded ??= (async () => {
     try {
-      const mod = (await import(PACKAGE)) as Partial<XmllintWasm> & { default?: Partial<XmllintWasm> };
+      const mod = (await import(/* @vite-ignore */ PACKAGE)) as Partial<XmllintWasm> & {
+        default?: Partial<XmllintWasm>;
+      };
       const validateXML = mod.validateXML ?? mod.default?.validateXML;
       return validateXML ? { validateXML } : undefined;
     } catch {
