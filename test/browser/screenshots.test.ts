@@ -167,6 +167,11 @@ describe('screenshots of the main pages', () => {
       assert.equal(await page.isVisible('video'), false);
       assert.deepEqual(await page.evaluate<string[]>('window.loopcastProbe.errors'), []);
       await screenshot(page, 'player-no-timing-reference');
+      // What /api/play says of an unknown stream is shown the same way (app.md §9.5)
+      await page.goto(`${origin}/play/vod/nosuch/hand_made?player=dashjs`);
+      await ready(page, 15_000);
+      assert.match((await page.textContent('#not-playable')) ?? '', /No stream nosuch/);
+      assert.equal(await page.isVisible('video'), false);
 
       await shoot('music', '/music', true);
       await shoot('users', '/users', true);

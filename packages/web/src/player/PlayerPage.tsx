@@ -67,13 +67,6 @@ function manifestQuery(query: URLSearchParams): string {
   return out.toString().replace(/%3A/gi, ':').replace(/%2C/gi, ',');
 }
 
-function clearKeyServer(query: URLSearchParams): string | null {
-  const drm = query.get('drm') ?? '';
-  if (!drm.split(',').some((d) => d === 'all' || d.startsWith('clearkey'))) return null;
-  // dash-live's clearkey_la_url alias overrides the option (drm-events.md §3.3)
-  return query.get('clearkey_la_url') ?? query.get('clearkey__la_url') ?? `${location.origin}/clearkey`;
-}
-
 /**
  * The primary language of a tag, canonical: `eng`, `en` and `en-GB` are all `en` (manifests carry
  * two-letter tags where text_pref examples use three letters).
@@ -86,19 +79,41 @@ function primaryLanguage(tag: string): string {
   }
 }
 
+/** What the page takes from `/api/play` (app.md §4.6 `PlayInfo`). */
+interface PlaySetup {
+  /** Why the stream cannot play (unknown, or no timing reference); null when it can. */
+  blocked: string | null;
+  /** The ClearKey licence URL when the options ask for ClearKey. */
+  clearkey: string | null;
+}
+
+interface PlayInfoDrm {
+  drm: { system: string; laUrl: string | null }[];
+}
+
 /**
- * Null when the stream can play; otherwise why not (app.md §9.5: a stream without a timing
- * reference shows that instead of a player). Multi-period streams are checked by their manifest.
+ * app.md §9.5: the page asks `/api/play` with its own query what to set up. An unknown stream,
+ * template or mode, a stream without a timing reference, or a visitor who must log in first
+ * (anonymous reading off) sees the reason instead of a player; any other failure (a bad option,
+ * say) is left for the player to meet and report.
  */
-async function playable(mode: string, stream: string): Promise<string | null> {
-  if (mode.startsWith('mps-')) return null;
-  const res = await fetch(`/api/streams/${encodeURIComponent(stream)}`, {
-    headers: { accept: 'application/json' },
-  });
-  if (res.status === 404) return `There is no stream ${stream}.`;
-  if (!res.ok) return null; // the player will report what goes wrong
-  const info = (await res.json()) as { timingReference: unknown };
-  return info.timingReference ? null : `The stream ${stream} has no timing reference yet, so it cannot play.`;
+async function playSetup(mode: string, stream: string, template: string): Promise<PlaySetup> {
+  const path = [mode, stream, template].map(encodeURIComponent).join('/');
+  const res = await fetch(`/api/play/${path}${location.search}`, { headers: { accept: 'application/json' } });
+  if ([401, 403, 404, 409].includes(res.status)) {
+    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+    const reason = body?.error?.message ?? `HTTP ${res.status}`;
+    return {
+      blocked:
+        res.status === 409
+          ? `The stream ${stream} has no timing reference yet, so it cannot play.`
+          : `This cannot play: ${reason}`,
+      clearkey: null,
+    };
+  }
+  if (!res.ok) return { blocked: null, clearkey: null };
+  const info = (await res.json()) as PlayInfoDrm;
+  return { blocked: null, clearkey: info.drm.find((d) => d.system === 'clearkey')?.laUrl ?? null };
 }
 
 const fmt = (n: number | null | undefined, digits = 2): string =>
@@ -194,19 +209,19 @@ export function PlayerPage({ match }: { match: RegExpExecArray }) {
     let current: StartedPlayer | null = null;
     let cancelled = false;
     add(`loading ${playerName}${chosen.version ? ` ${chosen.version}` : ''}: ${mpdUrl}`);
-    playable(mode, stream)
-      .then((reason) => {
-        if (reason === null) return;
-        setBlocked(reason);
-        throw new Error(reason);
+    playSetup(mode, stream, template)
+      .then((setup) => {
+        if (setup.blocked === null) return setup;
+        setBlocked(setup.blocked);
+        throw new Error(setup.blocked);
       })
-      .then(() =>
+      .then((setup) =>
         startPlayer(
           playerName,
           chosen.version,
           { video: v, captions: c },
           mpdUrl,
-          { clearkey: clearKeyServer(query) },
+          { clearkey: setup.clearkey },
           { log: add, error: fail, textTracksChanged: () => current && setTextTracks(current.textTracks()) },
         ),
       )
