@@ -52,7 +52,7 @@ import { HeldResponses } from './held.js';
 import { requestContentType, shapeSegmentRequest } from './outage.js';
 import { sendPaced, sendPacedRanges } from './pacing.js';
 import { refusalError } from './refusals.js';
-import { sendBuffers, sendError, sendHead, type HeaderMap, type StreamingError } from './send.js';
+import { sendBuffers, sendError, sendHead, sendText, type HeaderMap, type StreamingError } from './send.js';
 import { SegmentSource } from './segment-source.js';
 import { cencTrack, drmFragment, drmInit } from './encryption.js';
 import { MpsModelCache } from '../multi-period/models.js';
@@ -152,7 +152,7 @@ export function registerStreamingRoutes(
     if (answer.kind !== 'manifest')
       return void sendError(h.request, h.reply, h.cors, refusalError(answer, 'the manifest'));
     for (const w of answer.warnings ?? []) warnOnce(h.request, w);
-    sendBuffers(
+    sendText(
       h.request,
       h.reply,
       200,
@@ -163,7 +163,7 @@ export function registerStreamingRoutes(
         'cache-control': answer.cacheControl,
         ...faultCookieHeaders(h.request, fate),
       },
-      [Buffer.from(answer.xml)],
+      answer.xml,
     );
   }
 

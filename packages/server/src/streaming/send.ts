@@ -49,6 +49,29 @@ export function sendBuffers(
   res.uncork();
 }
 
+/**
+ * A generated text answer (a manifest) written as the string itself: Node encodes it on its way to
+ * the socket, which saves copying it into a Buffer first.
+ */
+export function sendText(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  headers: HeaderMap,
+  text: string,
+): void {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(status, {
+    ...STORED_BYTES_HEADERS,
+    ...headers,
+    'content-length': Buffer.byteLength(text, 'utf8'),
+    'x-request-id': request.id,
+  });
+  if (request.method === 'HEAD') res.end();
+  else res.end(text, 'utf8');
+}
+
 /** A HEAD answer with the headers GET would send, Content-Length included, and no body. */
 export function sendHead(
   request: FastifyRequest,
