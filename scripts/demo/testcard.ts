@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { ffmpeg, filter, REPRODUCIBLE_OUTPUT } from './ffmpeg.js';
+import { refragmentOnGrid } from './refragment.js';
 
 export const TESTCARD = {
   seconds: 60,
@@ -183,6 +184,10 @@ const AAC_PRIMING_SAMPLES = 1024;
  * list and the source starts one priming frame late: media time t then carries source time t,
  * every beep starts on a whole media second, and the track lasts exactly 60 s (loop correction 0).
  * Only the first 21 ms of the beep at 0 s fall into the priming frame.
+ *
+ * ffmpeg writes the track as one fragment (a fragment duration longer than the loop) and
+ * `refragmentOnGrid` cuts it on the MPD's 2 s grid: ffmpeg's own 2 s fragments are 94 frames
+ * each and drift 256 ticks a segment from `$Number$` addressing (dash.md §5.4).
  */
 export async function buildBeepAudio(outDir: string): Promise<string> {
   const out = path.join(outDir, AUDIO_FILE);
@@ -210,12 +215,13 @@ export async function buildBeepAudio(outDir: string): Promise<string> {
     'language=eng',
     ...FRAGMENT_MOVFLAGS,
     '-frag_duration',
-    String(TESTCARD.fragmentSeconds * 1_000_000),
+    String((TESTCARD.seconds + 1) * 1_000_000),
     '-use_editlist',
     '0',
     ...trackIdArgs(TRACK_IDS.audio),
     ...REPRODUCIBLE_OUTPUT,
     out,
   ]);
+  await refragmentOnGrid(out, TESTCARD.fragmentSeconds * rate);
   return out;
 }

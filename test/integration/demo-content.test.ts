@@ -119,6 +119,8 @@ const versionOf = (buf: Buffer, box: Box): number => buf[box.body]!;
 const flagsOf = (buf: Buffer, box: Box): number => buf.readUInt32BE(box.body) & 0xffffff;
 
 interface Fragment {
+  /** mfhd sequence number. */
+  sequence: number;
   decodeTime: number;
   duration: number;
   firstSampleIsSync: boolean;
@@ -161,6 +163,7 @@ function readTrack(buf: Buffer): TrackFacts {
 }
 
 function readFragment(buf: Buffer, moof: Box, mdat: Box, trexDuration: number, trexFlags: number): Fragment {
+  const sequence = buf.readUInt32BE(find(buf, moof, 'mfhd').body + 4);
   const traf = find(buf, moof, 'traf');
   const tfhd = find(buf, traf, 'tfhd');
   const tfhdFlags = flagsOf(buf, tfhd);
@@ -205,6 +208,7 @@ function readFragment(buf: Buffer, moof: Box, mdat: Box, trexDuration: number, t
   }
   const sampleFlags = firstFlags ?? defaultFlags;
   return {
+    sequence,
     decodeTime,
     duration,
     firstSampleIsSync: (sampleFlags & NON_SYNC) === 0,
@@ -314,9 +318,11 @@ describe('demo content', () => {
         const { fragments } = track;
         assert.ok(fragments.length >= 2, `${fragments.length} fragments`);
 
-        // Decode times run on without gaps from zero.
+        // Decode times run on without gaps from zero; sequence numbers increase
+        // (ISO/IEC 14496-12 §8.8.5).
         let next = 0;
         for (const [k, f] of fragments.entries()) {
+          if (k > 0) assert.ok(f.sequence > fragments[k - 1]!.sequence, `mfhd of fragment ${k + 1}`);
           assert.equal(f.decodeTime, next, `tfdt of fragment ${k + 1}`);
           next += f.duration;
         }
@@ -324,11 +330,14 @@ describe('demo content', () => {
         const target = expected.fragmentSeconds * expected.timescale;
         const total = LOOP_SECONDS * expected.timescale;
         if (expected.kind === 'audio') {
-          // AAC frames make each fragment the first whole frame count at or above 2 s.
-          for (const [k, f] of fragments.slice(0, -1).entries())
+          // One fragment per MPD segment (`$Number$` with @duration 2 s), each starting at the
+          // first AAC frame boundary at or after k × 2 s: the tfdt never drifts a frame or more
+          // from the segment's nominal time (94, 94, 94, 93 frames repeating, the last what is left).
+          assert.equal(fragments.length, LOOP_SECONDS / expected.fragmentSeconds, 'fragment count');
+          for (const [k, f] of fragments.entries())
             assert.ok(
-              f.duration >= target && f.duration < target + AAC_FRAME,
-              `fragment ${k + 1}: ${f.duration}`,
+              f.decodeTime >= k * target && f.decodeTime < k * target + AAC_FRAME,
+              `fragment ${k + 1} starts at ${f.decodeTime}, not within one AAC frame after ${k * target}`,
             );
           // The build trims the source so priming plus audio make exactly one loop.
           assert.equal(next, total, 'audio media duration');
