@@ -31,5 +31,6 @@ export {
 } from './playlist.js';
 export { buildMpsManifest, buildMpsManifestModel, type MpsManifestRequest } from './manifest.js';
 export { planMpsSegment, type MpsSegmentPlan } from './segments.js';
+export { keepSamplesFrom, samplesFrom, type SampleCut } from './trim.js';
 export { parseMpsPath, type MpsPath } from './paths.js';
 export { buildMpsPatch, mpsPatchLocation } from './patch.js';

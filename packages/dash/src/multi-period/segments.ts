@@ -3,7 +3,8 @@
  * their stored decode times and `mfhd` (the MPD's PTO maps them), so every loop instance serves the
  * same bytes. `$Time$` must be the Period's PTO (the fragment containing the offset) or the start
  * of a fragment inside the Period; live availability follows dash.md §7.9 with the segment's end
- * at AST + PS(L, j) + (t − PTO + d) / ts.
+ * at AST + PS(L, j) + (t − PTO + d) / ts. The first, shortened segment of a Period that starts
+ * inside an audio fragment serves that fragment's samples from the PTO on (trim.ts).
  */
 import type { EmsgFields, MediaIndex } from '@loopcast/bmff';
 import { carriesEvents, inbandEmsg } from '../events/inband.js';
@@ -16,6 +17,7 @@ import type { MultiPeriodStream } from './model.js';
 import type { PeriodInstance } from './playlist.js';
 import { trackSlice } from './slices.js';
 import { periodFile } from './tracks.js';
+import { keepSamplesFrom } from './trim.js';
 
 export interface MpsSegmentPlan {
   kind: 'init' | 'media';
@@ -33,6 +35,11 @@ export interface MpsSegmentPlan {
    * segment is rewritten around its stored decode time, else served as stored.
    */
   emsg: EmsgFields[];
+  /**
+   * Media segments: the decode time from which the fragment's samples are served (`samplesFrom`
+   * says which), when the Period starts inside an audio fragment; null: the whole fragment.
+   */
+  keepFrom: bigint | null;
 }
 
 const notFound = (reason: string): SegmentRefusal => ({ kind: 'NotFound', reason });
@@ -58,7 +65,7 @@ export function planMpsSegment(
     removeMehd: mode === 'live',
   };
   if (address.kind === 'init')
-    return { ...base, kind: 'init', fragmentIndex: 0, maxAgeSeconds: 3600, emsg: [] };
+    return { ...base, kind: 'init', fragmentIndex: 0, maxAgeSeconds: 3600, emsg: [], keepFrom: null };
   if (address.kind !== 'time') return notFound('segments of a multi-period stream are addressed by $Time$');
   const slice = trackSlice(file.index, ref.index, period.startMs, period.durationMs);
   const seg = slice.segments.find((s) => s.time === address.time);
@@ -98,5 +105,6 @@ export function planMpsSegment(
             },
       )
     : [];
-  return { ...base, kind: 'media', fragmentIndex: seg.k, maxAgeSeconds, emsg };
+  const keepFrom = keepSamplesFrom(seg, file.index.contentType);
+  return { ...base, kind: 'media', fragmentIndex: seg.k, maxAgeSeconds, emsg, keepFrom };
 }

@@ -44,6 +44,11 @@ export interface SliceSegment {
   duration: bigint;
   /** `$Time$` of the listed segment: the PTO for the first, else the fragment's own decode time. */
   time: bigint;
+  /**
+   * The fragment's own decode time t0 + start[k]: before `time` when the Period starts inside
+   * the fragment (the first, shortened segment), else equal to it.
+   */
+  fragmentTime: bigint;
 }
 
 export interface TrackSlice {
@@ -82,8 +87,10 @@ function computeSlice(index: MediaIndex, ref: MediaIndex, startMs: number, durat
     const d = t.dur[i]!;
     if (s >= end) break;
     if (s + d <= offset) continue;
-    if (s < offset) segments.push({ k: i + 1, position: 0n, duration: s + d - offset, time: pto });
-    else segments.push({ k: i + 1, position: s - offset, duration: d, time: t.t0 + s });
+    const fragmentTime = t.t0 + s;
+    if (s < offset)
+      segments.push({ k: i + 1, position: 0n, duration: s + d - offset, time: pto, fragmentTime });
+    else segments.push({ k: i + 1, position: s - offset, duration: d, time: fragmentTime, fragmentTime });
   }
   return { ts: t.ts, pto, segments };
 }
