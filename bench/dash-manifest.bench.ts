@@ -5,7 +5,8 @@
  * 5 representations), SegmentTimeline and `$Number$` addressing, time-shift depth 1800 s and 60 s.
  * Every request has its own `now`, 4 s apart (its own publish period), as in the HTTP benchmark.
  * Two demo variants: the hand-written test fixture (its audio needs 16 S elements a loop, ~480 in
- * a 30-minute window) and the durations of the demo `loopcast serve` installs (2 S a loop).
+ * a 30-minute window) and the durations of the demo `loopcast serve` installs (frame-aligned
+ * 2 s grid, also about 16 S a loop).
  *
  * Figures are CPU µs per manifest (the best round and the median; wall-clock median alongside),
  * against a trivial reference measured in the same run, `JSON.stringify` of the stream model:
@@ -53,8 +54,17 @@ const template = findTemplate('hand_made')!;
 const fixture: StreamModel = fixtureStream('demo');
 
 /**
+ * The installed demo's AAC fragments (scripts/demo/refragment.ts): each ends at the first
+ * 1024-tick frame boundary at or after k × 2 s, the last at 60 s (94, 94, 94, 93 frames…).
+ */
+const DEMO_AUDIO_DURATIONS = Array.from({ length: 30 }, (_, k) => {
+  const boundary = (i: number) => (i === 30 ? 2_880_000 : Math.ceil((i * 96_000) / 1024) * 1024);
+  return boundary(k + 1) - boundary(k);
+});
+
+/**
  * The demo as `loopcast serve` installs it (what bench/streaming.bench.ts requests): video at
- * timescale 300, audio of 29 segments of 96256 ticks and a last one of 88576 (2 S a loop).
+ * timescale 300 in 2 s segments, audio as above.
  */
 function installedDemo(): StreamModel {
   const s = fixtureStream('demo');
@@ -74,8 +84,7 @@ function installedDemo(): StreamModel {
       const ix = f.index;
       if (ix.contentType === 'video')
         return { ...f, index: withDurations(ix, 300, Array<number>(30).fill(600)) };
-      if (ix.contentType === 'audio')
-        return { ...f, index: withDurations(ix, 48000, [...Array<number>(29).fill(96256), 88576]) };
+      if (ix.contentType === 'audio') return { ...f, index: withDurations(ix, 48000, DEMO_AUDIO_DURATIONS) };
       return f;
     }),
   };
