@@ -2,9 +2,20 @@
  * The streaming routes of multi-period streams (drm-events.md §12.5–§12.8): `/mps/{live|vod}/…`
  * manifests (hand_made only), init and `$Time$` segments per Period. Like the normal streaming
  * routes, this carries no session or CSRF work, only CORS; every decision is the pure core's.
- * Media segments are the stored fragments, sent as they are (no bytes copied or changed).
+ * Media segments are the stored fragments, sent as they are (no bytes copied or changed), except
+ * for in-band events and the first segment of a Period that starts inside an audio fragment, which
+ * get new headers around views of the stored sample data (dash.md §9.3).
  */
-import { readBoxHeader, rewriteSegment } from '@loopcast/bmff';
+import {
+  BmffError,
+  buildChunks,
+  parseBoxes,
+  readBoxHeader,
+  readChunkSource,
+  rewriteSegment,
+  trex,
+  type ChunkDefaults,
+} from '@loopcast/bmff';
 import {
   buildMpsManifest,
   buildMpsPatch,
@@ -13,12 +24,13 @@ import {
   parseMpsPath,
   planMpsSegment,
   resolveMpsOptions,
+  samplesFrom,
   segmentContentType,
   segmentDrm,
   type OptionIssue,
   type SegmentDrm,
 } from '@loopcast/dash';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { corsHeaders } from '../streaming/cors.js';
 import { cencTrack, drmFragment, drmInit } from '../streaming/encryption.js';
@@ -47,6 +59,57 @@ function storedSequenceNumber(fragment: Buffer): number {
     p += h.size;
   }
   return 0;
+}
+
+/**
+ * Sample duration and size defaults for runs that carry neither (ISO/IEC 14496-12 §8.8.3): the
+ * init segment's trex, else the duration every sample of the file shares (the index's).
+ */
+function sampleDefaults(init: Buffer, sampleDuration: number | null): ChunkDefaults {
+  const fallback = sampleDuration === null ? {} : { sampleDuration };
+  try {
+    const t = parseBoxes(init)
+      .find((b) => b.type === 'moov')
+      ?.child('mvex')
+      ?.child('trex')
+      ?.get(trex);
+    if (!t) return fallback;
+    // a zero trex duration is a muxer's placeholder, not a duration
+    return {
+      ...(t.defaultSampleDuration > 0 ? { sampleDuration: t.defaultSampleDuration } : fallback),
+      sampleSize: t.defaultSampleSize,
+    };
+  } catch (err) {
+    if (!(err instanceof BmffError)) throw err;
+    return fallback;
+  }
+}
+
+/**
+ * The fragment's samples from decode time `from` on (the pure core's `samplesFrom`): its leading
+ * boxes (styp, emsg) and one moof + mdat cut by the chunk builder, whose mdat payload is a view of
+ * the stored one. A fragment the builder cannot read (several trafs or truns, samples outside the
+ * mdat) is sent whole, as before, with a warning.
+ */
+function keptSamples(
+  parts: Buffer[],
+  from: bigint,
+  defaults: ChunkDefaults,
+  log: FastifyBaseLogger,
+): Buffer[] {
+  try {
+    const src = readChunkSource(parts, defaults);
+    const cut = samplesFrom(src.durations, src.decodeTime, from);
+    if (cut.skipped === 0) return parts;
+    const kept = buildChunks(src, [cut.skipped, cut.kept])[1]!;
+    // a stored sidx indexes the whole fragment: its times would contradict the cut (§9.3)
+    const prefix = src.prefix.filter((b) => b.toString('latin1', 4, 8) !== 'sidx');
+    return [...prefix, ...kept.buffers];
+  } catch (err) {
+    if (!(err instanceof BmffError)) throw err;
+    log.warn({ err: err.message }, 'Period start inside a fragment: fragment sent whole');
+    return parts;
+  }
 }
 
 const notFound = (message: string): StreamingError => ({ status: 404, code: 'not_found', message });
@@ -201,6 +264,12 @@ export function registerMultiPeriodStreaming(
               sourceOffset: indexed.pos,
               emsg: plan.emsg,
             });
+      // §12.8, dash.md §7.8: the Period starts inside this fragment; its listed segment starts there
+      if (plan.keepFrom !== null) {
+        const init = await deps.segments.fragment(plan.blobKey, 0, file.index.segments[0]!);
+        const defaults = sampleDefaults(init, file.index.sampleDuration);
+        body = keptSamples(body, plan.keepFrom, defaults, request.log);
+      }
     }
     sendBuffers(
       request,
