@@ -11,7 +11,6 @@ import { after, before, describe, it } from 'node:test';
 import { Box, indexBuffer, serializeBoxes, sidx, type SidxFields } from '@loopcast/bmff';
 import { createFetcher, reportText, validate, type ValidationReport } from '@loopcast/dash';
 import { startFixtureServer, type FixtureServer } from '../fixtures/validator/fixture-server.js';
-import { isKnownDemoDefect } from '../fixtures/validator/own-streams.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 
 const SOURCE = '/dash/odvod/demo/hand_made.mpd';
@@ -79,11 +78,9 @@ async function segmentBaseStream(target?: string, edit?: (f: SidxFields) => void
   });
 }
 
-/** Error codes other than loopcast's known demo defects (own-streams.ts). */
+/** The distinct error codes of a report. */
 function errors(r: ValidationReport): string[] {
-  return [
-    ...new Set(r.issues.filter((i) => i.severity === 'error' && !isKnownDemoDefect(i)).map((i) => i.code)),
-  ];
+  return [...new Set(r.issues.filter((i) => i.severity === 'error').map((i) => i.code))];
 }
 
 async function run(target?: string, edit?: (f: SidxFields) => void): Promise<ValidationReport> {
