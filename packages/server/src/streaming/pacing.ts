@@ -9,7 +9,7 @@ import { boundedRate, sliceDueMs, sliceSize } from '@loopcast/dash';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { HeldResponses } from './held.js';
-import { sendError, STORED_BYTES_HEADERS, type HeaderMap } from './send.js';
+import { sendError, writeStreamingHead, type HeaderMap } from './send.js';
 
 /**
  * Takes a held slot for this response, given back when the response closes (finished or
@@ -129,14 +129,7 @@ function pace(
   rate: number,
   writeSlice: SliceWriter,
 ): void {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(status, {
-    ...STORED_BYTES_HEADERS,
-    ...headers,
-    'content-length': length,
-    'x-request-id': request.id,
-  });
+  const res = writeStreamingHead(request, reply, status, headers, length);
   if (request.method === 'HEAD' || length === 0) return void res.end();
   const stop = paceSlices(request, res, length, boundedRate(rate, length), writeSlice, () => res.end());
   res.once('close', stop);

@@ -4,6 +4,7 @@
  * envelope of app.md §1 with `Cache-Control: no-store` and CORS so a player can read the status.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 
 export type HeaderMap = Record<string, string | number>;
 
@@ -16,6 +17,28 @@ export const STORED_BYTES_HEADERS: Readonly<HeaderMap> = Object.freeze({
   'content-security-policy': "sandbox; default-src 'none'",
 });
 
+/**
+ * Takes the response over from Fastify and writes its head: the stored-bytes headers, the caller's,
+ * the body length (omitted for chunked transfer) and the request id. Returns the raw response.
+ */
+export function writeStreamingHead(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  headers: HeaderMap,
+  length: number | null,
+): ServerResponse {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(status, {
+    ...STORED_BYTES_HEADERS,
+    ...headers,
+    ...(length === null ? {} : { 'content-length': length }),
+    'x-request-id': request.id,
+  });
+  return res;
+}
+
 export function sendBuffers(
   request: FastifyRequest,
   reply: FastifyReply,
@@ -24,14 +47,7 @@ export function sendBuffers(
   buffers: readonly Buffer[],
 ): void {
   const length = buffers.reduce((sum, b) => sum + b.length, 0);
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(status, {
-    ...STORED_BYTES_HEADERS,
-    ...headers,
-    'content-length': length,
-    'x-request-id': request.id,
-  });
+  const res = writeStreamingHead(request, reply, status, headers, length);
   if (request.method === 'HEAD' || length === 0) {
     res.end();
     return;
@@ -60,14 +76,7 @@ export function sendText(
   headers: HeaderMap,
   text: string,
 ): void {
-  reply.hijack();
-  const res = reply.raw;
-  res.writeHead(status, {
-    ...STORED_BYTES_HEADERS,
-    ...headers,
-    'content-length': Buffer.byteLength(text, 'utf8'),
-    'x-request-id': request.id,
-  });
+  const res = writeStreamingHead(request, reply, status, headers, Buffer.byteLength(text, 'utf8'));
   if (request.method === 'HEAD') res.end();
   else res.end(text, 'utf8');
 }
@@ -79,9 +88,7 @@ export function sendHead(
   status: number,
   headers: HeaderMap,
 ): void {
-  reply.hijack();
-  reply.raw.writeHead(status, { ...STORED_BYTES_HEADERS, ...headers, 'x-request-id': request.id });
-  reply.raw.end();
+  writeStreamingHead(request, reply, status, headers, null).end();
 }
 
 export type StreamingErrorCode =
