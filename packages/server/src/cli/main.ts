@@ -53,6 +53,10 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Decode DRM data: drm pssh INPUT [--json], drm pro INPUT [--json]',
     run: async (argv, io) => (await import('./drm.js')).runDrm(argv, io),
   },
+  'create-media': {
+    summary: 'Make DASH-ready fragmented MP4 and an upload description (see create-media --help)',
+    run: async (argv, io) => (await import('./create-media.js')).runCreateMedia(argv, io),
+  },
   mp4: {
     summary: 'Inspect MP4 files: mp4 dump FILE, mp4 index FILE --json',
     run: async (argv, io) => {
@@ -69,7 +73,7 @@ export const mainHelp = (): string =>
     'Usage: loopcast <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`),
     '',
     'Options:',
     '  --help     Show help (also after any command)',
