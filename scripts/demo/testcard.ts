@@ -4,6 +4,8 @@
  * one AAC track with a 1 kHz beep at the start of every second.
  */
 import path from 'node:path';
+import { rateControlArgs } from '../../packages/server/src/create-media/ladder.js';
+import { FRAGMENT_MOVFLAGS, trackIdArgs } from '../../packages/server/src/create-media/video.js';
 import { ffmpeg, filter, REPRODUCIBLE_OUTPUT } from './ffmpeg.js';
 import { refragmentOnGrid } from './refragment.js';
 
@@ -47,13 +49,6 @@ const FONTS = {
   monoBold: `${FONT_DIR}/DejaVuSansMono-Bold.ttf`,
   sans: `${FONT_DIR}/DejaVuSans.ttf`,
 };
-
-const FRAGMENT_MOVFLAGS = ['-movflags', '+frag_keyframe+empty_moov+default_base_moof+skip_trailer'];
-
-/** ffmpeg 5.1 takes track ids from stream ids only when asked to. */
-function trackIdArgs(trackId: number): string[] {
-  return ['-streamid', `0:${trackId}`, '-use_stream_ids_as_track_ids', '1'];
-}
 
 /**
  * A seamless 60 s loop of testsrc2. Its moving parts (a 64 s clock hand, a bouncing square,
@@ -121,16 +116,6 @@ function rungCaption(rung: Rung): string {
     y: 'h-th-h/20',
     text: `${rung.width}×${rung.height} ${rung.kbps} kbps`,
   });
-}
-
-/** app.md §11 step 3: dash-live's rate-control ratios around the rung's bitrate B. */
-function rateControlArgs(kbps: number): string[] {
-  return [
-    ['-b:v', `${Math.round((kbps * 10) / 12)}k`],
-    ['-maxrate', `${kbps}k`],
-    ['-minrate', `${Math.round((kbps * 10) / 14)}k`],
-    ['-bufsize', `${2 * kbps}k`],
-  ].flat();
 }
 
 export async function buildVideoRung(outDir: string, rung: Rung): Promise<string> {
