@@ -72,10 +72,12 @@ describe('loopcast create-media', { timeout: 120_000 }, () => {
       'random',
       '--subtitles',
       `${join(work, 'subs.srt')}:en`,
+      '--subtitles', // repeatable (app.md §11)
+      `${join(work, 'subs.srt')}:fr`,
     ]);
     assert.equal(made.code, 0, made.out + made.err);
     const d = JSON.parse(readFileSync(join(out, 'cmt.json'), 'utf8')) as Description;
-    const names = ['a1', 'a1_enc', 't1', 'v1', 'v1_enc', 'v2', 'v2_enc'].map((n) => `cmt_${n}.mp4`);
+    const names = ['a1', 'a1_enc', 't1', 't2', 'v1', 'v1_enc', 'v2', 'v2_enc'].map((n) => `cmt_${n}.mp4`);
     assert.deepEqual(d.streams[0]?.files, names);
     assert.equal(d.streams[0]?.timing_ref, 'cmt_v1.mp4');
     assert.equal(d.streams[0]?.directory, 'cmt');

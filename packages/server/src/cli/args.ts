@@ -3,7 +3,10 @@
 export class UsageError extends Error {}
 
 export interface ParsedArgs {
+  /** The last value of each value flag. */
   values: Map<string, string>;
+  /** Every value of each value flag, in order (for flags that may be repeated). */
+  lists: Map<string, string[]>;
   booleans: Set<string>;
   positionals: string[];
 }
@@ -18,6 +21,7 @@ export function parseArgs(
   booleanFlags: readonly string[],
 ): ParsedArgs {
   const values = new Map<string, string>();
+  const lists = new Map<string, string[]>();
   const booleans = new Set<string>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -35,9 +39,10 @@ export function parseArgs(
       const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
       if (value === undefined) throw new UsageError(`${name} needs a value`);
       values.set(name, value);
+      lists.set(name, [...(lists.get(name) ?? []), value]);
     } else {
       throw new UsageError(`unknown option ${name}`);
     }
   }
-  return { values, booleans, positionals };
+  return { values, lists, booleans, positionals };
 }

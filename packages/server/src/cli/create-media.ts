@@ -39,13 +39,13 @@ export const createMediaHelp = (): string =>
     '  --avc3                Parameter sets in band (avc3 sample entries)',
     '  --acodec aac|eac3     Audio codec (default: AAC for stereo, E-AC-3 above two channels)',
     "  --channels N          Audio channels (default: the source's, 2 for the test card)",
-    '  --audio FILE[:LANG]   An extra audio file (repeatable as a comma list)',
-    '  --subtitles FILE[:LANG]  SRT or WebVTT subtitles (comma list), stpp tracks _t1, _t2, …',
+    '  --audio FILE[:LANG]   An extra audio file (repeatable, or a comma list)',
+    '  --subtitles FILE[:LANG]  SRT or WebVTT subtitles (repeatable), stpp tracks _t1, _t2, …',
     '  --text-frag S         Text fragment duration (default 2 × --frag)',
     '  --caption             Burn "<kbit/s> kbps" into each rung',
     '  --font FILE           Font for burnt-in text (default DejaVu Sans Mono)',
-    '  --kid HEX|random      Also write encrypted twins …_enc.mp4 (comma list: one KID per track id)',
-    '  --key HEX             Keys paired with the KIDs (comma list); default the PlayReady test key',
+    '  --kid HEX|random      Also write encrypted twins …_enc.mp4 (repeatable: one KID per track id)',
+    '  --key HEX             Keys paired with the KIDs (repeatable); default the PlayReady test key',
     '  --scheme cenc|cbcs    Encryption scheme (default cenc)',
     "  --title T             Stream title (default the source's name)",
     '  --keep-temp           Accepted for compatibility; no temporary files are made',
@@ -117,6 +117,8 @@ export async function runCreateMedia(argv: string[], io: CliIo): Promise<number>
     return 0;
   }
   const v = args.values;
+  // repeatable flags (§11: `[--audio FILE[:LANG]]…`): every occurrence, each also a comma list
+  const every = (flag: string): string | undefined => args.lists.get(flag)?.join(',');
   if (args.positionals.length)
     throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
   const input = v.get('--input');
@@ -156,8 +158,8 @@ export async function runCreateMedia(argv: string[], io: CliIo): Promise<number>
   const aspect = v.get('--aspect') ?? null;
   if (aspect !== null && !/^\d+:\d+$/.test(aspect))
     throw new UsageError(`--aspect ${JSON.stringify(aspect)}: expected W:H`);
-  const kids = kidList(v.get('--kid'));
-  const keys = (v.get('--key') ?? '').split(',').filter(Boolean);
+  const kids = kidList(every('--kid'));
+  const keys = (every('--key') ?? '').split(',').filter(Boolean);
   for (const k of keys)
     if (!/^[0-9a-fA-F]{32}$/.test(k))
       throw new UsageError(`--key needs 32 hex digits, not ${JSON.stringify(k)}`);
@@ -208,7 +210,7 @@ export async function runCreateMedia(argv: string[], io: CliIo): Promise<number>
           channels: a.channels,
           lang: a.language ?? 'und',
         }));
-  for (const extra of fileList(v.get('--audio'), 'und')) {
+  for (const extra of fileList(every('--audio'), 'und')) {
     const probed = await probeAudio(extra.file);
     audioInputs.push({ input: { file: extra.file, stream: 0 }, channels: probed, lang: extra.lang });
   }
@@ -230,7 +232,7 @@ export async function runCreateMedia(argv: string[], io: CliIo): Promise<number>
     outputs.push({ file: out, trackId: trackId++, kind: 'audio', timescale: 48000 });
   }
   // §11 step 5
-  for (const [i, s] of fileList(v.get('--subtitles'), 'und').entries()) {
+  for (const [i, s] of fileList(every('--subtitles'), 'und').entries()) {
     const out = file(`t${i + 1}`);
     io.stdout(`text ${path.basename(out)}: ${s.lang}`);
     await writeTextTrack(out, s.file, {
