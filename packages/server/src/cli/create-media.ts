@@ -30,7 +30,7 @@ export const createMediaHelp = (): string =>
     '  --testcard SECONDS    Generate a test card with frame number, media time and a beep each second',
     '  -p, --prefix PREFIX   File name prefix and stream directory',
     '  -o, --output OUTDIR   Output folder (created)',
-    '  --profile P           hd (default), hq, sd, mobile, uhd (uhd rungs, encoded with H.264 here)',
+    '  --profile P           hd (default), hq, sd, mobile, uhd (HEVC)',
     '  --ladder WxH@KBPS,…   A custom ladder instead of the profile',
     '  --duration S          Seconds of the source to use (0, the default: all)',
     '  --frag S              Fragment duration (default 4)',

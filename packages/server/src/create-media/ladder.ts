@@ -1,9 +1,13 @@
 /** Video ladders of `loopcast create-media` (app.md §11 step 3): dash-live's profiles and `--ladder`. */
 
+/** The encoder of a rung (§11 step 3's Codec column): H.264 High by default. */
+export type RungCodec = 'h264-high' | 'h264-main' | 'hevc';
+
 export interface Rung {
   width: number;
   height: number;
   kbps: number;
+  codec?: RungCodec;
 }
 
 const HD: Rung[] = [
@@ -16,18 +20,22 @@ const HD: Rung[] = [
   { width: 352, height: 198, kbps: 500 },
 ];
 
-/** The profile table of §11 step 3; `uhd` is listed but encoded with libx264 here (see the CLI help). */
+/** The profile table of §11 step 3. */
 export const PROFILES: Record<string, readonly Rung[]> = {
   hd: HD,
   hq: [{ width: 1920, height: 1080, kbps: 8600 }, ...HD],
   sd: HD.slice(3).map((r, i) => (i === 0 ? { width: 896, height: 504, kbps: 1700 } : r)),
-  mobile: [...HD.slice(3), { width: 320, height: 180, kbps: 300 }, { width: 320, height: 180, kbps: 200 }],
+  mobile: [
+    ...HD.slice(3),
+    { width: 320, height: 180, kbps: 300 },
+    { width: 320, height: 180, kbps: 200, codec: 'h264-main' },
+  ],
   uhd: [
-    { width: 3840, height: 1632, kbps: 5000 },
-    { width: 1920, height: 1080, kbps: 4000 },
-    { width: 1280, height: 720, kbps: 2070 },
-    { width: 768, height: 432, kbps: 1022 },
-    { width: 512, height: 288, kbps: 507 },
+    { width: 3840, height: 1632, kbps: 5000, codec: 'hevc' },
+    { width: 1920, height: 1080, kbps: 4000, codec: 'hevc' },
+    { width: 1280, height: 720, kbps: 2070, codec: 'hevc' },
+    { width: 768, height: 432, kbps: 1022, codec: 'hevc' },
+    { width: 512, height: 288, kbps: 507, codec: 'hevc' },
   ],
 };
 

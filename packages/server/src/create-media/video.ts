@@ -1,6 +1,6 @@
 /** One video rung (app.md §11 steps 1 and 3): a test card or the source, scaled and encoded. */
 import { ffmpeg, filter, REPRODUCIBLE_OUTPUT } from './ffmpeg.js';
-import { rateControlArgs, type Rung } from './ladder.js';
+import { rateControlArgs, type Rung, type RungCodec } from './ladder.js';
 
 export const FRAGMENT_MOVFLAGS = ['-movflags', '+frag_keyframe+empty_moov+default_base_moof+skip_trailer'];
 
@@ -45,6 +45,26 @@ function testcardGraph(job: VideoJob): string {
   ].join(',');
 }
 
+/**
+ * The encoder, profile and GOP of a rung: a key frame at every fragment start and nowhere else.
+ * `--avc3` puts the parameter sets in band (`avc3`; for HEVC, `hev1`); HEVC is tagged `hvc1`
+ * otherwise, which browsers expect.
+ */
+function encoderArgs(codec: RungCodec, framesPerFragment: number, inBand: boolean): string[] {
+  const f = String(framesPerFragment);
+  if (codec === 'hevc')
+    return [
+      ...['-c:v', 'libx265', '-profile:v', 'main', '-tag:v', inBand ? 'hev1' : 'hvc1'],
+      '-x265-params',
+      `keyint=${f}:min-keyint=${f}:scenecut=0:repeat-headers=${inBand ? 1 : 0}:log-level=error`,
+    ];
+  return [
+    ...['-c:v', 'libx264', '-profile:v', codec === 'h264-main' ? 'main' : 'high'],
+    ...(inBand ? ['-tag:v', 'avc3', '-x264-params', 'repeat-headers=1'] : []),
+    ...['-g', f, '-keyint_min', f, '-sc_threshold', '0'],
+  ];
+}
+
 export async function encodeRung(out: string, rung: Rung, job: VideoJob): Promise<void> {
   const steps = [job.source === null ? testcardGraph(job) : '[0:v:0]null'];
   steps.push(filter('scale', { w: rung.width, h: rung.height }));
@@ -72,13 +92,8 @@ export async function encodeRung(out: string, rung: Rung, job: VideoJob): Promis
     '[v]',
     '-r',
     `${job.fps.num}/${job.fps.den}`,
-    '-c:v',
-    'libx264',
-    '-profile:v',
-    'high',
-    ...(job.avc3 ? ['-tag:v', 'avc3', '-x264-params', 'repeat-headers=1'] : []),
+    ...encoderArgs(rung.codec ?? 'h264-high', f, job.avc3),
     ...rateControlArgs(rung.kbps),
-    ...['-g', String(f), '-keyint_min', String(f), '-sc_threshold', '0'],
     ...['-force_key_frames', `expr:eq(mod(n,${f}),0)`, '-pix_fmt', 'yuv420p'],
     ...['-video_track_timescale', String(job.timescale)],
     ...FRAGMENT_MOVFLAGS,
