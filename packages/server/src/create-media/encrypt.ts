@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import { cencTrackOf, encryptFragment, encryptInit, type CencScheme } from '@loopcast/bmff';
+import { cencTrackOf, encryptFragment, encryptInit, parseBoxes, trun, type CencScheme } from '@loopcast/bmff';
 import { topLevelBoxes } from './refragment.js';
 
 export interface TwinKey {
@@ -15,17 +15,10 @@ export interface TwinKey {
 
 /** Sample count of a moof (every trun of its first traf), for the running cenc IV. */
 function sampleCount(moof: Buffer): number {
-  let count = 0;
-  for (let at = 8; at + 8 <= moof.length;) {
-    const size = moof.readUInt32BE(at);
-    if (moof.toString('latin1', at + 4, at + 8) === 'traf') {
-      for (let t = at + 8; t + 8 <= at + size; t += moof.readUInt32BE(t))
-        if (moof.toString('latin1', t + 4, t + 8) === 'trun') count += moof.readUInt32BE(t + 12);
-    }
-    if (size < 8) break;
-    at += size;
-  }
-  return count;
+  const traf = parseBoxes(moof)[0]?.child('traf');
+  return (traf?.children ?? [])
+    .filter((b) => b.type === 'trun')
+    .reduce((n, b) => n + b.get(trun).sampleCount, 0);
 }
 
 export async function writeEncryptedTwin(
