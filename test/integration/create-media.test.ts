@@ -5,7 +5,6 @@
  * twins (from a pipe, with the computed test key) to the clear frames. Usage errors exit 2.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +13,7 @@ import { createFetcher, reportText, testKeyHex, validate } from '@loopcast/dash'
 import { main } from '../../packages/server/src/cli/main.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 import { requireTool } from '../support/tools.js';
+import { framemd5 } from '../support/framemd5.js';
 
 const PASSWORD = 'admin-password-1';
 const NOW = Date.UTC(2026, 0, 1, 0, 5, 0);
@@ -25,19 +25,6 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   const err: string[] = [];
   const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
   return { code, out: out.join('\n'), err: err.join('\n') };
-}
-
-function framemd5(input: Buffer, key?: string): string {
-  const r = spawnSync(
-    'ffmpeg',
-    ['-v', 'error', ...(key ? ['-decryption_key', key] : []), '-i', '-', '-map', '0', '-f', 'framemd5', '-'],
-    { input, maxBuffer: 64 * 1024 * 1024 },
-  );
-  return r.stdout
-    .toString()
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .join('\n');
 }
 
 interface Description {

@@ -8,7 +8,6 @@
  * same way.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -19,6 +18,7 @@ import { createStream, setTimingReference } from '../../packages/server/src/medi
 import { SHARED } from '../support/paths.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 import { requireShared, requireTool } from '../support/tools.js';
+import { framemd5 } from '../support/framemd5.js';
 
 const DEMO_KEY = '0b6221e1c146745c661f8c2f178a7adc';
 const LIVE = `start=2026-01-01T00:00:00Z&now=${Date.UTC(2026, 0, 1, 0, 5, 0)}`;
@@ -47,23 +47,6 @@ async function addHevcStream(test: TestServer): Promise<void> {
   );
   if (added.errors.length) throw new Error(`hevc-rep: ${added.errors.map((e) => e.reason).join(', ')}`);
   await setTimingReference(db, stream.id, added.id);
-}
-
-function framemd5(input: Buffer, key?: string, seconds?: number): string {
-  const r = spawnSync(
-    'ffmpeg',
-    [
-      ...['-v', 'error', ...(key ? ['-decryption_key', key] : []), '-i', '-', '-map', '0'],
-      ...(seconds ? ['-t', String(seconds)] : []),
-      ...['-f', 'framemd5', '-'],
-    ],
-    { input, maxBuffer: 64 * 1024 * 1024 },
-  );
-  return r.stdout
-    .toString()
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .join('\n');
 }
 
 describe('on-the-fly encryption and ffmpeg decryption', () => {
