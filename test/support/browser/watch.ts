@@ -57,19 +57,37 @@ export interface Figures {
   height: number;
   latency: { min: number; max: number; mean: number } | null;
   stalls: number;
-  /** 425 answers at the live edge that the player retried successfully. */
+  /** 425 answers at the live edge (isEdgeRetry). */
   edgeRetries: string[];
 }
 
 export const snapshot = (page: Page): Promise<Snapshot> => page.evaluate<Snapshot>('window.probe.snapshot()');
 
+/** The Representation path and number (or time) of a segment URL, null for anything else. */
+function segmentOf(url: string): { rep: string; n: number } | null {
+  const m = /^(.*\/)(\d+)\.m4[vat]$/.exec(new URL(url).pathname);
+  return m ? { rep: m[1]!, n: Number(m[2]) } : null;
+}
+
 /**
- * True for a `<status> <url>` line of a 425 that the player retried with success: a player at the
- * live edge may ask a few milliseconds early (its clock is synchronised to within half a /time
- * round trip), and loopcast rightly answers 425 with Retry-After (dash.md §7.9).
+ * True for a `<status> <url>` line of a 425 at the live edge: a player there may ask a few
+ * milliseconds early (its clock is synchronised to within half a /time round trip), and loopcast
+ * rightly answers 425 with Retry-After (dash.md §7.9). The player must have retried it with success,
+ * or it must still be the newest segment of its Representation (the retry was due after the watch
+ * ended); a 425 the player skipped past is a failure.
  */
-export const isEdgeRetry = (pb: Pick<Playback, 'okUrls'>, line: string): boolean =>
-  line.startsWith('425 ') && pb.okUrls.has(line.slice(4));
+export function isEdgeRetry(pb: Pick<Playback, 'okUrls'>, line: string): boolean {
+  if (!line.startsWith('425 ')) return false;
+  const url = line.slice(4);
+  if (pb.okUrls.has(url)) return true;
+  const early = segmentOf(url);
+  if (!early) return false;
+  for (const ok of pb.okUrls) {
+    const later = segmentOf(ok);
+    if (later && later.rep === early.rep && later.n > early.n) return false;
+  }
+  return true;
+}
 
 const describeSnap = (s: Snapshot): string =>
   `t=${s.t.toFixed(2)} paused=${s.paused} readyState=${s.readyState} size=${s.width}x${s.height} ` +
