@@ -105,7 +105,14 @@ describe('automatic periods in dash.js and Shaka', { concurrency: 2 }, () => {
           // dash.js names the Period it plays: the player itself moved on by as many Periods
           if (player === 'dashjs') {
             const index = (id: string | null) => Number(/^p(\d+)$/.exec(id ?? '')?.[1] ?? NaN);
-            assert.equal(index(lastPeriod) - index(firstPeriod), crossed, `${firstPeriod} → ${lastPeriod}`);
+            // it names the new one a moment after the playhead passes its start: a boundary crossed
+            // less than 0.5 s before the last sample may not be named yet
+            const moved = index(lastPeriod) - index(firstPeriod);
+            const justCrossed = last.t % PERIOD_SECONDS < 0.5;
+            assert.ok(
+              moved === crossed || (justCrossed && moved === crossed - 1),
+              `${firstPeriod} → ${lastPeriod} for ${crossed} boundaries (playhead ${last.t.toFixed(2)} s)`,
+            );
           }
         } finally {
           await pb.close();
