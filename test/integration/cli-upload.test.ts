@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, truncateSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../packages/server/src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { Browser } from '../../packages/server/test/unit/auth-client.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 import { REPO_ROOT } from '../support/paths.js';
@@ -20,13 +20,6 @@ const PASSWORD = 'admin-password-1';
 const DEMO = join(REPO_ROOT, 'packages', 'server', 'demo', 'media');
 const KID = '1ab45440532c439994dc5c5ad9584bac';
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 interface Stream {
   title: string;
@@ -73,7 +66,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
   });
 
   it('installs a v2 description, then finds its files present', async () => {
-    const first = await run(['upload', ...auth(), join(work, 'v2.json')]);
+    const first = await runCli(['upload', ...auth(), join(work, 'v2.json')]);
     assert.equal(first.code, 0, first.out + first.err);
     assert.match(first.err, /unknown property colour ignored/);
     assert.match(
@@ -88,7 +81,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
     const key = (await admin.request('GET', `/api/keys/${KID}`)).json<{ computed: boolean }>();
     assert.equal(key.computed, true);
 
-    const again = await run(['upload', ...auth(), join(work, 'v2.json')]);
+    const again = await runCli(['upload', ...auth(), join(work, 'v2.json')]);
     assert.equal(again.code, 0, again.out + again.err);
     assert.match(
       again.out,
@@ -101,7 +94,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
       join(work, 'dry.json'),
       JSON.stringify({ streams: [{ directory: 'dry1', title: 'Dry', files: [join(DEMO, 'demo_t1.mp4')] }] }),
     );
-    const dry = await run(['upload', ...auth(), '--dry-run', join(work, 'dry.json')]);
+    const dry = await runCli(['upload', ...auth(), '--dry-run', join(work, 'dry.json')]);
     assert.equal(dry.code, 0, dry.out + dry.err);
     assert.match(dry.out, /Would create stream dry1/);
     assert.match(dry.out, /Would upload dry1\/demo_t1\.mp4/);
@@ -111,7 +104,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
       join(work, 'missing.json'),
       JSON.stringify({ streams: [{ directory: 'mis1', title: 'x', files: ['nope.mp4'] }] }),
     );
-    const missing = await run(['upload', ...auth(), join(work, 'missing.json')]);
+    const missing = await runCli(['upload', ...auth(), join(work, 'missing.json')]);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /Missing files:\n.*nope\.mp4/);
 
@@ -122,7 +115,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
       mustChange: false,
     });
     assert.equal(res.statusCode, 201, res.body);
-    const viewer = await run([
+    const viewer = await runCli([
       'upload',
       '--host',
       server.origin,
@@ -134,7 +127,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
     ]);
     assert.equal(viewer.code, 1);
     assert.match(viewer.err, /lacks the media permission/);
-    const wrong = await run([
+    const wrong = await runCli([
       'upload',
       '--host',
       server.origin,
@@ -145,7 +138,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
       join(work, 'dry.json'),
     ]);
     assert.equal(wrong.code, 1);
-    const usage = await run(['upload', join(work, 'dry.json')]);
+    const usage = await runCli(['upload', join(work, 'dry.json')]);
     assert.equal(usage.code, 2);
   });
 
@@ -163,7 +156,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
       }),
     );
     // The prefix names the demo stream, which exists: its title is updated and the file added.
-    const r = await run(['upload', '--host', server.origin, '--token', token, join(work, 'v1.json')]);
+    const r = await runCli(['upload', '--host', server.origin, '--token', token, join(work, 'v1.json')]);
     assert.equal(r.code, 0, r.out + r.err);
     assert.match(r.out, /0 files uploaded.*1 already present.*1 updated/);
     assert.equal((await stream(server, 'demo')).title, 'v1 stream');
@@ -171,7 +164,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
 
   it('downloads every stream, resumes a .part, skips verified files, and the backup restores elsewhere', async () => {
     const dest = join(work, 'backup');
-    const first = await run(['download', '--host', server.origin, '--token', token, dest]);
+    const first = await runCli(['download', '--host', server.origin, '--token', token, dest]);
     assert.equal(first.code, 0, first.out + first.err);
     for (const f of ['demo_v3.mp4', 'demo_a1.mp4'])
       assert.equal(sha(join(dest, 'cli1', f)), sha(join(DEMO, f)));
@@ -183,7 +176,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
     assert.equal(cli1.timing_ref, 'demo_v3.mp4');
     assert.deepEqual(cli1.defaults, { timeShiftBufferDepth: 60 });
     assert.deepEqual(JSON.parse(readFileSync(join(dest, 'cli1.json'), 'utf8')).streams[0], cli1);
-    const only = await run([
+    const only = await runCli([
       'download',
       '--host',
       server.origin,
@@ -195,7 +188,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
     ]);
     assert.equal(only.code, 0, only.out + only.err);
     assert.match(only.out, /^1 streams backed up/m);
-    const none = await run([
+    const none = await runCli([
       'download',
       '--host',
       server.origin,
@@ -211,7 +204,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
     const v3 = join(dest, 'cli1', 'demo_v3.mp4');
     renameSync(v3, `${v3}.part`);
     truncateSync(`${v3}.part`, 100_000);
-    const second = await run(['download', '--host', server.origin, '--token', token, dest]);
+    const second = await runCli(['download', '--host', server.origin, '--token', token, dest]);
     assert.equal(second.code, 0, second.out + second.err);
     assert.match(second.out, /cli1\/demo_v3\.mp4: .*resumed at byte 100000/);
     assert.match(second.out, /cli1\/demo_a1\.mp4: already present/);
@@ -222,7 +215,7 @@ describe('loopcast upload and download', { timeout: 60_000 }, () => {
       env: { LOOPCAST_ADMIN_PASSWORD: PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
     });
     try {
-      const r = await run([
+      const r = await runCli([
         'upload',
         '--host',
         other.origin,

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createFetcher, reportText, testKeyHex, validate } from '@loopcast/dash';
-import { main } from '../../packages/server/src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 import { requireTool } from '../support/tools.js';
 import { framemd5 } from '../support/framemd5.js';
@@ -19,13 +19,6 @@ const PASSWORD = 'admin-password-1';
 const NOW = Date.UTC(2026, 0, 1, 0, 5, 0);
 const LIVE = `start=2026-01-01T00:00:00Z&now=${NOW}`;
 const SRT = '1\n00:00:00,500 --> 00:00:02,000\nHello\n\n2\n00:00:03,000 --> 00:00:05,500\nWorld\n';
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 interface Description {
   keys: { kid: string; computed?: boolean }[];
@@ -43,7 +36,7 @@ describe('loopcast create-media', { timeout: 120_000 }, () => {
   it('makes a test card stream that uploads, validates and decrypts', async (t) => {
     if (!requireTool(t, 'ffmpeg', 'ffmpeg') || !requireTool(t, 'ffprobe', 'ffmpeg')) return;
     const out = join(work, 'out');
-    const made = await run([
+    const made = await runCli([
       'create-media',
       '--testcard',
       '6',
@@ -91,7 +84,7 @@ describe('loopcast create-media', { timeout: 120_000 }, () => {
       env: { LOOPCAST_ADMIN_PASSWORD: PASSWORD, LOOPCAST_ADMIN_MUST_CHANGE: 'false' },
     });
     try {
-      const up = await run([
+      const up = await runCli([
         'upload',
         '--host',
         server.origin,
@@ -126,37 +119,16 @@ describe('loopcast create-media', { timeout: 120_000 }, () => {
   });
 
   it('exits 2 naming a missing -o or an unknown profile', async () => {
-    const noOut = await run(['create-media', '--testcard', '6', '-p', 'cmt']);
-    assert.equal(noOut.code, 2);
-    assert.match(noOut.err, /-o OUTDIR is required/);
-    const badProfile = await run([
-      'create-media',
-      '--testcard',
-      '6',
-      '-p',
-      'cmt',
-      '-o',
-      work,
-      '--profile',
-      'huge',
-    ]);
-    assert.equal(badProfile.code, 2);
-    assert.match(badProfile.err, /--profile "huge"/);
-    const badPrefix = await run(['create-media', '--testcard', '6', '-p', 'cm', '-o', work]);
-    assert.equal(badPrefix.code, 2);
-    assert.match(badPrefix.err, /-p "cm"/);
-    const badLadder = await run([
-      'create-media',
-      '--testcard',
-      '6',
-      '-p',
-      'cmt',
-      '-o',
-      work,
-      '--ladder',
-      '321x180@100',
-    ]);
-    assert.equal(badLadder.code, 2);
-    assert.match(badLadder.err, /--ladder/);
+    const card = ['create-media', '--testcard', '6'];
+    for (const [args, named] of [
+      [['-p', 'cmt'], /-o OUTDIR is required/],
+      [['-p', 'cmt', '-o', work, '--profile', 'huge'], /--profile "huge"/],
+      [['-p', 'cm', '-o', work], /-p "cm"/],
+      [['-p', 'cmt', '-o', work, '--ladder', '321x180@100'], /--ladder/],
+    ] as const) {
+      const r = await runCli([...card, ...args]);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.err, named);
+    }
   });
 });

@@ -9,17 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { ValidationReport } from '@loopcast/dash';
-import { main } from '../../packages/server/src/cli/main.js';
+import { runCli } from '../support/cli.js';
 import { startTestServer, type TestServer } from '../support/loopcast.js';
 
 const PASSWORD = 'admin-password-1';
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { stdout: (l) => out.push(l), stderr: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('loopcast validate --save', { timeout: 60_000 }, () => {
   let source: TestServer;
@@ -44,7 +37,7 @@ describe('loopcast validate --save', { timeout: 60_000 }, () => {
   it('saves the demo stream, upload installs it and the copy validates clean with the same segments', async () => {
     const url = `${source.origin}/dash/vod/demo/manifest_a.mpd`;
     const out = join(work, 'out');
-    const saved = await run([
+    const saved = await runCli([
       'validate',
       url,
       '--duration',
@@ -78,7 +71,7 @@ describe('loopcast validate --save', { timeout: 60_000 }, () => {
       timing_ref: `cap_${video.representationId}.mp4`,
     });
 
-    const upload = await run([
+    const upload = await runCli([
       'upload',
       '--host',
       target.origin,
@@ -91,7 +84,7 @@ describe('loopcast validate --save', { timeout: 60_000 }, () => {
     assert.equal(upload.code, 0, upload.out + upload.err);
 
     const copy = `${target.origin}/dash/vod/cap/manifest_a.mpd`;
-    const check = await run(['validate', copy, '--duration', '0', '--json']);
+    const check = await runCli(['validate', copy, '--duration', '0', '--json']);
     const again = JSON.parse(check.out) as ValidationReport;
     assert.equal(check.code, 0, JSON.stringify(again.issues.filter((i) => i.severity === 'error')));
     assert.deepEqual(
@@ -112,7 +105,7 @@ describe('loopcast validate --save', { timeout: 60_000 }, () => {
   it('a --save path that cannot be a directory is a usage error (exit 2)', async () => {
     const file = join(work, 'plain-file');
     writeFileSync(file, 'x');
-    const r = await run([
+    const r = await runCli([
       'validate',
       `${source.origin}/dash/vod/demo/manifest_a.mpd`,
       '--save',
